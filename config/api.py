@@ -1,0 +1,56 @@
+"""The one NinjaAPI under /api/v1. Each app contributes a router from its own api.py."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from ninja.security import SessionAuth
+
+from eoffice.accounts.tokens import BearerToken
+from eoffice.core.errors import DomainError
+
+api = NinjaAPI(
+    title="eOffice API",
+    version="1",
+    description="API của hệ thống quản lý văn bản và điều hành eOffice. Lỗi trả về dạng "
+    '{"code", "message", "field", "details"}.',
+    auth=[SessionAuth(), BearerToken()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = {"code": "unauthenticated", "message": "Cần đăng nhập hoặc mã truy cập hợp lệ.", "field": None, "details": {}}
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    body = {
+        "code": "invalid_input",
+        "message": "Dữ liệu gửi lên không hợp lệ.",
+        "field": None,
+        "details": {"errors": exc.errors},
+    }
+    return api.create_response(request, body, status=422)
+
+
+def _mount() -> None:
+    from eoffice.accounts.api import router as accounts_router
+    from eoffice.directory.api import router as directory_router
+    from eoffice.workcalendar.api import router as calendar_router
+
+    api.add_router("/accounts", accounts_router)
+    api.add_router("/directory", directory_router)
+    api.add_router("/calendar", calendar_router)
+
+
+_mount()

@@ -1,0 +1,259 @@
+"""The agency directory, organisation units, positions and delegation.
+
+Agencies form a tree of any depth kept with a parent link plus a materialised path
+(`tree_path`, "/1/5/23/") so "every agency under the province" is one indexed prefix query.
+An agency is never deleted: it is renamed, merged into a successor or dissolved, and each
+change is an AgencyEvent, so history and everything filed under the old agency stay reachable.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from eoffice.core.text import fold
+
+
+class AgencyKind(models.TextChoices):
+    PROVINCE = "province", "UBND tỉnh / cơ quan cấp tỉnh"
+    PROVINCE_OFFICE = "province_office", "Văn phòng (cấp tỉnh)"
+    DEPARTMENT = "department", "Sở, ban, ngành"
+    DISTRICT = "district", "Cấp huyện (trước 2025)"
+    COMMUNE = "commune", "Xã, phường, đặc khu"
+    PARTY = "party", "Cơ quan Đảng"
+    COUNCIL = "council", "HĐND, Đoàn ĐBQH"
+    CENTRAL = "central", "Bộ, ngành trung ương"
+    OTHER = "other", "Khác"
+
+
+class AgencyStatus(models.TextChoices):
+    ACTIVE = "active", "Đang hoạt động"
+    MERGED = "merged", "Đã sáp nhập"
+    DISSOLVED = "dissolved", "Đã giải thể"
+
+
+class Agency(models.Model):
+    code = models.CharField("Mã định danh (QCVN 102)", max_length=32, unique=True)
+    code_conforms = models.BooleanField(
+        default=True, help_text="False for legacy axis codes that do not follow NNN.NN.NN.Xnn"
+    )
+    code_qd20 = models.CharField("Mã định danh (QĐ 20/2020)", max_length=64, blank=True, db_index=True)
+    name = models.CharField("Tên đầy đủ", max_length=500)
+    short_name = models.CharField("Tên viết tắt", max_length=200, blank=True)
+    abbreviation = models.CharField("Chữ viết tắt trong ký hiệu", max_length=30, blank=True)
+    kind = models.CharField("Loại", max_length=20, choices=AgencyKind.choices, default=AgencyKind.OTHER)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="Cấp trên"
+    )
+    tree_path = models.CharField(max_length=2000, db_index=True, editable=False, default="/")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    address = models.CharField("Địa chỉ", max_length=500, blank=True)
+    email = models.CharField("Thư điện tử", max_length=254, blank=True)
+    phone = models.CharField("Điện thoại", max_length=64, blank=True)
+    fax = models.CharField("Fax", max_length=64, blank=True)
+    website = models.CharField("Trang thông tin", max_length=300, blank=True)
+    hosted = models.BooleanField("Dùng hệ thống này", default=False)
+    status = models.CharField(
+        "Trạng thái", max_length=16, choices=AgencyStatus.choices, default=AgencyStatus.ACTIVE, db_index=True
+    )
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+        verbose_name="Cơ quan kế thừa",
+    )
+    status_changed_on = models.DateField(null=True, blank=True)
+    search_text = models.CharField(max_length=1200, blank=True, db_index=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "Cơ quan"
+        verbose_name_plural = "Cơ quan"
+        ordering = ["tree_path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code_qd20"], condition=~Q(code_qd20=""), name="agency_code_qd20_unique"
+            ),
+            models.CheckConstraint(
+                name="agency_successor_only_when_merged",
+                condition=Q(status="merged", successor__isnull=False) | (~Q(status="merged") & Q(successor__isnull=True)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def refresh_search_text(self) -> None:
+        self.search_text = fold(
+            f"{self.name} {self.short_name} {self.abbreviation} {self.code} {self.code_qd20}"
+        )[:1200]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == AgencyStatus.ACTIVE
+
+
+class AgencyEvent(models.Model):
+    """Lifecycle history of an agency: what changed, when it took effect, and the values before."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Thành lập / nhập danh bạ"
+        UPDATED = "updated", "Cập nhật thông tin"
+        RENAMED = "renamed", "Đổi tên"
+        MOVED = "moved", "Đổi cơ quan cấp trên"
+        MERGED = "merged", "Sáp nhập vào cơ quan khác"
+        ABSORBED = "absorbed", "Tiếp nhận cơ quan sáp nhập"
+        DISSOLVED = "dissolved", "Giải thể"
+        HOSTING_CHANGED = "hosting_changed", "Đổi nơi sử dụng hệ thống"
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    effective_on = models.DateField()
+    related_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="related_events"
+    )
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agency_id", "effective_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.kind} {self.effective_on}"
+
+
+class Unit(models.Model):
+    """A unit inside an agency (phòng, ban, trung tâm), itself a tree."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units", verbose_name="Cơ quan")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="Đơn vị cha"
+    )
+    code = models.CharField("Mã đơn vị", max_length=40, blank=True)
+    name = models.CharField("Tên đơn vị", max_length=300)
+    abbreviation = models.CharField("Chữ viết tắt", max_length=30, blank=True)
+    is_active = models.BooleanField("Đang hoạt động", default=True)
+    sort_order = models.PositiveIntegerField(default=0)
+    search_text = models.CharField(max_length=600, blank=True, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = "Đơn vị"
+        verbose_name_plural = "Đơn vị"
+        ordering = ["agency_id", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "code"], condition=~Q(code=""), name="unit_code_per_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def refresh_search_text(self) -> None:
+        self.search_text = fold(f"{self.name} {self.abbreviation} {self.code}")[:600]
+
+
+class Role(models.TextChoices):
+    VAN_THU = "van_thu", "Văn thư"
+    LANH_DAO_CO_QUAN = "lanh_dao_co_quan", "Lãnh đạo cơ quan"
+    LANH_DAO_DON_VI = "lanh_dao_don_vi", "Lãnh đạo đơn vị"
+    CHUYEN_VIEN = "chuyen_vien", "Chuyên viên"
+    QUAN_TRI_CO_QUAN = "quan_tri_co_quan", "Quản trị cơ quan"
+
+
+class Position(models.Model):
+    """A post a user holds in an agency (and optionally a unit). Several at once is kiêm nhiệm."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="positions", verbose_name="Người dùng"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="positions", verbose_name="Cơ quan")
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="positions", verbose_name="Đơn vị"
+    )
+    title = models.CharField("Chức vụ", max_length=200)
+    is_primary = models.BooleanField("Chức vụ chính", default=False)
+    is_active = models.BooleanField("Đang giữ", default=True)
+    starts_on = models.DateField("Từ ngày", null=True, blank=True)
+    ends_on = models.DateField("Đến ngày", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Chức vụ"
+        verbose_name_plural = "Chức vụ"
+        ordering = ["-is_primary", "agency_id", "id"]
+        indexes = [models.Index(fields=["agency", "is_active"])]
+
+    def __str__(self) -> str:
+        where = self.unit.name if self.unit_id and self.unit else self.agency.short_name or self.agency.name
+        return f"{self.title} — {where}"
+
+    @property
+    def role_set(self) -> set[str]:
+        cached = getattr(self, "_role_cache", None)
+        if cached is None:
+            cached = {r.role for r in self.roles.all()}
+            self._role_cache = cached
+        return cached
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_set
+
+
+class PositionRole(models.Model):
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["position", "role"], name="position_role_unique")]
+        indexes = [models.Index(fields=["role"])]
+
+    def __str__(self) -> str:
+        return f"{self.position_id}:{self.role}"
+
+
+class DelegationScope(models.TextChoices):
+    ALL = "all", "Toàn bộ công việc"
+    INCOMING = "incoming", "Văn bản đến"
+    OUTGOING = "outgoing", "Văn bản đi"
+    TASKS = "tasks", "Công việc"
+
+
+class Delegation(models.Model):
+    """Ủy quyền / thay thế: the delegate does the delegator's work, in one position, for a window."""
+
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="delegations", verbose_name="Chức vụ được ủy quyền"
+    )
+    delegator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_given", verbose_name="Người ủy quyền"
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="delegations_received",
+        verbose_name="Người được ủy quyền",
+    )
+    scope = models.CharField("Phạm vi", max_length=16, choices=DelegationScope.choices, default=DelegationScope.ALL)
+    starts_at = models.DateTimeField("Từ")
+    ends_at = models.DateTimeField("Đến")
+    reason = models.CharField("Lý do", max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Ủy quyền"
+        verbose_name_plural = "Ủy quyền"
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(name="delegation_window_ordered", condition=Q(ends_at__gt=models.F("starts_at"))),
+            models.CheckConstraint(name="delegation_not_self", condition=~Q(delegate=models.F("delegator"))),
+        ]
+        indexes = [models.Index(fields=["delegate", "starts_at", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.delegator_id} → {self.delegate_id} ({self.scope})"

@@ -1,0 +1,53 @@
+"""The left menu, per role. Later issues add their entries here (one list, in menu order)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from eoffice.core.actor import Actor
+from eoffice.directory.models import Role
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    icon: str
+    # Shown when the acting position has any of these roles; empty means everyone.
+    roles: frozenset[str] = frozenset()
+    superuser_only: bool = False
+
+    def url(self) -> str | None:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+ADMIN_ROLES = frozenset({Role.QUAN_TRI_CO_QUAN})
+
+MENU: list[MenuItem] = [
+    MenuItem("Trang chủ", "web:home", "house"),
+    MenuItem("Danh bạ cơ quan", "directory:browse", "building"),
+    MenuItem("Quản trị cơ quan", "directory:admin_agencies", "diagram-3", roles=ADMIN_ROLES),
+    MenuItem("Người dùng và chức vụ", "directory:admin_people", "people", roles=ADMIN_ROLES),
+    MenuItem("Ủy quyền", "directory:delegations", "person-check"),
+    MenuItem("Lịch làm việc", "workcalendar:admin", "calendar3", roles=ADMIN_ROLES),
+    MenuItem("Nhật ký hệ thống", "web:audit", "journal-text", superuser_only=True),
+]
+
+
+def menu_for(actor: Actor) -> list[tuple[MenuItem, str]]:
+    roles = actor.position.role_set if actor.position is not None else set()
+    visible = []
+    for item in MENU:
+        if item.superuser_only and not actor.is_superuser:
+            continue
+        if item.roles and not (item.roles & roles) and not actor.is_superuser:
+            continue
+        url = item.url()
+        if url is not None:
+            visible.append((item, url))
+    return visible
