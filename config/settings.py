@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "eoffice.core",
     "eoffice.accounts",
     "eoffice.directory",
+    "eoffice.people",
     "eoffice.workcalendar",
     "eoffice.web",
 ]
@@ -65,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "eoffice.core.middleware.RequestContextMiddleware",
-    "eoffice.directory.middleware.ActivePositionMiddleware",
+    "eoffice.people.middleware.ActivePositionMiddleware",
     # Axes last, as its documentation asks, so it sees the final response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from eoffice.accounts.models import User
-    from eoffice.directory.models import Position
+    from eoffice.people.models import Position
 
 
 @dataclass(frozen=True)

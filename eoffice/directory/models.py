@@ -1,4 +1,4 @@
-"""The agency directory, organisation units, positions and delegation.
+"""The agency directory and organisation units.
 
 Agencies form a tree of any depth kept with a parent link plus a materialised path
 (`tree_path`, "/1/5/23/") so "every agency under the province" is one indexed prefix query.
@@ -8,7 +8,6 @@ change is an AgencyEvent, so history and everything filed under the old agency s
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -155,105 +154,3 @@ class Unit(models.Model):
 
     def refresh_search_text(self) -> None:
         self.search_text = fold(f"{self.name} {self.abbreviation} {self.code}")[:600]
-
-
-class Role(models.TextChoices):
-    VAN_THU = "van_thu", "Văn thư"
-    LANH_DAO_CO_QUAN = "lanh_dao_co_quan", "Lãnh đạo cơ quan"
-    LANH_DAO_DON_VI = "lanh_dao_don_vi", "Lãnh đạo đơn vị"
-    CHUYEN_VIEN = "chuyen_vien", "Chuyên viên"
-    QUAN_TRI_CO_QUAN = "quan_tri_co_quan", "Quản trị cơ quan"
-
-
-class Position(models.Model):
-    """A post a user holds in an agency (and optionally a unit). Several at once is kiêm nhiệm."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="positions", verbose_name="Người dùng"
-    )
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="positions", verbose_name="Cơ quan")
-    unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="positions", verbose_name="Đơn vị"
-    )
-    title = models.CharField("Chức vụ", max_length=200)
-    is_primary = models.BooleanField("Chức vụ chính", default=False)
-    is_active = models.BooleanField("Đang giữ", default=True)
-    starts_on = models.DateField("Từ ngày", null=True, blank=True)
-    ends_on = models.DateField("Đến ngày", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = "Chức vụ"
-        verbose_name_plural = "Chức vụ"
-        ordering = ["-is_primary", "agency_id", "id"]
-        indexes = [models.Index(fields=["agency", "is_active"])]
-
-    def __str__(self) -> str:
-        where = self.unit.name if self.unit_id and self.unit else self.agency.short_name or self.agency.name
-        return f"{self.title} — {where}"
-
-    @property
-    def role_set(self) -> set[str]:
-        cached = getattr(self, "_role_cache", None)
-        if cached is None:
-            cached = {r.role for r in self.roles.all()}
-            self._role_cache = cached
-        return cached
-
-    def has_role(self, role: str) -> bool:
-        return role in self.role_set
-
-
-class PositionRole(models.Model):
-    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="roles")
-    role = models.CharField(max_length=20, choices=Role.choices)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["position", "role"], name="position_role_unique")]
-        indexes = [models.Index(fields=["role"])]
-
-    def __str__(self) -> str:
-        return f"{self.position_id}:{self.role}"
-
-
-class DelegationScope(models.TextChoices):
-    ALL = "all", "Toàn bộ công việc"
-    INCOMING = "incoming", "Văn bản đến"
-    OUTGOING = "outgoing", "Văn bản đi"
-    TASKS = "tasks", "Công việc"
-
-
-class Delegation(models.Model):
-    """Ủy quyền / thay thế: the delegate does the delegator's work, in one position, for a window."""
-
-    position = models.ForeignKey(
-        Position, on_delete=models.PROTECT, related_name="delegations", verbose_name="Chức vụ được ủy quyền"
-    )
-    delegator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_given", verbose_name="Người ủy quyền"
-    )
-    delegate = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="delegations_received",
-        verbose_name="Người được ủy quyền",
-    )
-    scope = models.CharField("Phạm vi", max_length=16, choices=DelegationScope.choices, default=DelegationScope.ALL)
-    starts_at = models.DateTimeField("Từ")
-    ends_at = models.DateTimeField("Đến")
-    reason = models.CharField("Lý do", max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = "Ủy quyền"
-        verbose_name_plural = "Ủy quyền"
-        ordering = ["-starts_at"]
-        constraints = [
-            models.CheckConstraint(name="delegation_window_ordered", condition=Q(ends_at__gt=models.F("starts_at"))),
-            models.CheckConstraint(name="delegation_not_self", condition=~Q(delegate=models.F("delegator"))),
-        ]
-        indexes = [models.Index(fields=["delegate", "starts_at", "ends_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.delegator_id} → {self.delegate_id} ({self.scope})"

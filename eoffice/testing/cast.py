@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from eoffice.accounts.models import User
-from eoffice.directory.models import Agency, AgencyKind, Position, PositionRole, Role, Unit
+from eoffice.directory.models import Agency, AgencyKind, Unit
+from eoffice.people.models import Position, PositionRole, Role
 
 PASSWORD = "Mat-khau-thu-nghiem-1"
 

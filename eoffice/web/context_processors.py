@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from eoffice.directory.acting import current_choice
+from eoffice.people.acting import current_choice
 from eoffice.web.menu import menu_for
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 
 from eoffice.core.actor import Actor
-from eoffice.directory.models import Role
+from eoffice.people.models import Role
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,8 @@ MENU: list[MenuItem] = [
     MenuItem("Trang chủ", "web:home", "house"),
     MenuItem("Danh bạ cơ quan", "directory:browse", "building"),
     MenuItem("Quản trị cơ quan", "directory:admin_agencies", "diagram-3", roles=ADMIN_ROLES),
-    MenuItem("Người dùng và chức vụ", "directory:admin_people", "people", roles=ADMIN_ROLES),
-    MenuItem("Ủy quyền", "directory:delegations", "person-check"),
+    MenuItem("Người dùng và chức vụ", "people:admin_people", "people", roles=ADMIN_ROLES),
+    MenuItem("Ủy quyền", "people:delegations", "person-check"),
     MenuItem("Lịch làm việc", "workcalendar:admin", "calendar3", roles=ADMIN_ROLES),
     MenuItem("Nhật ký hệ thống", "web:audit", "journal-text", superuser_only=True),
 ]

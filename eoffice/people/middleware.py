@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
-from eoffice.directory.acting import actor_for_request
+from eoffice.people.acting import actor_for_request
 
 
 class ActivePositionMiddleware:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from eoffice.core.actor import Actor
 from eoffice.core.middleware import client_ip
-from eoffice.directory.models import Delegation, Position, PositionRole
+from eoffice.people.models import Delegation, Position, PositionRole
 
 SESSION_KEY = "eoffice_acting_as"
 

@@ -1,0 +1,10 @@
+"""The one way a policy says no."""
+
+from __future__ import annotations
+
+from eoffice.core.errors import PermissionDenied
+
+
+def require(allowed: bool, message: str = "Bạn không có quyền thực hiện thao tác này.") -> None:
+    if not allowed:
+        raise PermissionDenied(message)
