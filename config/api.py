@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
-
 from ninja.security import SessionAuth
 
 from eoffice.accounts.tokens import BearerToken
@@ -28,7 +27,12 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    body = {"code": "unauthenticated", "message": "Cần đăng nhập hoặc mã truy cập hợp lệ.", "field": None, "details": {}}
+    body: dict[str, object] = {
+        "code": "unauthenticated",
+        "message": "Cần đăng nhập hoặc mã truy cập hợp lệ.",
+        "field": None,
+        "details": {},
+    }
     return api.create_response(request, body, status=401)
 
 

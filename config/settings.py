@@ -173,6 +173,10 @@ if S3_BUCKET:
             "querystring_expire": env_int("EOFFICE_S3_URL_EXPIRE", 300, minimum=10),
         },
     }
+if TESTING or DEBUG:
+    # Serve static files straight from the apps, so tests and the dev server need no collectstatic.
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("EOFFICE_MAX_FORM_BYTES", 10 * 1024 * 1024, minimum=1024)
 

@@ -132,10 +132,14 @@ def verify() -> VerifyProblem | None:
     for event in _events():
         if event.seq != expected_seq:
             return VerifyProblem(
-                event.seq, event.pk, f"sequence jumps from {expected_seq - 1} to {event.seq}: event(s) removed"
+                event.seq,
+                event.pk,
+                f"sequence jumps from {expected_seq - 1} to {event.seq}: event(s) removed",
             )
         if event.prev_hash != expected_prev:
-            return VerifyProblem(event.seq, event.pk, "previous-hash link broken: events removed or reordered")
+            return VerifyProblem(
+                event.seq, event.pk, "previous-hash link broken: events removed or reordered"
+            )
         if compute_hash(event) != event.hash:
             return VerifyProblem(event.seq, event.pk, "content does not match its hash: event edited")
         expected_prev = event.hash

@@ -66,7 +66,9 @@ def build_cast() -> Cast:
     province = _agency("000.00.00.H99", "Ủy ban nhân dân tỉnh Thử Nghiệm", "UBND", AgencyKind.PROVINCE, None)
     agency_a = _agency("000.00.01.H99", "Sở Nội vụ", "SNV", AgencyKind.DEPARTMENT, province)
     agency_b = _agency("000.01.00.H99", "Ủy ban nhân dân xã Đồng Tâm", "UBND", AgencyKind.COMMUNE, province)
-    unit_a = Unit.objects.create(agency=agency_a, name="Phòng Tổ chức biên chế", abbreviation="TCBC", code="TCBC")
+    unit_a = Unit.objects.create(
+        agency=agency_a, name="Phòng Tổ chức biên chế", abbreviation="TCBC", code="TCBC"
+    )
 
     clerk_a = make_user("vanthu.a", "Nguyễn Thị Văn Thư")
     leader_a = make_user("lanhdao.a", "Trần Văn Lãnh Đạo")

@@ -17,13 +17,13 @@ def _write(n: int, actor: Actor) -> None:
 
 
 @pytest.fixture
-def chain(cast):  # type: ignore[no-untyped-def]
+def chain(cast):
     actor = Actor(user=cast.clerk_a, position=cast.position(cast.clerk_a), ip_address="127.0.0.1")
     _write(5, actor)
     return list(AuditEvent.objects.order_by("seq"))
 
 
-def test_intact_chain_verifies(chain) -> None:  # type: ignore[no-untyped-def]
+def test_intact_chain_verifies(chain) -> None:
     assert audit.verify() is None
     call_command("audit_verify")
 
@@ -34,7 +34,7 @@ def test_record_outside_transaction_is_refused() -> None:
         audit.record(actor=Actor.system("test"), verb="x")
 
 
-def test_edited_event_is_named(chain) -> None:  # type: ignore[no-untyped-def]
+def test_edited_event_is_named(chain) -> None:
     victim = chain[2]
     AuditEvent.objects.filter(pk=victim.pk).update(data={"i": 999})
     problem = audit.verify()
@@ -43,7 +43,7 @@ def test_edited_event_is_named(chain) -> None:  # type: ignore[no-untyped-def]
         call_command("audit_verify")
 
 
-def test_raw_sql_edit_of_actor_is_detected(chain) -> None:  # type: ignore[no-untyped-def]
+def test_raw_sql_edit_of_actor_is_detected(chain) -> None:
     victim = chain[1]
     with connection.cursor() as cur:
         cur.execute("UPDATE core_auditevent SET actor_name = %s WHERE id = %s", ["Kẻ giả mạo", victim.pk])
@@ -51,19 +51,19 @@ def test_raw_sql_edit_of_actor_is_detected(chain) -> None:  # type: ignore[no-un
     assert problem is not None and problem.seq == victim.seq
 
 
-def test_removed_event_is_named(chain) -> None:  # type: ignore[no-untyped-def]
+def test_removed_event_is_named(chain) -> None:
     AuditEvent.objects.filter(pk=chain[3].pk).delete()
     problem = audit.verify()
     assert problem is not None and problem.seq == chain[4].seq and "removed" in problem.reason
 
 
-def test_removed_tail_is_detected(chain) -> None:  # type: ignore[no-untyped-def]
+def test_removed_tail_is_detected(chain) -> None:
     AuditEvent.objects.filter(pk=chain[-1].pk).delete()
     problem = audit.verify()
     assert problem is not None and "tail" in problem.reason
 
 
-def test_reordered_events_are_detected(chain) -> None:  # type: ignore[no-untyped-def]
+def test_reordered_events_are_detected(chain) -> None:
     a, b = chain[1], chain[2]
     # Swap the sequence numbers of two events, keeping each one's own hash.
     AuditEvent.objects.filter(pk=a.pk).update(seq=10_000)
@@ -73,7 +73,7 @@ def test_reordered_events_are_detected(chain) -> None:  # type: ignore[no-untype
     assert problem is not None and problem.seq == a.seq
 
 
-def test_event_records_who_for_whom_and_where(cast) -> None:  # type: ignore[no-untyped-def]
+def test_event_records_who_for_whom_and_where(cast) -> None:
     actor = Actor(
         user=cast.specialist_a,
         position=cast.position(cast.leader_a),

@@ -7,7 +7,14 @@ from config import env
 
 
 def test_bool_accepts_the_usual_spellings(monkeypatch: pytest.MonkeyPatch) -> None:
-    for raw, expected in [("1", True), ("yes", True), ("ON", True), ("0", False), ("off", False), ("", False)]:
+    for raw, expected in [
+        ("1", True),
+        ("yes", True),
+        ("ON", True),
+        ("0", False),
+        ("off", False),
+        ("", False),
+    ]:
         monkeypatch.setenv("EO_FLAG", raw)
         assert env.env_bool("EO_FLAG") is expected
 
@@ -29,7 +36,7 @@ def test_int_bounds_and_garbage(monkeypatch: pytest.MonkeyPatch) -> None:
         env.env_int("EO_N", 1)
 
 
-def test_secret_from_file(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_secret_from_file(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     secret = tmp_path / "secret"
     secret.write_text("s3cr3t\n", encoding="utf-8")
     monkeypatch.setenv("EO_KEY_FILE", str(secret))
