@@ -50,7 +50,9 @@ INSTALLED_APPS = [
     "eoffice.directory",
     "eoffice.people",
     "eoffice.workcalendar",
+    "eoffice.documents",
     "eoffice.web",
+    "eoffice.demo",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +246,18 @@ if env_bool("EOFFICE_BEHIND_TLS_PROXY", False):
 # --- Product knobs --------------------------------------------------------------------------
 EOFFICE_PAGE_SIZE = env_int("EOFFICE_PAGE_SIZE", 25, minimum=5, maximum=500)
 EOFFICE_IMPORT_MAX_BYTES = env_int("EOFFICE_IMPORT_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
+# Documents: upload limits, accepted kinds (sniffed from content, not the name), OCR and conversion.
+EOFFICE_DOCUMENT_MAX_BYTES = env_int("EOFFICE_DOCUMENT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+EOFFICE_DOCUMENT_MAX_PAGES = env_int("EOFFICE_DOCUMENT_MAX_PAGES", 2000, minimum=1)
+EOFFICE_DOCUMENT_MAIN_TYPES = env_list("EOFFICE_DOCUMENT_MAIN_TYPES", ["pdf", "docx", "png", "jpeg", "tiff"])
+EOFFICE_DOCUMENT_ATTACHMENT_TYPES = env_list(
+    "EOFFICE_DOCUMENT_ATTACHMENT_TYPES", ["pdf", "docx", "xlsx", "png", "jpeg", "tiff"]
+)
+EOFFICE_OCR_LANGUAGES = env_list("EOFFICE_OCR_LANGUAGES", ["vie"])
+EOFFICE_OCR_TIMEOUT = env_int("EOFFICE_OCR_TIMEOUT", 600, minimum=10)
+EOFFICE_SOFFICE_BIN = env_str("EOFFICE_SOFFICE_BIN", "soffice")
+EOFFICE_CONVERT_TIMEOUT = env_int("EOFFICE_CONVERT_TIMEOUT", 180, minimum=10)
+EOFFICE_DELEGATION_MAX_DAYS = env_int("EOFFICE_DELEGATION_MAX_DAYS", 180, minimum=1, maximum=3660)
 
 LOGGING = {
     "version": 1,
