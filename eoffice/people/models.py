@@ -21,9 +21,14 @@ class Position(models.Model):
     """A post a user holds in an agency (and optionally a unit). Several at once is kiêm nhiệm."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="positions", verbose_name="Người dùng"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="positions",
+        verbose_name="Người dùng",
     )
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="positions", verbose_name="Cơ quan")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="positions", verbose_name="Cơ quan"
+    )
     unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="positions", verbose_name="Đơn vị"
     )
@@ -82,7 +87,10 @@ class Delegation(models.Model):
         Position, on_delete=models.PROTECT, related_name="delegations", verbose_name="Chức vụ được ủy quyền"
     )
     delegator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_given", verbose_name="Người ủy quyền"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="delegations_given",
+        verbose_name="Người ủy quyền",
     )
     delegate = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -90,7 +98,9 @@ class Delegation(models.Model):
         related_name="delegations_received",
         verbose_name="Người được ủy quyền",
     )
-    scope = models.CharField("Phạm vi", max_length=16, choices=DelegationScope.choices, default=DelegationScope.ALL)
+    scope = models.CharField(
+        "Phạm vi", max_length=16, choices=DelegationScope.choices, default=DelegationScope.ALL
+    )
     starts_at = models.DateTimeField("Từ")
     ends_at = models.DateTimeField("Đến")
     reason = models.CharField("Lý do", max_length=500, blank=True)
@@ -102,7 +112,9 @@ class Delegation(models.Model):
         verbose_name_plural = "Ủy quyền"
         ordering = ["-starts_at"]
         constraints = [
-            models.CheckConstraint(name="delegation_window_ordered", condition=Q(ends_at__gt=models.F("starts_at"))),
+            models.CheckConstraint(
+                name="delegation_window_ordered", condition=Q(ends_at__gt=models.F("starts_at"))
+            ),
             models.CheckConstraint(name="delegation_not_self", condition=~Q(delegate=models.F("delegator"))),
         ]
         indexes = [models.Index(fields=["delegate", "starts_at", "ends_at"])]
