@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-login_view = auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)
+login_view = auth_views.LoginView.as_view(
+    template_name="accounts/login.html", redirect_authenticated_user=True
+)
 
 
 @login_required

@@ -16,7 +16,7 @@ from eoffice.directory.models import Agency
 from eoffice.people import policies
 from eoffice.people.lineage import agency_people_q
 from eoffice.people.models import Delegation, Position, PositionRole, Role
-from eoffice.people.rights import admin_root, has_role
+from eoffice.people.rights import admin_root, has_role, service_agency
 
 if TYPE_CHECKING:
     from eoffice.accounts.models import User
@@ -199,3 +199,8 @@ def delegate_candidates_for(positions: list[Position]) -> QuerySet[User]:
 
 def can_open_people_admin(actor: Actor) -> bool:
     return policies.can_create_people(actor)
+
+
+def service_scope(actor: Actor) -> Agency | None:
+    """The agency a service token reads within (None for people)."""
+    return service_agency(actor)
