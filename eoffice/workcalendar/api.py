@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import ValidationFailed
@@ -196,7 +196,7 @@ def working_time(request: HttpRequest, start: datetime, end: datetime) -> Workin
 @router.post(
     "/overrides", response={201: OverrideOut}, summary="Thêm ngày nghỉ bù / ngày làm bù (quản trị hệ thống)"
 )
-def override_create(request: HttpRequest, payload: OverrideIn) -> tuple[int, OverrideOut]:
+def override_create(request: HttpRequest, payload: OverrideIn) -> Status[OverrideOut]:
     override = services.override_create(
         actor=_actor(request),
         day=payload.date,
@@ -204,7 +204,7 @@ def override_create(request: HttpRequest, payload: OverrideIn) -> tuple[int, Ove
         reason=payload.reason,
         source=payload.source,
     )
-    return 201, _override_out(override)
+    return Status(201, _override_out(override))
 
 
 @router.put(
@@ -225,9 +225,9 @@ def override_update(request: HttpRequest, override_id: int, payload: OverrideIn)
 @router.delete(
     "/overrides/{override_id}", response={204: None}, summary="Xóa ngày điều chỉnh (quản trị hệ thống)"
 )
-def override_delete(request: HttpRequest, override_id: int) -> tuple[int, None]:
+def override_delete(request: HttpRequest, override_id: int) -> Status[None]:
     services.override_delete(actor=_actor(request), override_id=override_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.put("/working-hours", response=list[SessionOut], summary="Sửa giờ làm việc (quản trị hệ thống)")
