@@ -1,0 +1,118 @@
+"""Print the incoming register (Sổ đăng ký văn bản đến, Phụ lục IV) as XLSX and PDF."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from eoffice.documents.models import Register, Registration
+
+# Decree 30, Phụ lục IV: the ten columns of the incoming register, in order.
+INCOMING_COLUMNS: list[str] = [
+    "Ngày đến",
+    "Số đến",
+    "Tác giả",
+    "Số, ký hiệu văn bản",
+    "Ngày tháng văn bản",
+    "Tên loại và trích yếu nội dung",
+    "Đơn vị hoặc người nhận",
+    "Ngày chuyển",
+    "Ký nhận",
+    "Ghi chú",
+]
+_WIDTHS = [12, 8, 28, 18, 12, 50, 24, 12, 12, 20]
+
+
+@dataclass(frozen=True)
+class RegisterReport:
+    register: Register
+    date_from: date
+    date_to: date
+    rows: list[list[str]]
+
+    @property
+    def title(self) -> str:
+        return f"SỔ ĐĂNG KÝ VĂN BẢN ĐẾN — {self.register.name}"
+
+    @property
+    def period(self) -> str:
+        return f"Từ ngày {self.date_from:%d/%m/%Y} đến ngày {self.date_to:%d/%m/%Y}"
+
+
+def _fmt(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def entry_row(entry: Registration) -> list[str]:
+    document = entry.document
+    type_and_subject = " ".join(
+        part for part in [document.document_type.name if document.document_type else "", document.subject] if part
+    )
+    arrived = timezone.localtime(entry.arrived_at)
+    return [
+        arrived.strftime("%d/%m/%Y"),
+        str(entry.number),
+        document.organ_name,
+        document.number_symbol,
+        _fmt(document.issued_date),
+        type_and_subject,
+        document.to_places,
+        "",  # Ngày chuyển: set when the document is handed on (work engine)
+        "",  # Ký nhận: signed on the printed register
+        document.description,
+    ]
+
+
+def build_report(register: Register, date_from: date, date_to: date, entries: list[Registration]) -> RegisterReport:
+    return RegisterReport(register, date_from, date_to, [entry_row(entry) for entry in entries])
+
+
+def to_xlsx(report: RegisterReport) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = f"So den {report.register.year}"
+    sheet.append([report.register.agency.name.upper()])
+    sheet.append([report.title])
+    sheet.append([report.period])
+    sheet.append([])
+    header_row = 5
+    sheet.append(INCOMING_COLUMNS)
+    sheet.append([f"({i})" for i in range(1, len(INCOMING_COLUMNS) + 1)])
+    for row in report.rows:
+        sheet.append(row)
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for cells in sheet.iter_rows(min_row=header_row, max_row=sheet.max_row, max_col=len(INCOMING_COLUMNS)):
+        for cell in cells:
+            cell.border = border
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if cell.row <= header_row + 1:
+                cell.font = Font(bold=True)
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for index, width in enumerate(_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet["A2"].font = Font(bold=True, size=13)
+    sheet.print_title_rows = f"{header_row}:{header_row + 1}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_pdf(report: RegisterReport) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "documents/register_print.html", {"report": report, "columns": INCOMING_COLUMNS}
+    )
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

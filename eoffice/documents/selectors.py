@@ -1,0 +1,196 @@
+"""Reads, always scoped to what the actor may see.
+
+`VISIBILITY_HOOKS` lets a later app (the work engine) widen visibility without this app
+importing it: each hook takes the actor and returns a Q over Document (e.g. "holds a line on
+it"), or None. The base rule: the owning agency's văn thư and leadership see its documents;
+secret ones only they see, and other agencies' users never see them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from eoffice.core.actor import Actor
+from eoffice.core.errors import NotFound
+from eoffice.core.text import search_terms
+from eoffice.documents import policies
+from eoffice.documents.models import (
+    Direction,
+    Document,
+    DocumentFile,
+    DocumentStatus,
+    ProcessingJob,
+    Register,
+    Registration,
+)
+
+VisibilityHook = Callable[[Actor], Q | None]
+VISIBILITY_HOOKS: list[VisibilityHook] = []
+
+
+def register_visibility_hook(hook: VisibilityHook) -> None:
+    if hook not in VISIBILITY_HOOKS:
+        VISIBILITY_HOOKS.append(hook)
+
+
+def _visibility(actor: Actor) -> Q:
+    position = actor.position
+    if actor.user is None or position is None:
+        return Q(pk__in=[])
+    agency = position.agency
+    visible = Q(pk__in=[])
+    if policies.is_clerk(actor, agency) or policies.is_agency_leader(actor, agency):
+        visible |= Q(agency_id=agency.pk)
+    for hook in VISIBILITY_HOOKS:
+        extra = hook(actor)
+        if extra is not None:
+            # A line gives sight of an ordinary document only; secret ones stay with văn thư and leaders.
+            visible |= extra & Q(secrecy="thuong")
+    return visible
+
+
+def documents_visible_to(actor: Actor) -> QuerySet[Document]:
+    return Document.objects.filter(_visibility(actor)).distinct()
+
+
+def document_get(*, actor: Actor, document_id: int) -> Document:
+    document = (
+        documents_visible_to(actor)
+        .select_related("agency", "document_type", "issuing_agency", "registration__register")
+        .filter(pk=document_id)
+        .first()
+    )
+    if document is None:
+        raise NotFound("Không tìm thấy văn bản, hoặc bạn không có quyền xem văn bản này.")
+    return document
+
+
+def incoming_list(
+    *, actor: Actor, status: str | None = None, query: str = "", secret: bool | None = None
+) -> QuerySet[Document]:
+    documents = documents_visible_to(actor).filter(direction=Direction.INCOMING)
+    if status:
+        documents = documents.filter(status=status)
+    if secret is not None:
+        documents = documents.exclude(secrecy="thuong") if secret else documents.filter(secrecy="thuong")
+    for term in search_terms(query):
+        documents = documents.filter(search_text__contains=term)
+    return documents.select_related("document_type", "registration__register").order_by("-received_at", "-id")
+
+
+def awaiting_registration(*, actor: Actor) -> QuerySet[Document]:
+    return incoming_list(actor=actor, status=DocumentStatus.CONFIRMED).order_by("received_at", "id")
+
+
+def document_files(document: Document) -> list[DocumentFile]:
+    return list(document.files.select_related("stored_file").order_by("sort_order", "id"))
+
+
+def viewing_file(document: Document) -> DocumentFile | None:
+    """The PDF to show: the newest rendition of the main file, else the main file if it is a PDF."""
+    main = document.files.select_related("stored_file").filter(role="main").first()
+    if main is None:
+        return None
+    rendition = main.renditions.select_related("stored_file").order_by("-id").first()
+    if rendition is not None:
+        return rendition
+    return main if main.stored_file.content_type == "application/pdf" else None
+
+
+def document_file_get(*, actor: Actor, file_id: int) -> DocumentFile:
+    found = (
+        DocumentFile.objects.select_related("stored_file", "document")
+        .filter(pk=file_id, document__in=documents_visible_to(actor))
+        .first()
+    )
+    if found is None:
+        raise NotFound("Không tìm thấy tệp, hoặc bạn không có quyền xem tệp này.")
+    return found
+
+
+def job_get(*, actor: Actor, job_id: int) -> ProcessingJob:
+    job = ProcessingJob.objects.filter(pk=job_id, document__in=documents_visible_to(actor)).first()
+    if job is None:
+        raise NotFound("Không tìm thấy tác vụ xử lý.")
+    return job
+
+
+def registers_for(*, actor: Actor, year: int | None = None) -> QuerySet[Register]:
+    position = actor.position
+    if position is None or not (
+        policies.may_manage_registers(actor, position.agency) or policies.may_print_register(actor, position.agency)
+    ):
+        return Register.objects.none()
+    registers = Register.objects.filter(agency_id=position.agency_id)
+    if not policies.is_clerk(actor, position.agency) and not policies.is_agency_leader(actor, position.agency):
+        registers = registers.filter(is_secret=False)
+    if year is not None:
+        registers = registers.filter(year=year)
+    return registers
+
+
+def register_get(*, actor: Actor, register_id: int) -> Register:
+    register = registers_for(actor=actor).filter(pk=register_id).first()
+    if register is None:
+        raise NotFound("Không tìm thấy sổ văn bản, hoặc bạn không có quyền xem sổ này.")
+    return register
+
+
+def register_entries(*, register: Register, date_from: date, date_to: date) -> QuerySet[Registration]:
+    """Entries of a register whose arrival falls in [date_from, date_to], local dates, in number order."""
+    zone = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(date_from, time.min), zone)
+    end = timezone.make_aware(datetime.combine(date_to, time.max), zone)
+    return (
+        Registration.objects.filter(register=register, arrived_at__gte=start, arrived_at__lte=end)
+        .select_related("document", "document__document_type")
+        .order_by("year", "number")
+    )
+
+
+def duplicate_warnings(document: Document) -> list[dict[str, Any]]:
+    """Probable duplicates in the same agency (Phụ lục VI III.1): same number+symbol+issuer, or same file."""
+    others = Document.objects.filter(agency_id=document.agency_id, direction=document.direction).exclude(
+        pk=document.pk
+    )
+    warnings: list[dict[str, Any]] = []
+    if document.code_number and document.code_notation:
+        issuer = (
+            Q(issuing_agency_id=document.issuing_agency_id)
+            if document.issuing_agency_id
+            else Q(organ_name__iexact=document.organ_name)
+        )
+        same_number = others.filter(
+            issuer,
+            code_number__iexact=document.code_number,
+            code_notation__iexact=document.code_notation,
+        ).order_by("id")[:5]
+        warnings += [_warning("same_number", other) for other in same_number]
+    hashes = list(document.files.exclude(role="rendition").values_list("stored_file__sha256", flat=True))
+    if hashes:
+        same_content = (
+            others.filter(files__stored_file__sha256__in=hashes, files__role__in=["main", "attachment"])
+            .distinct()
+            .order_by("id")[:5]
+        )
+        warnings += [_warning("same_file", other) for other in same_content]
+    return warnings
+
+
+def _warning(kind: str, other: Document) -> dict[str, Any]:
+    messages = {
+        "same_number": "Có thể trùng: đã có văn bản cùng số, ký hiệu và cơ quan ban hành.",
+        "same_file": "Có thể trùng: đã có văn bản với tệp có nội dung giống hệt.",
+    }
+    return {
+        "kind": kind,
+        "message": messages[kind],
+        "document_id": other.pk,
+        "label": str(other)[:200],
+        "status": other.status,
+    }
