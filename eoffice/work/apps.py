@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WorkConfig(AppConfig):
+    name = "eoffice.work"
+    label = "work"
+    verbose_name = "Xử lý công việc và hộp việc"
