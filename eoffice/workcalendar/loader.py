@@ -1,7 +1,7 @@
 """The installation's calendar, built from the database once and cached per process.
 
 `get_calendar()` returns a shared `WorkingCalendar`. Every calendar write changes
-`CalendarSettings.revision`; a process re-reads that one value at most every
+`CalendarSettings.revision`; a process re-reads it (with a fingerprint of the overrides) at most every
 `EOFFICE_CALENDAR_RECHECK_SECONDS` (5 s; 0 under tests) and rebuilds when it changed, so other
 processes see an edit within seconds, and a rolled-back write (whose revision vanishes) never
 leaves a stale calendar behind. The writing process also drops its copy on commit.
@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Count, Max
 
 from eoffice.workcalendar.engine import WorkingCalendar
 from eoffice.workcalendar.models import CalendarOverride, CalendarSettings, OverrideKind, default_sessions
@@ -40,7 +41,15 @@ def _recheck_seconds() -> float:
 
 
 def _current_revision() -> str:
-    return CalendarSettings.objects.filter(pk=1).values_list("revision", flat=True).first() or ""
+    """The settings revision plus a fingerprint of the overrides table.
+
+    The fingerprint catches writes that bypass the services (a shell, a fixture, a data migration):
+    they change the count, the highest id or the latest `updated_at`.
+    """
+    revision = CalendarSettings.objects.filter(pk=1).values_list("revision", flat=True).first() or ""
+    found = CalendarOverride.objects.aggregate(n=Count("id"), top=Max("id"), touched=Max("updated_at"))
+    touched = found["touched"].isoformat() if found["touched"] else ""
+    return f"{revision}:{found['n']}:{found['top']}:{touched}"
 
 
 def build_calendar() -> WorkingCalendar:

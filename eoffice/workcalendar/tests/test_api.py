@@ -64,16 +64,18 @@ def test_day_status(cast) -> None:
 
 def test_add_working_days(cast) -> None:
     client = client_for(cast.clerk_a)
-    response = client.get(f"{BASE}/add-working-days", {"start": "2026-02-13T10:00:00+07:00", "days": 1})
+    response = client.get(f"{BASE}/add-working-days", {"start": "2026-02-13T10:00:00+07:00", "days": "1"})
     assert response.status_code == 200
     assert response.json()["result"] == "2026-02-23T10:00:00+07:00"
     # Without an offset the instant is read as Vietnam time; UTC input is converted.
     assert (
-        client.get(f"{BASE}/add-working-days", {"start": "2026-08-21T10:00", "days": 1}).json()["result"]
+        client.get(f"{BASE}/add-working-days", {"start": "2026-08-21T10:00", "days": "1"}).json()["result"]
         == "2026-08-22T10:00:00+07:00"
     )
     assert (
-        client.get(f"{BASE}/add-working-days", {"start": "2026-02-13T03:00:00Z", "days": 1}).json()["result"]
+        client.get(f"{BASE}/add-working-days", {"start": "2026-02-13T03:00:00Z", "days": "1"}).json()[
+            "result"
+        ]
         == "2026-02-23T10:00:00+07:00"
     )
 
@@ -95,7 +97,7 @@ def test_bearer_token_reads(cast) -> None:
     )
     response = Client().get(
         f"{BASE}/add-working-days",
-        {"start": "2026-02-13T10:00:00+07:00", "days": 1},
+        {"start": "2026-02-13T10:00:00+07:00", "days": "1"},
         HTTP_AUTHORIZATION=f"Bearer {key}",
     )
     assert response.status_code == 200
@@ -104,7 +106,7 @@ def test_bearer_token_reads(cast) -> None:
 @pytest.mark.parametrize(
     ("path", "params", "code"),
     [
-        ("add-working-days", {"start": "hôm nay", "days": 1}, "invalid_input"),
+        ("add-working-days", {"start": "hôm nay", "days": "1"}, "invalid_input"),
         ("add-working-days", {"start": "2026-02-13T10:00", "days": 99999}, "invalid_input"),
         ("add-working-days", {"start": "2100-12-20T10:00", "days": 30}, "out_of_range"),
         ("add-working-hours", {"start": "2026-02-13T10:00", "hours": "-1"}, "invalid_input"),
@@ -145,7 +147,7 @@ def test_superuser_creates_updates_deletes(cast) -> None:
     assert response.status_code == 201
     created = response.json()
     assert created["kind"] == "day_off" and created["source"] == "QĐ 1/QĐ-TTg"
-    check = client.get(f"{BASE}/add-working-days", {"start": "2026-03-02T09:00", "days": 1}).json()
+    check = client.get(f"{BASE}/add-working-days", {"start": "2026-03-02T09:00", "days": "1"}).json()
     assert check["result"] == "2026-03-04T09:00:00+07:00"
 
     changed = dict(OVERRIDE, date="2026-03-07", kind="working_day", reason="Làm bù")
@@ -178,7 +180,7 @@ def test_superuser_sets_working_hours(cast) -> None:
     body = {"sessions": [{"start": "08:00", "end": "12:00"}, {"start": "13:00", "end": "17:00"}]}
     response = post_json(client, f"{BASE}/working-hours", body, "put")
     assert response.status_code == 200 and response.json() == body["sessions"]
-    result = client.get(f"{BASE}/add-working-hours", {"start": "2026-03-02T08:00", "hours": 4}).json()[
+    result = client.get(f"{BASE}/add-working-hours", {"start": "2026-03-02T08:00", "hours": "4"}).json()[
         "result"
     ]
     assert result == "2026-03-02T12:00:00+07:00"

@@ -33,6 +33,8 @@ sessions_strategy = (
     .filter(lambda points: len(points) % 2 == 0)
     .map(sorted)
     .map(lambda p: [(p[i], p[i + 1]) for i in range(0, len(p), 2)])
+    # At least an hour a day, so 600 working hours stay inside the supported years.
+    .filter(lambda pairs: sum(e - s for s, e in pairs) >= 60)
 )
 overrides_strategy = st.dictionaries(
     st.dates(min_value=date(2024, 1, 1), max_value=date(2028, 12, 31)), st.booleans(), max_size=40

@@ -12,10 +12,9 @@ from eoffice.core.actor import Actor
 from eoffice.core.audit import verify
 from eoffice.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from eoffice.core.models import AuditEvent
-from eoffice.workcalendar import loader, services
+from eoffice.workcalendar import loader, services, tasks
 from eoffice.workcalendar.engine import LOCAL_TZ
 from eoffice.workcalendar.models import CalendarOverride, CalendarSettings, OverrideKind
-from eoffice.workcalendar import tasks
 from eoffice.workcalendar.tasks import unconfirmed_makeup_days
 
 pytestmark = pytest.mark.django_db
@@ -228,3 +227,16 @@ def test_reminder_task_lists_undeclared_makeup_days(cast, caplog, monkeypatch) -
     assert "2026-08-22" in caplog.text
     monkeypatch.setattr(tasks.timezone, "localdate", lambda: date(2027, 3, 1))
     assert tasks.remind_calendar_confirmation.call_local() == []
+
+
+def test_cached_calendar_notices_writes_that_bypass_the_services(cast) -> None:
+    assert loader.get_calendar().is_working_day(date(2026, 8, 22))
+    CalendarOverride.objects.filter(date=date(2026, 8, 22)).delete()
+    assert not loader.get_calendar().is_working_day(date(2026, 8, 22))
+    CalendarOverride.objects.create(date=date(2026, 3, 3), kind="day_off", reason="shell")
+    assert not loader.get_calendar().is_working_day(date(2026, 3, 3))
+    CalendarOverride.objects.filter(date=date(2026, 3, 3)).update(kind="working_day")  # no updated_at
+    override = CalendarOverride.objects.get(date=date(2026, 3, 3))
+    override.kind = "day_off"
+    override.save()
+    assert not loader.get_calendar().is_working_day(date(2026, 3, 3))
