@@ -214,7 +214,10 @@ AXES_FAILURE_LIMIT = env_int("EOFFICE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("EOFFICE_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "eoffice.accounts.views.locked_out"
+# Second-step codes are secrets too: never written to the failure log.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_ENABLED = env_bool("EOFFICE_AXES_ENABLED", True)
 OTP_TOTP_ISSUER = env_str("EOFFICE_OTP_ISSUER", "eOffice")
 
@@ -231,6 +234,7 @@ if OIDC_ENABLED:
     OIDC_RP_SIGN_ALGO = env_str("EOFFICE_OIDC_SIGN_ALGO", "RS256")
     OIDC_RP_SCOPES = env_str("EOFFICE_OIDC_SCOPES", "openid email profile")
     OIDC_CREATE_USER = env_bool("EOFFICE_OIDC_CREATE_USER", False)
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
 
 # --- Security headers -----------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

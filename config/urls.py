@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 from config.api import api
@@ -6,8 +7,13 @@ urlpatterns = [
     path("", include("eoffice.web.urls")),
     path("accounts/", include("eoffice.accounts.urls")),
     path("directory/", include("eoffice.directory.urls")),
+    path("documents/", include("eoffice.documents.urls")),
     path("people/", include("eoffice.people.urls")),
     path("calendar/", include("eoffice.workcalendar.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]
+
+if settings.OIDC_ENABLED:
+    # Single sign-on is mounted only when configured (EOFFICE_OIDC_CLIENT_ID and endpoints).
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -178,12 +179,31 @@ def totp_enrolment_confirm(*, actor: Actor, code: str) -> list[str]:
     return codes
 
 
-def _verify_any(user: User, code: str) -> bool:
+def _verify_any(user: User, code: str) -> Device | None:
+    # Lock the devices: a code (above all a one-time backup code) must not be accepted twice.
     for model in (TOTPDevice, StaticDevice):
         for device in model.objects.select_for_update().filter(user=user, confirmed=True):
             if device.verify_token(code):
-                return True
-    return False
+                return device
+    return None
+
+
+@transaction.atomic
+def second_factor_verify(*, user: User, code: str) -> Device | None:
+    """The sign-in's second step: the device that accepts `code`, or None. A backup code is used up."""
+    try:
+        code = clean_code(code)
+    except ValidationFailed:
+        return None
+    device = _verify_any(user, code)
+    if isinstance(device, StaticDevice):
+        audit.record(
+            actor=Actor(user=user),
+            verb="two_factor.backup_code_used",
+            target=user,
+            data={"left": device.token_set.count()},
+        )
+    return device
 
 
 @transaction.atomic
@@ -192,7 +212,7 @@ def backup_codes_regenerate(*, actor: Actor, code: str) -> list[str]:
     assert actor.user is not None
     if not TOTPDevice.objects.filter(user=actor.user, confirmed=True).exists():
         raise Conflict("two_factor_off", "Xác thực hai bước chưa bật.")
-    if not _verify_any(actor.user, clean_code(code)):
+    if _verify_any(actor.user, clean_code(code)) is None:
         raise ValidationFailed("code_wrong", "Mã xác thực không đúng hoặc đã hết hạn.", field="code")
     codes = _new_backup_codes(actor.user)
     audit.record(actor=actor, verb="two_factor.backup_codes_renewed", target=actor.user)
@@ -211,7 +231,7 @@ def two_factor_disable(*, actor: Actor, user: User, code: str = "") -> User:
         and not StaticDevice.objects.filter(user=user).exists()
     ):
         raise Conflict("two_factor_off", "Xác thực hai bước chưa bật.")
-    if own and not _verify_any(user, clean_code(code)):
+    if own and _verify_any(user, clean_code(code)) is None:
         raise ValidationFailed("code_wrong", "Mã xác thực không đúng hoặc đã hết hạn.", field="code")
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
