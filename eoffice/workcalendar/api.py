@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from eoffice.core.actor import Actor
@@ -40,7 +41,7 @@ def _aware(value: datetime) -> datetime:
 def _out_of_range() -> ValidationFailed:
     return ValidationFailed(
         "out_of_range",
-        f"Kết quả nằm ngoài khoảng năm {FIRST_YEAR}–{LAST_YEAR} mà lịch hỗ trợ.",
+        _("Kết quả nằm ngoài khoảng năm %(a)s–%(b)s mà lịch hỗ trợ.") % {"a": FIRST_YEAR, "b": LAST_YEAR},
         field="start",
     )
 
@@ -183,7 +184,7 @@ def working_time(request: HttpRequest, start: datetime, end: datetime) -> Workin
     begin, finish = _aware(start), _aware(end)
     if finish < begin:
         raise ValidationFailed(
-            "end_before_start", "Thời điểm kết thúc phải sau thời điểm bắt đầu.", field="end"
+            "end_before_start", _("Thời điểm kết thúc phải sau thời điểm bắt đầu."), field="end"
         )
     try:
         amount = get_calendar().working_time_between(begin, finish)
@@ -234,7 +235,9 @@ def override_delete(request: HttpRequest, override_id: int) -> Status[None]:
 def working_hours_update(request: HttpRequest, payload: WorkingHoursIn) -> list[SessionOut]:
     if len(payload.sessions) > MAX_SESSIONS:
         raise ValidationFailed(
-            "sessions_count", f"Cần từ 1 đến {MAX_SESSIONS} ca làm việc trong ngày.", field="sessions"
+            "sessions_count",
+            _("Cần từ 1 đến %(n)s ca làm việc trong ngày.") % {"n": MAX_SESSIONS},
+            field="sessions",
         )
     pairs = [(parse_hhmm(s.start), parse_hhmm(s.end)) for s in payload.sessions]
     row = services.working_hours_update(actor=_actor(request), sessions=pairs)

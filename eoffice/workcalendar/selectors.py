@@ -6,6 +6,8 @@ import calendar as pycalendar
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from eoffice.core.actor import Actor
 from eoffice.core.errors import ValidationFailed
 from eoffice.core.policies import require
@@ -14,8 +16,6 @@ from eoffice.workcalendar.holidays_vn import FIRST_YEAR, LAST_YEAR, WEEKDAYS_VI,
 from eoffice.workcalendar.loader import get_calendar
 from eoffice.workcalendar.models import CalendarOverride, OverrideKind
 from eoffice.workcalendar.sessions import format_minutes
-
-MONTHS_VI = tuple(f"Tháng {m}" for m in range(1, 13))
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,9 @@ class YearCalendar:
 def check_year(year: int) -> int:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationFailed(
-            "year_out_of_range", f"Năm phải trong khoảng {FIRST_YEAR}–{LAST_YEAR}.", field="year"
+            "year_out_of_range",
+            _("Năm phải trong khoảng %(a)s–%(b)s.") % {"a": FIRST_YEAR, "b": LAST_YEAR},
+            field="year",
         )
     return year
 
@@ -104,7 +106,7 @@ def _entry(day: date, label: str, kind: str, override: CalendarOverride | None =
 def _months(year: int, cells: dict[date, DayCell]) -> list[MonthView]:
     months = []
     for number in range(1, 13):
-        view = MonthView(number=number, name=MONTHS_VI[number - 1])
+        view = MonthView(number=number, name=_("Tháng %(m)s") % {"m": number})
         for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, number):
             view.weeks.append([cells[d] if d.month == number else None for d in week])
         months.append(view)
@@ -154,4 +156,5 @@ def year_calendar(*, actor: Actor, year: int) -> YearCalendar:
 def kind_label(kind: str) -> str:
     if kind in OverrideKind.values:
         return str(OverrideKind(kind).label)
-    return {"holiday": "Nghỉ lễ, Tết", "weekend": "Nghỉ cuối tuần", "work": "Ngày làm việc"}.get(kind, kind)
+    labels = {"holiday": _("Nghỉ lễ, Tết"), "weekend": _("Nghỉ cuối tuần"), "work": _("Ngày làm việc")}
+    return labels.get(kind, kind)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -32,7 +33,6 @@ from eoffice.workcalendar.sessions import Session, sessions_as_json, validate_se
 
 REASON_MAX = 500
 SOURCE_MAX = 255
-_EDIT_DENIED = "Chỉ quản trị hệ thống mới được sửa lịch làm việc."
 
 
 def _lock_settings() -> CalendarSettings:
@@ -50,26 +50,31 @@ def _touch(row: CalendarSettings) -> None:
 
 def _clean_text(value: str, *, field: str, label: str, maximum: int, required: bool) -> str:
     if not isinstance(value, str):
-        raise ValidationFailed("invalid_text", f"{label} không hợp lệ.", field=field)
+        raise ValidationFailed("invalid_text", _("%(label)s không hợp lệ.") % {"label": label}, field=field)
     text = " ".join(value.split())
     if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"} for ch in text):
-        raise ValidationFailed("invalid_text", f"{label} chứa ký tự không hợp lệ.", field=field)
+        raise ValidationFailed(
+            "invalid_text", _("%(label)s chứa ký tự không hợp lệ.") % {"label": label}, field=field
+        )
     if required and not text:
-        raise ValidationFailed("required", f"Cần nhập {label.lower()}.", field=field)
+        raise ValidationFailed("required", _("Cần nhập %(label)s.") % {"label": label.lower()}, field=field)
     if len(text) > maximum:
         raise ValidationFailed(
-            "too_long", f"{label} dài quá {maximum} ký tự (hiện có {len(text)}).", field=field
+            "too_long",
+            _("%(label)s dài quá %(max)s ký tự (hiện có %(n)s).")
+            % {"label": label, "max": maximum, "n": len(text)},
+            field=field,
         )
     return unicodedata.normalize("NFC", text)
 
 
 def _check_date(day: object) -> date:
     if not isinstance(day, date):
-        raise ValidationFailed("invalid_date", "Ngày không hợp lệ.", field="date")
+        raise ValidationFailed("invalid_date", _("Ngày không hợp lệ."), field="date")
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise ValidationFailed(
             "date_out_of_range",
-            f"Chỉ điều chỉnh được các ngày từ năm {FIRST_YEAR} đến {LAST_YEAR}.",
+            _("Chỉ điều chỉnh được các ngày từ năm %(a)s đến %(b)s.") % {"a": FIRST_YEAR, "b": LAST_YEAR},
             field="date",
         )
     return day
@@ -78,30 +83,35 @@ def _check_date(day: object) -> date:
 def _check_meaningful(day: date, kind: str) -> None:
     """Refuse an override that would change nothing: it would only hide the real calendar."""
     if kind not in OverrideKind.values:
-        raise ValidationFailed("invalid_kind", "Loại điều chỉnh không hợp lệ.", field="kind")
+        raise ValidationFailed("invalid_kind", _("Loại điều chỉnh không hợp lệ."), field="kind")
     label = f"{WEEKDAYS_VI[day.weekday()]} {day:%d/%m/%Y}"
     holiday = holidays_of_year(day.year).get(day)
     if kind == OverrideKind.DAY_OFF:
         if holiday is not None:
             raise ValidationFailed(
                 "already_day_off",
-                f"{label} đã là ngày nghỉ lễ ({holiday}); không cần thêm ngày nghỉ.",
+                _("%(day)s đã là ngày nghỉ lễ (%(holiday)s); không cần thêm ngày nghỉ.")
+                % {"day": label, "holiday": holiday},
                 field="date",
             )
         if day.weekday() >= 5:
             raise ValidationFailed(
-                "already_day_off", f"{label} là ngày nghỉ cuối tuần; không cần thêm ngày nghỉ.", field="date"
+                "already_day_off",
+                _("%(day)s là ngày nghỉ cuối tuần; không cần thêm ngày nghỉ.") % {"day": label},
+                field="date",
             )
     elif holiday is None and day.weekday() < 5:
         raise ValidationFailed(
-            "already_working_day", f"{label} vốn là ngày làm việc; không cần thêm ngày làm bù.", field="date"
+            "already_working_day",
+            _("%(day)s vốn là ngày làm việc; không cần thêm ngày làm bù.") % {"day": label},
+            field="date",
         )
 
 
 def _conflict(day: date) -> Conflict:
     return Conflict(
         "date_already_overridden",
-        f"Ngày {day:%d/%m/%Y} đã có điều chỉnh; hãy sửa hoặc xóa điều chỉnh đó.",
+        _("Ngày %(day)s đã có điều chỉnh; hãy sửa hoặc xóa điều chỉnh đó.") % {"day": f"{day:%d/%m/%Y}"},
         field="date",
     )
 
@@ -109,11 +119,13 @@ def _conflict(day: date) -> Conflict:
 @transaction.atomic
 def override_create(*, actor: Actor, day: date, kind: str, reason: str, source: str = "") -> CalendarOverride:
     """Declare `day` an extra day off (nghỉ bù, nghỉ thêm) or an extra working day (làm bù)."""
-    require(policies.can_edit_calendar(actor), _EDIT_DENIED)
+    require(policies.can_edit_calendar(actor), _("Chỉ quản trị hệ thống mới được sửa lịch làm việc."))
     day = _check_date(day)
     _check_meaningful(day, kind)
-    reason = _clean_text(reason, field="reason", label="Lý do", maximum=REASON_MAX, required=True)
-    source = _clean_text(source, field="source", label="Văn bản căn cứ", maximum=SOURCE_MAX, required=False)
+    reason = _clean_text(reason, field="reason", label=_("Lý do"), maximum=REASON_MAX, required=True)
+    source = _clean_text(
+        source, field="source", label=_("Văn bản căn cứ"), maximum=SOURCE_MAX, required=False
+    )
     row = _lock_settings()
     if CalendarOverride.objects.filter(date=day).exists():
         raise _conflict(day)
@@ -136,15 +148,17 @@ def override_update(
     *, actor: Actor, override_id: int, day: date, kind: str, reason: str, source: str = ""
 ) -> CalendarOverride:
     """Change an override's date, kind, reason or source."""
-    require(policies.can_edit_calendar(actor), _EDIT_DENIED)
+    require(policies.can_edit_calendar(actor), _("Chỉ quản trị hệ thống mới được sửa lịch làm việc."))
     day = _check_date(day)
     _check_meaningful(day, kind)
-    reason = _clean_text(reason, field="reason", label="Lý do", maximum=REASON_MAX, required=True)
-    source = _clean_text(source, field="source", label="Văn bản căn cứ", maximum=SOURCE_MAX, required=False)
+    reason = _clean_text(reason, field="reason", label=_("Lý do"), maximum=REASON_MAX, required=True)
+    source = _clean_text(
+        source, field="source", label=_("Văn bản căn cứ"), maximum=SOURCE_MAX, required=False
+    )
     row = _lock_settings()
     override = CalendarOverride.objects.filter(pk=override_id).first()
     if override is None:
-        raise NotFound("Không tìm thấy ngày điều chỉnh này; có thể nó đã bị xóa.")
+        raise NotFound(_("Không tìm thấy ngày điều chỉnh này; có thể nó đã bị xóa."))
     if CalendarOverride.objects.filter(date=day).exclude(pk=override.pk).exists():
         raise _conflict(day)
     before = override.as_audit_data()
@@ -163,11 +177,11 @@ def override_update(
 @transaction.atomic
 def override_delete(*, actor: Actor, override_id: int) -> None:
     """Remove an override: the date follows the weekly pattern and the statutory holidays again."""
-    require(policies.can_edit_calendar(actor), _EDIT_DENIED)
+    require(policies.can_edit_calendar(actor), _("Chỉ quản trị hệ thống mới được sửa lịch làm việc."))
     row = _lock_settings()
     override = CalendarOverride.objects.filter(pk=override_id).first()
     if override is None:
-        raise NotFound("Không tìm thấy ngày điều chỉnh này; có thể nó đã bị xóa.")
+        raise NotFound(_("Không tìm thấy ngày điều chỉnh này; có thể nó đã bị xóa."))
     audit.record(
         actor=actor, verb="calendar.override.deleted", target=override, data=override.as_audit_data()
     )
@@ -178,7 +192,7 @@ def override_delete(*, actor: Actor, override_id: int) -> None:
 @transaction.atomic
 def working_hours_update(*, actor: Actor, sessions: Sequence[Session]) -> CalendarSettings:
     """Replace the working sessions of every working day ((start, end) minutes from midnight)."""
-    require(policies.can_edit_calendar(actor), _EDIT_DENIED)
+    require(policies.can_edit_calendar(actor), _("Chỉ quản trị hệ thống mới được sửa lịch làm việc."))
     checked = validate_sessions(list(sessions))
     row = _lock_settings()
     before = list(row.sessions)
@@ -201,10 +215,12 @@ def overrides_seed_from_package(*, actor: Actor, year: int) -> list[CalendarOver
     The package lists the swapped day off but not the Saturday worked in exchange; an administrator
     runs this once a year after checking the government's decision. Returns the overrides added.
     """
-    require(policies.can_edit_calendar(actor), _EDIT_DENIED)
+    require(policies.can_edit_calendar(actor), _("Chỉ quản trị hệ thống mới được sửa lịch làm việc."))
     if not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationFailed(
-            "year_out_of_range", f"Năm phải trong khoảng {FIRST_YEAR}–{LAST_YEAR}.", field="year"
+            "year_out_of_range",
+            _("Năm phải trong khoảng %(a)s–%(b)s.") % {"a": FIRST_YEAR, "b": LAST_YEAR},
+            field="year",
         )
     row = _lock_settings()
     existing = set(CalendarOverride.objects.filter(date__year=year).values_list("date", flat=True))

@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from eoffice.core.errors import ValidationFailed
 
 MAX_SESSIONS = 4
@@ -23,19 +25,21 @@ def parse_hhmm(value: Any, *, field: str = "sessions") -> int:
     """'07:30' → 450 minutes. Accepts 00:00–24:00."""
     if not isinstance(value, str) or len(value) > 10:
         raise ValidationFailed(
-            "invalid_time", "Giờ không hợp lệ. Nhập theo dạng HH:MM, ví dụ 07:30.", field=field
+            "invalid_time", _("Giờ không hợp lệ. Nhập theo dạng HH:MM, ví dụ 07:30."), field=field
         )
     match = _HHMM.match(value)
     if match is None:
         raise ValidationFailed(
             "invalid_time",
-            f"Giờ «{value[:10]}» không hợp lệ. Nhập theo dạng HH:MM, ví dụ 07:30.",
+            _("Giờ «%(value)s» không hợp lệ. Nhập theo dạng HH:MM, ví dụ 07:30.") % {"value": value[:10]},
             field=field,
         )
     hours, minutes = int(match.group(1)), int(match.group(2))
     if minutes >= 60 or hours * 60 + minutes > MINUTES_PER_DAY:
         raise ValidationFailed(
-            "session_out_of_day", f"Giờ «{value.strip()}» phải nằm trong khoảng 00:00–24:00.", field=field
+            "session_out_of_day",
+            _("Giờ «%(value)s» phải nằm trong khoảng 00:00–24:00.") % {"value": value.strip()},
+            field=field,
         )
     return hours * 60 + minutes
 
@@ -48,7 +52,9 @@ def validate_sessions(pairs: Sequence[Session], *, field: str = "sessions") -> l
     """Check the invariants the engine relies on; return the sessions as a list of int pairs."""
     if not 1 <= len(pairs) <= MAX_SESSIONS:
         raise ValidationFailed(
-            "sessions_count", f"Cần từ 1 đến {MAX_SESSIONS} ca làm việc trong ngày.", field=field
+            "sessions_count",
+            _("Cần từ 1 đến %(n)s ca làm việc trong ngày.") % {"n": MAX_SESSIONS},
+            field=field,
         )
     result: list[Session] = []
     for number, (start, end) in enumerate(pairs, start=1):
@@ -58,16 +64,20 @@ def validate_sessions(pairs: Sequence[Session], *, field: str = "sessions") -> l
             or not isinstance(start, int)
             or not isinstance(end, int)
         ):
-            raise ValidationFailed("invalid_time", f"Ca {number}: giờ không hợp lệ.", field=field)
+            raise ValidationFailed(
+                "invalid_time", _("Ca %(n)s: giờ không hợp lệ.") % {"n": number}, field=field
+            )
         if not (0 <= start <= MINUTES_PER_DAY and 0 <= end <= MINUTES_PER_DAY):
             raise ValidationFailed(
-                "session_out_of_day", f"Ca {number}: giờ phải nằm trong khoảng 00:00–24:00.", field=field
+                "session_out_of_day",
+                _("Ca %(n)s: giờ phải nằm trong khoảng 00:00–24:00.") % {"n": number},
+                field=field,
             )
         if end <= start:
             raise ValidationFailed(
                 "session_end_before_start",
-                f"Ca {number}: giờ kết thúc ({format_minutes(end)}) "
-                f"phải sau giờ bắt đầu ({format_minutes(start)}).",
+                _("Ca %(n)s: giờ kết thúc (%(end)s) phải sau giờ bắt đầu (%(start)s).")
+                % {"n": number, "end": format_minutes(end), "start": format_minutes(start)},
                 field=field,
             )
         if result:
@@ -75,14 +85,19 @@ def validate_sessions(pairs: Sequence[Session], *, field: str = "sessions") -> l
             if start < prev_start:
                 raise ValidationFailed(
                     "sessions_not_ordered",
-                    "Các ca làm việc phải xếp theo thứ tự thời gian trong ngày.",
+                    _("Các ca làm việc phải xếp theo thứ tự thời gian trong ngày."),
                     field=field,
                 )
             if start < prev_end:
                 raise ValidationFailed(
                     "sessions_overlap",
-                    f"Ca {number} ({format_minutes(start)}–{format_minutes(end)}) chồng lên ca {number - 1} "
-                    f"({format_minutes(prev_start)}–{format_minutes(prev_end)}).",
+                    _("Ca %(n)s (%(this)s) chồng lên ca %(m)s (%(other)s).")
+                    % {
+                        "n": number,
+                        "this": f"{format_minutes(start)}–{format_minutes(end)}",
+                        "m": number - 1,
+                        "other": f"{format_minutes(prev_start)}–{format_minutes(prev_end)}",
+                    },
                     field=field,
                 )
         result.append((start, end))
@@ -94,7 +109,7 @@ def parse_sessions(raw: Iterable[Any], *, field: str = "sessions") -> list[Sessi
     pairs: list[Session] = []
     for item in list(raw)[: MAX_SESSIONS + 1]:
         if not isinstance(item, dict):
-            raise ValidationFailed("invalid_time", "Ca làm việc không hợp lệ.", field=field)
+            raise ValidationFailed("invalid_time", _("Ca làm việc không hợp lệ."), field=field)
         pairs.append((parse_hhmm(item.get("start"), field=field), parse_hhmm(item.get("end"), field=field)))
     return validate_sessions(pairs, field=field)
 
