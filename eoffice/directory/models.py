@@ -43,7 +43,12 @@ class Agency(models.Model):
     abbreviation = models.CharField("Chữ viết tắt trong ký hiệu", max_length=30, blank=True)
     kind = models.CharField("Loại", max_length=20, choices=AgencyKind.choices, default=AgencyKind.OTHER)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="Cấp trên"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name="Cấp trên",
     )
     tree_path = models.CharField(max_length=2000, db_index=True, editable=False, default="/")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -65,7 +70,9 @@ class Agency(models.Model):
         verbose_name="Cơ quan kế thừa",
     )
     status_changed_on = models.DateField(null=True, blank=True)
-    search_text = models.CharField(max_length=1200, blank=True, db_index=True, editable=False)
+    # Folded copy of names and codes for accent-insensitive search (core.text.fold). No b-tree
+    # index: LIKE '%x%' cannot use one; PostgreSQL gets a pg_trgm GIN index (migration 0003).
+    search_text = models.CharField(max_length=1200, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -73,13 +80,18 @@ class Agency(models.Model):
         verbose_name = "Cơ quan"
         verbose_name_plural = "Cơ quan"
         ordering = ["tree_path"]
+        indexes = [
+            # Search results and keyset pages are ordered (depth, name, id) among active agencies.
+            models.Index(fields=["status", "depth", "name", "id"], name="agency_browse_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["code_qd20"], condition=~Q(code_qd20=""), name="agency_code_qd20_unique"
             ),
             models.CheckConstraint(
                 name="agency_successor_only_when_merged",
-                condition=Q(status="merged", successor__isnull=False) | (~Q(status="merged") & Q(successor__isnull=True)),
+                condition=Q(status="merged", successor__isnull=False)
+                | (~Q(status="merged") & Q(successor__isnull=True)),
             ),
         ]
 
@@ -132,7 +144,12 @@ class Unit(models.Model):
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units", verbose_name="Cơ quan")
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="Đơn vị cha"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name="Đơn vị cha",
     )
     code = models.CharField("Mã đơn vị", max_length=40, blank=True)
     name = models.CharField("Tên đơn vị", max_length=300)
@@ -146,7 +163,9 @@ class Unit(models.Model):
         verbose_name_plural = "Đơn vị"
         ordering = ["agency_id", "sort_order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["agency", "code"], condition=~Q(code=""), name="unit_code_per_agency"),
+            models.UniqueConstraint(
+                fields=["agency", "code"], condition=~Q(code=""), name="unit_code_per_agency"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,654 @@
+"""Import and update the national agency directory from CSV or JSON.
+
+The run is an idempotent upsert keyed by `code`: unchanged rows are not touched, changed rows
+are updated with an AgencyEvent, new rows are created. Rows may come in any order; parents are
+found in the file or in the database. A bad row (malformed identifier, duplicate code, missing
+name, broken CSV line, unknown parent, cycle) is reported with its line number and skipped; the
+good rows still import. File-level problems (size, format, header, broken JSON) stop the run
+before anything is written.
+
+Speed (100,000 rows in well under a minute): the whole plan is made in memory first, ids for
+new rows are reserved up front so `tree_path`/`depth` are computed before insert, and rows are
+written with bulk_create / bulk_update in batches, one transaction per batch. Moved subtrees are
+re-rooted with one UPDATE each, and one audit event records the run with its counts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from eoffice.core import audit
+from eoffice.core.actor import Actor
+from eoffice.core.errors import ValidationFailed
+from eoffice.directory import policies
+from eoffice.directory.id_blocks import reserve_agency_ids
+from eoffice.directory.identifiers import check_code
+from eoffice.directory.import_readers import (
+    ImportFileError,
+    LimitedReader,
+    RawRow,
+    detect_format,
+    read_rows,
+)
+from eoffice.directory.lifecycle import transition_problem
+from eoffice.directory.models import Agency, AgencyEvent, AgencyStatus
+from eoffice.directory.tree import MAX_DEPTH, path_ids, rewrite_subtree
+from eoffice.directory.validation import clean_agency_values, invalid, parse_status
+
+BATCH = 2000
+UPDATE_BATCH = 500
+CODE_CHUNK = 900
+MAX_REPORTED_ERRORS = 1000
+COMPARED = (
+    "code_qd20",
+    "name",
+    "short_name",
+    "abbreviation",
+    "kind",
+    "address",
+    "email",
+    "phone",
+    "fax",
+    "website",
+    "hosted",
+)
+NAME_FIELDS = frozenset({"name", "short_name", "abbreviation"})
+EXISTING_FIELDS = (
+    "pk",
+    "code",
+    "parent_id",
+    "parent__code",
+    "tree_path",
+    "depth",
+    "status",
+    "successor_id",
+    "successor__code",
+    "status_changed_on",
+    *COMPARED,
+)
+UPDATE_FIELDS = [*COMPARED, "parent", "status", "successor", "status_changed_on", "search_text", "updated_at"]
+
+Progress = Callable[[str, int, int | None], None]
+T = TypeVar("T")
+
+
+def _chunks(items: list[T], size: int) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(slots=True)
+class RowError:
+    line: int
+    code: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    fmt: str
+    dry_run: bool
+    source: str = ""
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add_error(self, line: int, code: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(RowError(line, code, message))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.fmt,
+            "dry_run": self.dry_run,
+            "source": self.source,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "error_count": self.error_count,
+            "errors": [{"line": e.line, "code": e.code, "message": e.message} for e in self.errors],
+            "errors_truncated": self.error_count > len(self.errors),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(slots=True)
+class Existing:
+    pk: int
+    code: str
+    parent_id: int | None
+    parent_code: str | None
+    tree_path: str
+    depth: int
+    status: str
+    successor_id: int | None
+    successor_code: str | None
+    status_changed_on: datetime.date | None
+    values: dict[str, Any]
+
+
+@dataclass(slots=True)
+class Planned:
+    line: int
+    code: str
+    conforms: bool
+    values: dict[str, Any]
+    parent_code: str | None  # None: column absent, keep the stored parent; "": top level
+    status: str | None
+    successor_code: str | None
+    status_changed_on: datetime.date | None
+    existing: Existing | None = None
+    pk: int = 0
+    failed: str | None = None
+    path: str | None = None
+    depth: int = 0
+    changes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def final_status(self) -> str:
+        if self.status is not None:
+            return self.status
+        return self.existing.status if self.existing is not None else AgencyStatus.ACTIVE
+
+
+def _clean_row(raw: RawRow) -> Planned:
+    v = raw.values
+    checked = check_code(v.get("code", ""), strict=False)
+    values = clean_agency_values({k: v[k] for k in COMPARED if k in v})
+    parent_code = v.get("parent_code")
+    if parent_code:
+        try:
+            check_code(parent_code, strict=False)
+        except ValidationFailed as exc:
+            raise invalid("parent_code", f"Mã cơ quan cấp trên: {exc.message}") from None
+        if parent_code == checked.code:
+            raise invalid("parent_code", "Cơ quan không thể là cấp trên của chính nó.")
+    status = parse_status(v["status"]) if "status" in v else None
+    successor = v.get("successor_code") or None
+    if status == AgencyStatus.MERGED and not successor:
+        raise invalid(
+            "successor_code", "Trạng thái merged (đã sáp nhập) cần mã cơ quan kế thừa (successor_code)."
+        )
+    if successor and status != AgencyStatus.MERGED:
+        raise invalid("successor_code", "Chỉ ghi mã cơ quan kế thừa khi trạng thái là merged (đã sáp nhập).")
+    if successor == checked.code:
+        raise invalid("successor_code", "Không thể sáp nhập một cơ quan vào chính nó.")
+    changed_on = None
+    if v.get("status_changed_on"):
+        try:
+            changed_on = datetime.date.fromisoformat(v["status_changed_on"])
+        except ValueError:
+            raise invalid("status_changed_on", "Ngày đổi trạng thái phải có dạng YYYY-MM-DD.") from None
+    return Planned(
+        raw.line, checked.code, checked.conforms, values, parent_code, status, successor, changed_on
+    )
+
+
+class DirectoryImport:
+    """One import run: read and check every row, plan the tree, then write."""
+
+    def __init__(
+        self, *, actor: Actor, fmt: str, dry_run: bool, source: str, progress: Progress | None
+    ) -> None:
+        self.actor = actor
+        self.report = ImportReport(fmt=fmt, dry_run=dry_run, source=source)
+        self.progress = progress or (lambda stage, done, total: None)
+        self.rows: dict[str, Planned] = {}
+        self.seen: dict[str, int] = {}
+        self.bad_lines: dict[str, int] = {}  # codes whose row was refused while reading
+        self.db: dict[str, Existing] = {}
+        self.code_by_pk: dict[int, str] = {}
+        self.stack: list[str] = []
+        self.on_stack: dict[str, int] = {}
+        self.today = timezone.localdate()
+
+    # --- reading ------------------------------------------------------------------------------
+    def fail(self, row: Planned, message: str) -> None:
+        if row.failed is None:
+            row.failed = message
+            self.report.add_error(row.line, row.code, message)
+
+    def read(self, raws: Iterable[RawRow]) -> None:
+        for raw in raws:
+            self.report.rows += 1
+            if self.report.rows % 5000 == 0:
+                self.progress("read", self.report.rows, None)
+            if raw.error:
+                self.report.add_error(raw.line, raw.code, raw.error)
+                continue
+            code = raw.code
+            if code in self.seen:
+                self.report.add_error(
+                    raw.line, code, f"Mã định danh {code} trùng với dòng {self.seen[code]} trong tệp."
+                )
+                continue
+            if code:
+                self.seen[code] = raw.line
+            try:
+                planned = _clean_row(raw)
+            except ValidationFailed as exc:
+                self.report.add_error(raw.line, code[:40], exc.message)
+                self.bad_lines.setdefault(code, raw.line)
+                continue
+            self.rows[planned.code] = planned
+        self.progress("read", self.report.rows, self.report.rows)
+
+    def valid(self) -> Iterator[Planned]:
+        return (p for p in self.rows.values() if p.failed is None)
+
+    # --- what the database already holds ------------------------------------------------------
+    def _load(self, codes: set[str]) -> None:
+        for chunk in _chunks(sorted(codes - set(self.db)), CODE_CHUNK):
+            for rec in Agency.objects.filter(code__in=chunk).values_list(*EXISTING_FIELDS):
+                pk, code, parent_id, parent_code, path, depth, status, succ_id, succ_code, changed_on = rec[
+                    :10
+                ]
+                values = dict(zip(COMPARED, rec[10:], strict=True))
+                self.db[code] = Existing(
+                    pk,
+                    code,
+                    parent_id,
+                    parent_code,
+                    path,
+                    depth,
+                    status,
+                    succ_id,
+                    succ_code,
+                    changed_on,
+                    values,
+                )
+
+    def load_existing(self) -> None:
+        wanted = set(self.rows)
+        for p in self.rows.values():
+            wanted.update(c for c in (p.parent_code, p.successor_code) if c)
+        self._load(wanted)
+        # Rows without a parent_code column keep their stored parent, which must be known too.
+        self._load({ex.parent_code for ex in self.db.values() if ex.parent_code})
+        for p in self.rows.values():
+            p.existing = self.db.get(p.code)
+            if p.existing is not None:
+                p.pk = p.existing.pk
+                self.code_by_pk[p.pk] = p.code
+
+    def check_qd20(self) -> None:
+        first: dict[str, Planned] = {}
+        for p in self.valid():
+            qd = p.values.get("code_qd20")
+            if not qd:
+                continue
+            if qd in first:
+                self.fail(p, f"Mã QĐ 20 {qd} trùng với dòng {first[qd].line} trong tệp.")
+            else:
+                first[qd] = p
+        for chunk in _chunks(sorted(first), CODE_CHUNK):
+            for qd, holder in Agency.objects.filter(code_qd20__in=chunk).values_list("code_qd20", "code"):
+                if holder != first[qd].code:
+                    self.fail(first[qd], f"Mã QĐ 20 {qd} đã được dùng cho cơ quan {holder}.")
+
+    def assign_ids(self) -> None:
+        new = [p for p in self.valid() if p.existing is None]
+        if self.report.dry_run:
+            ids: Iterable[int] = range(-1, -len(new) - 1, -1)  # placeholders: nothing is written
+        else:
+            ids = reserve_agency_ids(len(new))
+        for p, pk in zip(new, ids, strict=True):
+            p.pk = pk
+
+    # --- the tree -------------------------------------------------------------------------------
+    def parent_code_of(self, p: Planned) -> str:
+        if p.parent_code is not None:
+            return p.parent_code
+        return (p.existing.parent_code or "") if p.existing is not None else ""
+
+    def resolve(self, code: str) -> str | None:
+        """The row's final tree_path, or None when the row cannot be placed (and is failed)."""
+        p = self.rows[code]
+        if p.failed is not None:
+            return None
+        if p.path is not None:
+            return p.path
+        if code in self.on_stack:
+            cycle = self.stack[self.on_stack[code] :]
+            shown = " → ".join([*cycle, code])
+            for member in cycle:
+                self.fail(self.rows[member], f"Vòng lặp cơ quan cấp trên: {shown}.")
+            return None
+        if len(self.stack) > MAX_DEPTH:
+            self.fail(p, f"Cây cơ quan sâu quá {MAX_DEPTH} cấp.")
+            return None
+        self.on_stack[code] = len(self.stack)
+        self.stack.append(code)
+        try:
+            parent_path, problem = self._parent_path(p)
+        finally:
+            self.stack.pop()
+            del self.on_stack[code]
+        if p.failed is not None:
+            return None
+        if parent_path is None:
+            self.fail(p, problem)
+            return None
+        depth = parent_path.count("/") - 1
+        if depth > MAX_DEPTH:
+            self.fail(p, f"Cây cơ quan sâu quá {MAX_DEPTH} cấp.")
+            return None
+        p.path, p.depth = f"{parent_path}{p.pk}/", depth
+        return p.path
+
+    def _parent_path(self, p: Planned) -> tuple[str | None, str]:
+        pc = self.parent_code_of(p)
+        if not pc:
+            return "/", ""
+        parent = self.rows.get(pc)
+        if parent is not None and parent.failed is None:
+            path = self.resolve(pc)
+            if path is not None:
+                return path, ""
+        stored = self.db.get(pc)
+        if stored is not None:
+            return self._stored_final_path(stored), ""
+        line = parent.line if parent is not None else self.bad_lines.get(pc)
+        if line is not None:
+            return None, f"Cơ quan cấp trên {pc} (dòng {line}) bị lỗi nên dòng này bị bỏ qua."
+        return None, f"Không tìm thấy cơ quan cấp trên có mã {pc} trong tệp hoặc trong danh bạ."
+
+    def _stored_final_path(self, stored: Existing) -> str:
+        """Where a stored agency ends up: below the deepest ancestor this file moves, if any."""
+        ids = path_ids(stored.tree_path)
+        for i in range(len(ids) - 1, -1, -1):
+            code = self.code_by_pk.get(ids[i])
+            if code is None or self.rows[code].failed is not None:
+                continue
+            base = self.resolve(code)
+            if base is not None:
+                return base + "".join(f"{x}/" for x in ids[i + 1 :])
+        return stored.tree_path
+
+    def _ref(self, code: str | None) -> tuple[int | None, str | None, str]:
+        """(id, final tree_path, final status) of the agency a row points at, or (None, ...)."""
+        if not code:
+            return None, None, ""
+        row = self.rows.get(code)
+        if row is not None and row.failed is None:
+            return row.pk, row.path, row.final_status
+        stored = self.db.get(code)
+        if stored is not None:
+            return stored.pk, self._stored_final_path(stored), stored.status
+        return None, None, ""
+
+    def check_status(self) -> bool:
+        """Lifecycle rules per row; True when a row failed (the tree must then be re-planned)."""
+        failed_any = False
+        while True:
+            problems = {p.code: m for p in self.valid() if (m := self._status_problem(p))}
+            if not problems:
+                return failed_any
+            # A row pointing at a successor that is itself refused is judged again afterwards,
+            # against the stored successor, so the verdict does not depend on row order.
+            first = {
+                c: m for c, m in problems.items() if self.rows[c].successor_code not in problems
+            } or problems
+            for code, message in first.items():
+                self.fail(self.rows[code], message)
+            failed_any = True
+
+    def _status_problem(self, p: Planned) -> str | None:
+        if p.status is None:
+            return None
+        if p.existing is not None:
+            problem = transition_problem(p.existing.status, p.status)
+            if problem:
+                return problem
+            if p.existing.status == AgencyStatus.MERGED and p.successor_code != p.existing.successor_code:
+                return f"Cơ quan đã sáp nhập vào {p.existing.successor_code}; không đổi được cơ quan kế thừa."
+        if p.status != AgencyStatus.MERGED:
+            return None
+        succ_id, succ_path, succ_status = self._ref(p.successor_code)
+        if succ_id is None:
+            return f"Không tìm thấy cơ quan kế thừa có mã {p.successor_code} trong tệp hoặc trong danh bạ."
+        if succ_status != AgencyStatus.ACTIVE:
+            return f"Cơ quan kế thừa {p.successor_code} không còn hoạt động."
+        if p.path and succ_path and succ_path.startswith(p.path):
+            return f"Không thể sáp nhập vào cơ quan cấp dưới của chính nó ({p.successor_code})."
+        return None
+
+    def plan(self) -> None:
+        self.load_existing()
+        self.check_qd20()
+        self.assign_ids()
+        for _ in range(10):
+            for p in self.rows.values():
+                p.path = None
+            for code in list(self.rows):
+                self.resolve(code)
+            if not self.check_status():
+                break
+        for p in self.valid():
+            self._diff(p)
+
+    def _diff(self, p: Planned) -> None:
+        if p.existing is None:
+            self.report.created += 1
+            return
+        ex = p.existing
+        changes = {f: v for f, v in p.values.items() if ex.values[f] != v}
+        parent_id = self._ref(self.parent_code_of(p))[0]
+        if parent_id != ex.parent_id:
+            changes["parent_id"] = parent_id
+        if p.status is not None and p.status != ex.status:
+            changes["status"] = p.status
+            changes["successor_id"] = self._ref(p.successor_code)[0]
+            changes["status_changed_on"] = p.status_changed_on or self.today
+        elif p.status_changed_on is not None and p.status_changed_on != ex.status_changed_on:
+            changes["status_changed_on"] = p.status_changed_on
+        p.changes = changes
+        if changes:
+            self.report.updated += 1
+        else:
+            self.report.unchanged += 1
+
+    # --- writing --------------------------------------------------------------------------------
+    def creation_order(self) -> list[Planned]:
+        """New rows after their new parent and successor: each batch commits on its own."""
+        new = {p.code: p for p in self.valid() if p.existing is None}
+        order: list[Planned] = []
+        done: set[str] = set()
+        entered: set[str] = set()
+        for start in new.values():
+            stack = [(start, False)]
+            while stack:
+                node, expanded = stack.pop()
+                if node.code in done:
+                    continue
+                if expanded:
+                    done.add(node.code)
+                    order.append(node)
+                    continue
+                if node.code in entered:
+                    continue
+                entered.add(node.code)
+                stack.append((node, True))
+                for dep in (self.parent_code_of(node), node.successor_code):
+                    if dep and dep in new and dep not in done:
+                        stack.append((new[dep], False))
+        return order
+
+    def _event(self, agency_id: int, kind: str, when: datetime.date, **kw: Any) -> AgencyEvent:
+        return AgencyEvent(agency_id=agency_id, kind=kind, effective_on=when, **kw)
+
+    def _lifecycle_events(self, p: Planned, status: str, successor_id: int | None) -> list[AgencyEvent]:
+        when = p.status_changed_on or self.today
+        if status == AgencyStatus.MERGED and successor_id is not None:
+            return [
+                self._event(p.pk, AgencyEvent.Kind.MERGED, when, related_agency_id=successor_id,
+                            after={"status": status, "successor": p.successor_code}),
+                self._event(successor_id, AgencyEvent.Kind.ABSORBED, when, related_agency_id=p.pk,
+                            after={"predecessor": p.code}),
+            ]  # fmt: skip
+        if status == AgencyStatus.DISSOLVED:
+            return [self._event(p.pk, AgencyEvent.Kind.DISSOLVED, when, after={"status": status})]
+        return []
+
+    def _new_agency(self, p: Planned) -> tuple[Agency, list[AgencyEvent]]:
+        status = p.status or AgencyStatus.ACTIVE
+        successor_id = self._ref(p.successor_code)[0] if status == AgencyStatus.MERGED else None
+        parent_code = self.parent_code_of(p)
+        agency = Agency(
+            pk=p.pk,
+            code=p.code,
+            code_conforms=p.conforms,
+            parent_id=self._ref(parent_code)[0],
+            tree_path=p.path or "/",
+            depth=p.depth,
+            status=status,
+            successor_id=successor_id,
+            status_changed_on=p.status_changed_on or (None if status == AgencyStatus.ACTIVE else self.today),
+            **p.values,
+        )
+        agency.refresh_search_text()
+        created = {"code": p.code, "name": agency.name, "parent": parent_code or None}
+        events = [
+            self._event(p.pk, AgencyEvent.Kind.CREATED, self.today, after=created),
+            *self._lifecycle_events(p, status, successor_id),
+        ]
+        return agency, events
+
+    def write_creates(self) -> None:
+        order = self.creation_order()
+        total = len(order) + self.report.updated
+        for done, batch in enumerate(_chunks(order, BATCH), start=1):
+            with transaction.atomic():
+                built = [self._new_agency(p) for p in batch]
+                Agency.objects.bulk_create([a for a, _ in built], batch_size=BATCH)
+                AgencyEvent.objects.bulk_create([e for _, evs in built for e in evs], batch_size=BATCH)
+            self.progress("write", min(done * BATCH, len(order)), total)
+
+    def _updated_agency(self, p: Planned) -> tuple[Agency, list[AgencyEvent]]:
+        ex = p.existing
+        assert ex is not None
+        agency = Agency(
+            pk=ex.pk,
+            code=ex.code,
+            parent_id=ex.parent_id,
+            status=ex.status,
+            successor_id=ex.successor_id,
+            status_changed_on=ex.status_changed_on,
+            updated_at=timezone.now(),
+            **ex.values,
+        )
+        for name, value in p.changes.items():
+            setattr(agency, name, value)
+        agency.refresh_search_text()
+        events: list[AgencyEvent] = []
+        renamed = [f for f in p.changes if f in NAME_FIELDS]
+        other = [f for f in p.changes if f in COMPARED and f not in NAME_FIELDS]
+        for kind, fields in ((AgencyEvent.Kind.RENAMED, renamed), (AgencyEvent.Kind.UPDATED, other)):
+            if fields:
+                events.append(self._event(ex.pk, kind, self.today, before={f: ex.values[f] for f in fields},
+                                          after={f: p.changes[f] for f in fields}))  # fmt: skip
+        if "parent_id" in p.changes:
+            new_parent = self.parent_code_of(p) or None
+            moved = {"related_agency_id": p.changes["parent_id"], "before": {"parent": ex.parent_code}}
+            events.append(
+                self._event(ex.pk, AgencyEvent.Kind.MOVED, self.today, after={"parent": new_parent}, **moved)
+            )
+        if "status" in p.changes:
+            events += self._lifecycle_events(p, p.changes["status"], p.changes["successor_id"])
+        return agency, events
+
+    def write_updates(self) -> None:
+        """Updates, subtree re-rooting and the audit event commit together."""
+        changed = [p for p in self.valid() if p.existing is not None and p.changes]
+        created = self.report.created
+        with transaction.atomic():
+            for done, batch in enumerate(_chunks(changed, UPDATE_BATCH), start=1):
+                built = [self._updated_agency(p) for p in batch]
+                Agency.objects.bulk_update([a for a, _ in built], UPDATE_FIELDS, batch_size=UPDATE_BATCH)
+                AgencyEvent.objects.bulk_create([e for _, evs in built for e in evs], batch_size=BATCH)
+                self.progress(
+                    "write", created + min(done * UPDATE_BATCH, len(changed)), created + len(changed)
+                )
+            moved = [p for p in changed if "parent_id" in p.changes]
+            # Deepest first: a moved agency's old prefix is rewritten before its moved ancestor's.
+            for p in sorted(moved, key=lambda row: -row.existing.depth if row.existing else 0):
+                assert p.existing is not None and p.path is not None
+                rewrite_subtree(p.existing.tree_path, p.path, p.depth - p.existing.depth)
+            audit.record(
+                actor=self.actor,
+                verb="directory.imported",
+                data={k: v for k, v in self.report.as_dict().items() if k not in ("errors", "seconds")},
+            )
+
+    def run(self, raws: Iterable[RawRow]) -> ImportReport:
+        started = time.monotonic()
+        self.read(raws)
+        self.plan()
+        if not self.report.dry_run:
+            self.write_creates()
+            self.write_updates()
+        self.report.errors.sort(key=lambda e: e.line)
+        self.report.seconds = time.monotonic() - started
+        return self.report
+
+
+def import_directory(
+    *,
+    actor: Actor,
+    stream: IO[bytes],
+    fmt: str | None = None,
+    filename: str = "",
+    dry_run: bool = False,
+    size: int | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a directory file. Raises ImportFileError for file-level problems; row problems
+    are in the report. Only a system admin (or a management command) may import."""
+    policies.require_import(actor)
+    chosen = detect_format(filename, fmt)
+    limit = settings.EOFFICE_IMPORT_MAX_BYTES
+    if size is not None and size > limit:
+        raise ImportFileError(
+            "file_too_large",
+            f"Tệp lớn {size:,} byte, vượt giới hạn {limit:,} byte.".replace(",", "."),
+            field="file",
+        )
+    run = DirectoryImport(actor=actor, fmt=chosen, dry_run=dry_run, source=filename, progress=progress)
+    return run.run(read_rows(LimitedReader(stream, limit), chosen))
+
+
+def import_directory_file(
+    *,
+    actor: Actor,
+    path: Path,
+    fmt: str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    if not path.is_file():
+        raise ImportFileError("file_not_found", f"Không tìm thấy tệp {path}.", field="file")
+    with path.open("rb") as stream:
+        return import_directory(
+            actor=actor,
+            stream=stream,
+            fmt=fmt,
+            filename=path.name,
+            dry_run=dry_run,
+            size=path.stat().st_size,
+            progress=progress,
+        )

@@ -1,0 +1,179 @@
+"""Merging and dissolving agencies (the 2025 mergers, the end of the district level)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from eoffice.core import audit
+from eoffice.core.actor import Actor
+from eoffice.core.errors import Conflict, ValidationFailed
+from eoffice.directory import policies
+from eoffice.directory.lifecycle import check_transition
+from eoffice.directory.models import Agency, AgencyEvent, AgencyStatus
+from eoffice.directory.services.agencies import lock_agency, move_under, record_event, today
+from eoffice.directory.tree import is_within
+
+MAX_CHAIN = 100
+
+
+def _lock_pair(first: Agency, second: Agency) -> tuple[Agency, Agency]:
+    # Lock in primary-key order so two merges touching the same pair cannot deadlock.
+    rows = {
+        a.pk: a
+        for a in Agency.objects.select_for_update().filter(pk__in=[first.pk, second.pk]).order_by("pk")
+    }
+    return rows[first.pk], rows[second.pk]
+
+
+def _check_chain(agency: Agency, into: Agency) -> None:
+    """Walk the successor chain from `into`: reaching `agency` would make a merge loop."""
+    seen: set[int] = set()
+    current: Agency | None = into
+    while current is not None:
+        if current.pk == agency.pk or current.pk in seen or len(seen) > MAX_CHAIN:
+            raise ValidationFailed(
+                "merge_cycle",
+                f"Không thể sáp nhập «{agency.name}» vào «{into.name}»: chuỗi kế thừa sẽ quay vòng.",
+                field="into",
+            )
+        seen.add(current.pk)
+        current = current.successor
+
+
+@transaction.atomic
+def agency_merge(
+    *,
+    actor: Actor,
+    agency: Agency,
+    into: Agency,
+    effective_on: datetime.date | None = None,
+    note: str = "",
+) -> Agency:
+    """Merge `agency` into `into` from `effective_on`.
+
+    The merged agency keeps its rows (users, units, registers, documents stay filed under it);
+    `selectors.agency_lineage_ids(into)` is how the successor finds them. Its active child
+    agencies move under the successor so the living tree has no branch hanging off a merged body.
+    """
+    if agency.pk == into.pk:
+        raise ValidationFailed(
+            "merge_into_self", "Không thể sáp nhập một cơ quan vào chính nó.", field="into"
+        )
+    agency, into = _lock_pair(agency, into)
+    policies.require_restructure(actor, agency)
+    policies.require_target(actor, into, what="cơ quan tiếp nhận")
+    check_transition(agency.status, AgencyStatus.MERGED)
+    if agency.status != AgencyStatus.ACTIVE:
+        raise Conflict("agency_inactive", f"«{agency.name}» đã sáp nhập hoặc giải thể.", field="agency")
+    if not into.is_active:
+        raise ValidationFailed(
+            "into_inactive",
+            f"Không thể sáp nhập vào «{into.name}»: cơ quan này đã sáp nhập hoặc giải thể.",
+            field="into",
+        )
+    if is_within(into.tree_path, agency.tree_path):
+        raise ValidationFailed(
+            "merge_into_descendant",
+            f"Không thể sáp nhập «{agency.name}» vào cơ quan cấp dưới của nó «{into.name}».",
+            field="into",
+        )
+    _check_chain(agency, into)
+    when = effective_on or today()
+    moved = []
+    for child in (
+        Agency.objects.select_for_update().filter(parent=agency, status=AgencyStatus.ACTIVE).order_by("pk")
+    ):
+        move_under(child, into)
+        record_event(
+            child,
+            AgencyEvent.Kind.MOVED,
+            effective_on=when,
+            before={"parent": agency.code},
+            after={"parent": into.code},
+            related=into,
+            note="Chuyển theo việc sáp nhập cơ quan cấp trên",
+        )
+        moved.append(child.code)
+    Agency.objects.filter(pk=agency.pk).update(
+        status=AgencyStatus.MERGED, successor=into, status_changed_on=when, updated_at=timezone.now()
+    )
+    agency.refresh_from_db()
+    record_event(
+        agency,
+        AgencyEvent.Kind.MERGED,
+        effective_on=when,
+        before={"status": AgencyStatus.ACTIVE},
+        after={"status": AgencyStatus.MERGED, "successor": into.code},
+        related=into,
+        note=note,
+    )
+    record_event(
+        into,
+        AgencyEvent.Kind.ABSORBED,
+        effective_on=when,
+        after={"predecessor": agency.code},
+        related=agency,
+        note=note,
+    )
+    audit.record(
+        actor=actor,
+        verb="directory.agency_merged",
+        target=agency,
+        agency_id=into.pk,
+        data={
+            "agency": agency.code,
+            "into": into.code,
+            "effective_on": when.isoformat(),
+            "children_moved": moved,
+        },
+    )
+    return agency
+
+
+@transaction.atomic
+def agency_dissolve(
+    *,
+    actor: Actor,
+    agency: Agency,
+    effective_on: datetime.date | None = None,
+    note: str = "",
+) -> Agency:
+    """Dissolve an agency. Its active child agencies must be moved or merged first."""
+    agency = lock_agency(agency)
+    policies.require_restructure(actor, agency)
+    check_transition(agency.status, AgencyStatus.DISSOLVED)
+    if agency.status != AgencyStatus.ACTIVE:
+        raise Conflict("agency_inactive", f"«{agency.name}» đã sáp nhập hoặc giải thể.", field="agency")
+    children = Agency.objects.filter(parent=agency, status=AgencyStatus.ACTIVE).count()
+    if children:
+        raise Conflict(
+            "has_active_children",
+            f"«{agency.name}» còn {children} cơ quan trực thuộc đang hoạt động; "
+            "hãy chuyển hoặc sáp nhập chúng trước.",
+            field="agency",
+        )
+    when = effective_on or today()
+    Agency.objects.filter(pk=agency.pk).update(
+        status=AgencyStatus.DISSOLVED, status_changed_on=when, hosted=False, updated_at=timezone.now()
+    )
+    before_hosted = agency.hosted
+    agency.refresh_from_db()
+    record_event(
+        agency,
+        AgencyEvent.Kind.DISSOLVED,
+        effective_on=when,
+        before={"status": AgencyStatus.ACTIVE, "hosted": before_hosted},
+        after={"status": AgencyStatus.DISSOLVED, "hosted": False},
+        note=note,
+    )
+    audit.record(
+        actor=actor,
+        verb="directory.agency_dissolved",
+        target=agency,
+        agency_id=agency.pk,
+        data={"agency": agency.code, "effective_on": when.isoformat()},
+    )
+    return agency
