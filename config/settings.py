@@ -169,6 +169,8 @@ if S3_BUCKET:
             "secret_key": env_secret("EOFFICE_S3_SECRET_KEY"),
             "region_name": env_str("EOFFICE_S3_REGION", "us-east-1"),
             "addressing_style": env_str("EOFFICE_S3_ADDRESSING_STYLE", "path"),
+            # botocore presigns with the deprecated SigV2 unless told; AWS regions since 2014 accept only v4.
+            "signature_version": "s3v4",
             "file_overwrite": False,
             "default_acl": None,
             "querystring_auth": True,
