@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from eoffice.core.errors import DomainError, NotFound
 from eoffice.workcalendar import policies, selectors, services
@@ -89,6 +89,7 @@ def override_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def override_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     _edit_guard(request)
@@ -206,4 +207,6 @@ def calculate(request: HttpRequest) -> HttpResponse:
                 % {"a": FIRST_YEAR, "b": LAST_YEAR},
             )
             result = None
-    return render(request, "workcalendar/_calc_result.html", {"form": form, "result": result})
+    # Without JavaScript the form is submitted normally: answer with a whole page, not a fragment.
+    template = "workcalendar/_calc_result.html" if request.htmx else "workcalendar/calc_page.html"  # type: ignore[attr-defined]
+    return render(request, template, {"form": form, "result": result})

@@ -159,11 +159,12 @@ def test_seed_button(cast) -> None:
 
 def test_calculator_partial(cast) -> None:
     client = client_for(cast.clerk_a)
+    client.defaults["HTTP_HX_REQUEST"] = "true"
     url = f"{PAGE}calculate/"
     body = client.get(
         url, {"operation": "add_days", "start": "2026-02-13T10:00", "amount": "1"}
     ).content.decode()
-    assert "23/02/2026 10:00" in body
+    assert "23/02/2026 10:00" in body and "<html" not in body
     body = client.get(
         url, {"operation": "add_hours", "start": "2026-11-23T16:00", "amount": "2"}
     ).content.decode()
@@ -193,3 +194,11 @@ def test_bad_year_parameter_falls_back_to_this_year(cast) -> None:
     assert response.status_code == 200
     assert f"Lịch làm việc năm {timezone.localdate().year}" in response.content.decode()
     assert client_for(cast.clerk_a).get(PAGE, {"year": "1900"}).status_code == 200
+
+
+def test_calculator_without_javascript_gets_a_whole_page(cast) -> None:
+    response = client_for(cast.clerk_a).get(
+        f"{PAGE}calculate/", {"operation": "add_days", "start": "2026-02-13T10:00", "amount": "1"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" in body and "23/02/2026 10:00" in body
