@@ -50,11 +50,13 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 def _mount() -> None:
     from eoffice.accounts.api import router as accounts_router
     from eoffice.directory.api import router as directory_router
+    from eoffice.documents.api import router as documents_router
     from eoffice.people.api import router as people_router
     from eoffice.workcalendar.api import router as calendar_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/directory", directory_router)
+    api.add_router("/documents", documents_router)
     api.add_router("/people", people_router)
     api.add_router("/calendar", calendar_router)
 

@@ -53,7 +53,9 @@ def _fmt(value: date | None) -> str:
 def entry_row(entry: Registration) -> list[str]:
     document = entry.document
     type_and_subject = " ".join(
-        part for part in [document.document_type.name if document.document_type else "", document.subject] if part
+        part
+        for part in [document.document_type.name if document.document_type else "", document.subject]
+        if part
     )
     arrived = timezone.localtime(entry.arrived_at)
     return [
@@ -70,7 +72,9 @@ def entry_row(entry: Registration) -> list[str]:
     ]
 
 
-def build_report(register: Register, date_from: date, date_to: date, entries: list[Registration]) -> RegisterReport:
+def build_report(
+    register: Register, date_from: date, date_to: date, entries: list[Registration]
+) -> RegisterReport:
     return RegisterReport(register, date_from, date_to, [entry_row(entry) for entry in entries])
 
 
@@ -111,8 +115,6 @@ def to_xlsx(report: RegisterReport) -> bytes:
 def to_pdf(report: RegisterReport) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string(
-        "documents/register_print.html", {"report": report, "columns": INCOMING_COLUMNS}
-    )
+    html = render_to_string("documents/register_print.html", {"report": report, "columns": INCOMING_COLUMNS})
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf

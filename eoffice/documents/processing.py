@@ -36,7 +36,9 @@ def images_to_pdf(images: list[bytes]) -> bytes:
     prepared: list[bytes] = []
     for data in images:
         with Image.open(io.BytesIO(data)) as image:
-            if image.mode in ("RGBA", "LA", "P") or (image.format == "TIFF" and getattr(image, "n_frames", 1) > 1):
+            if image.mode in ("RGBA", "LA", "P") or (
+                image.format == "TIFF" and getattr(image, "n_frames", 1) > 1
+            ):
                 prepared.extend(_flatten_frames(image))
             else:
                 prepared.append(data)

@@ -279,7 +279,9 @@ def _match_agency(
     def score(pk: int) -> tuple[int, int, int]:
         _name, parent_id, abbreviation, active = info[pk]
         parent_name = info[parent_id][0] if parent_id in info else ""
-        parent_hit = bool(parent_key and parent_name) and (parent_name in parent_key or parent_key in parent_name)
+        parent_hit = bool(parent_key and parent_name) and (
+            parent_name in parent_key or parent_key in parent_name
+        )
         return (int(parent_hit), int(bool(symbol_tail) and abbreviation == symbol_tail), int(active))
 
     ranked = sorted(ids, key=score, reverse=True)

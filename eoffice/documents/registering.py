@@ -107,12 +107,15 @@ def _register_for(actor: Actor, document: Document, year: int) -> Register:
 
 def _check_register(document: Document, register: Register, year: int) -> None:
     if register.agency_id != document.agency_id or register.kind != RegisterKind.INCOMING:
-        raise ValidationFailed("wrong_register", "Sổ này không phải sổ văn bản đến của cơ quan.", field="register")
+        raise ValidationFailed(
+            "wrong_register", "Sổ này không phải sổ văn bản đến của cơ quan.", field="register"
+        )
     if register.is_closed:
         raise ValidationFailed("register_closed", "Sổ đã khóa, không vào thêm được.", field="register")
     if register.year != year:
         raise ValidationFailed(
-            "register_year", f"Sổ của năm {register.year}; văn bản đến năm {year} phải vào sổ năm {year}.",
+            "register_year",
+            f"Sổ của năm {register.year}; văn bản đến năm {year} phải vào sổ năm {year}.",
             field="register",
         )
     if register.is_secret != document.is_secret:
@@ -168,9 +171,7 @@ def _register_locked(actor: Actor, document: Document, register: Register | None
 
 def _lock_documents(document_ids: list[int]) -> list[Document]:
     # Rows locked in id order, the same order every caller uses, so two bulk runs cannot deadlock.
-    locked = list(
-        Document.objects.select_for_update().filter(pk__in=document_ids).order_by("pk")
-    )
+    locked = list(Document.objects.select_for_update().filter(pk__in=document_ids).order_by("pk"))
     return sorted(locked, key=lambda d: (d.received_at, d.pk))
 
 

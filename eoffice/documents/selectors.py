@@ -16,9 +16,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from eoffice.core.actor import Actor
-from eoffice.core.errors import NotFound
+from eoffice.core.errors import NotFound, ValidationFailed
+from eoffice.core.policies import require
 from eoffice.core.text import search_terms
-from eoffice.documents import policies
+from eoffice.documents import exports, policies
+from eoffice.documents.exports import RegisterReport
 from eoffice.documents.models import (
     Direction,
     Document,
@@ -123,11 +125,14 @@ def job_get(*, actor: Actor, job_id: int) -> ProcessingJob:
 def registers_for(*, actor: Actor, year: int | None = None) -> QuerySet[Register]:
     position = actor.position
     if position is None or not (
-        policies.may_manage_registers(actor, position.agency) or policies.may_print_register(actor, position.agency)
+        policies.may_manage_registers(actor, position.agency)
+        or policies.may_print_register(actor, position.agency)
     ):
         return Register.objects.none()
     registers = Register.objects.filter(agency_id=position.agency_id)
-    if not policies.is_clerk(actor, position.agency) and not policies.is_agency_leader(actor, position.agency):
+    if not policies.is_clerk(actor, position.agency) and not policies.is_agency_leader(
+        actor, position.agency
+    ):
         registers = registers.filter(is_secret=False)
     if year is not None:
         registers = registers.filter(year=year)
@@ -194,3 +199,19 @@ def _warning(kind: str, other: Document) -> dict[str, Any]:
         "label": str(other)[:200],
         "status": other.status,
     }
+
+
+MAX_REPORT_DAYS = 366
+
+
+def register_report(*, actor: Actor, register: Register, date_from: date, date_to: date) -> RegisterReport:
+    """The register's entries for printing, for a date range of at most a year."""
+    require(policies.may_print_register(actor, register.agency), "Bạn không có quyền in sổ văn bản này.")
+    if date_from > date_to:
+        raise ValidationFailed(
+            "invalid_range", "Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.", field="date_from"
+        )
+    if (date_to - date_from).days > MAX_REPORT_DAYS:
+        raise ValidationFailed("range_too_long", "Mỗi lần in tối đa một năm.", field="date_to")
+    entries = list(register_entries(register=register, date_from=date_from, date_to=date_to))
+    return exports.build_report(register, date_from, date_to, entries)

@@ -235,16 +235,25 @@ def _clean_fields(values: DocumentFields, document: Document) -> dict[str, Any]:
         raise ValidationFailed("invalid_pages", "Số trang không hợp lệ.", field="page_amount")
     _check_choice(data["urgency"], Urgency.values, "urgency", "Độ khẩn không hợp lệ.")
     _check_choice(data["secrecy"], Secrecy.values, "secrecy", "Độ mật không hợp lệ.")
-    _check_choice(data["signer_competence"], Competence.values, "signer_competence", "Thẩm quyền ký không hợp lệ.")
+    _check_choice(
+        data["signer_competence"], Competence.values, "signer_competence", "Thẩm quyền ký không hợp lệ."
+    )
     if data["urgency"] == Urgency.FLASH_TIMED and data["urgency_deadline"] is None:
-        raise ValidationFailed("required", "Văn bản hỏa tốc hẹn giờ cần có giờ hẹn.", field="urgency_deadline")
+        raise ValidationFailed(
+            "required", "Văn bản hỏa tốc hẹn giờ cần có giờ hẹn.", field="urgency_deadline"
+        )
     if data["urgency"] != Urgency.FLASH_TIMED:
         data["urgency_deadline"] = None
-    if data["document_type_id"] is None or not DocumentType.objects.filter(pk=data["document_type_id"]).exists():
+    if (
+        data["document_type_id"] is None
+        or not DocumentType.objects.filter(pk=data["document_type_id"]).exists()
+    ):
         raise ValidationFailed("required", "Cần chọn loại văn bản.", field="document_type_id")
     agency_id = data["issuing_agency_id"]
     if agency_id is not None and not Agency.objects.filter(pk=agency_id).exists():
-        raise ValidationFailed("unknown_agency", "Cơ quan ban hành không có trong danh bạ.", field="issuing_agency_id")
+        raise ValidationFailed(
+            "unknown_agency", "Cơ quan ban hành không có trong danh bạ.", field="issuing_agency_id"
+        )
     registration = getattr(document, "registration", None)
     if registration is not None and registration.register.is_secret != (data["secrecy"] != Secrecy.NORMAL):
         raise ValidationFailed(
@@ -274,7 +283,11 @@ def document_confirm_fields(*, actor: Actor, document: Document, values: Documen
     document.save()
     refresh_search_text(document)
     audit.record(
-        actor=actor, verb="document.fields_confirmed", target=document, agency_id=document.agency_id, data=changes
+        actor=actor,
+        verb="document.fields_confirmed",
+        target=document,
+        agency_id=document.agency_id,
+        data=changes,
     )
     return document
 

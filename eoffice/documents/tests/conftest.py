@@ -13,7 +13,10 @@ from eoffice.testing.cast import Cast
 def _media_root(settings, tmp_path: Path) -> Iterator[None]:
     # Each test stores blobs in its own folder, so content-addressing starts empty.
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
     yield
 
 

@@ -26,7 +26,9 @@ class Sample:
     year: int
     type_title: str  # "" for a công văn
     subject: str
-    body: str = "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;"
+    body: str = (
+        "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;"
+    )
 
     @property
     def date_line(self) -> str:
@@ -67,8 +69,7 @@ def html_for(sample: Sample) -> str:
     if sample.type_title:
         left_extra = ""
         title = (
-            f'<p class="title">{escape(sample.type_title)}</p>'
-            f'<p class="subject">{escape(sample.subject)}</p>'
+            f'<p class="title">{escape(sample.type_title)}</p><p class="subject">{escape(sample.subject)}</p>'
         )
     else:
         left_extra = f'<div class="vv">{escape(sample.subject)}</div>'
@@ -110,7 +111,7 @@ def page_images(pdf: bytes, *, dpi: int = 200, fmt: str = "PNG") -> list[bytes]:
     return images
 
 
-def encrypted_pdf(pdf: bytes, *, user_password: str = "mat-khau") -> bytes:
+def encrypted_pdf(pdf: bytes, *, user_password: str = "mat-khau") -> bytes:  # noqa: S107 - test data
     out = io.BytesIO()
     with pikepdf.open(io.BytesIO(pdf)) as source:
         source.save(out, encryption=pikepdf.Encryption(owner="chu-so-huu", user=user_password))

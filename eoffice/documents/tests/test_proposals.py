@@ -38,7 +38,9 @@ def test_official_letter_subject_from_vv_and_type_cong_van(cast) -> None:
 
 
 def test_date_in_the_body_is_not_taken_for_the_issue_date(db) -> None:
-    text = "BỘ NỘI VỤ\nSố: 7/TB-BNV\nTHÔNG BÁO\nKết luận của Bộ trưởng\nCăn cứ Luật ngày 01 tháng 01 năm 2020;"
+    text = (
+        "BỘ NỘI VỤ\nSố: 7/TB-BNV\nTHÔNG BÁO\nKết luận của Bộ trưởng\nCăn cứ Luật ngày 01 tháng 01 năm 2020;"
+    )
     proposal = propose(text)
     assert proposal.issued_date is None
     assert proposal.type_name == "Thông báo"
@@ -65,7 +67,10 @@ def test_interleaved_columns_and_ocr_quirks(cast) -> None:
 
 def test_same_name_in_two_provinces_is_told_apart_by_the_parent_line(cast) -> None:
     other_province = Agency.objects.create(
-        code="000.00.00.H98", name="Ủy ban nhân dân tỉnh Bên Cạnh", abbreviation="UBND", kind=AgencyKind.PROVINCE
+        code="000.00.00.H98",
+        name="Ủy ban nhân dân tỉnh Bên Cạnh",
+        abbreviation="UBND",
+        kind=AgencyKind.PROVINCE,
     )
     other = Agency(code="000.00.01.H98", name="Sở Nội vụ", abbreviation="SNV", parent=other_province)
     other.refresh_search_text()

@@ -49,7 +49,9 @@ def confirm(cast, document, **overrides):
         subject=overrides.pop("subject", proposals.get("subject", "")),
         **overrides,
     )
-    return services.document_confirm_fields(actor=actor_of(cast, cast.clerk_a), document=document, values=values)
+    return services.document_confirm_fields(
+        actor=actor_of(cast, cast.clerk_a), document=document, values=values
+    )
 
 
 def test_text_pdf_is_analysed_and_fields_proposed(cast, django_capture_on_commit_callbacks) -> None:
@@ -61,12 +63,15 @@ def test_text_pdf_is_analysed_and_fields_proposed(cast, django_capture_on_commit
     assert document.proposals["issuing_agency_id"] == cast.agency_a.pk
     assert document.page_amount == 1 and "QUYẾT ĐỊNH" in document.first_page_text
     main = document.files.get(role=FileRole.MAIN)
-    assert default_storage.exists(f"blobs/{main.stored_file.sha256[:2]}/{main.stored_file.sha256[2:4]}/"
-                                  f"{main.stored_file.sha256}")
+    assert default_storage.exists(
+        f"blobs/{main.stored_file.sha256[:2]}/{main.stored_file.sha256[2:4]}/{main.stored_file.sha256}"
+    )
     assert AuditEvent.objects.filter(verb="document.received", target_id=str(document.pk)).exists()
 
 
-def test_same_content_is_stored_once_and_warned_as_duplicate(cast, django_capture_on_commit_callbacks) -> None:
+def test_same_content_is_stored_once_and_warned_as_duplicate(
+    cast, django_capture_on_commit_callbacks
+) -> None:
     pdf = samples.pdf_for(samples.DECISION)
     first = receive(cast, django_capture_on_commit_callbacks, [services.UploadPart("a.pdf", pdf)])
     second = receive(cast, django_capture_on_commit_callbacks, [services.UploadPart("b.pdf", pdf)])
@@ -76,11 +81,17 @@ def test_same_content_is_stored_once_and_warned_as_duplicate(cast, django_captur
 
 
 def test_same_number_symbol_and_issuer_is_warned(cast, django_capture_on_commit_callbacks) -> None:
-    first = receive(cast, django_capture_on_commit_callbacks, [services.UploadPart("a.pdf", samples.pdf_for(samples.DECISION))])
+    first = receive(
+        cast,
+        django_capture_on_commit_callbacks,
+        [services.UploadPart("a.pdf", samples.pdf_for(samples.DECISION))],
+    )
     confirm(cast, first)
     # The same document scanned again: different bytes, same number, symbol and issuer.
     other = samples.Sample(**{**samples.DECISION.__dict__, "body": "Bản quét lại của cùng văn bản."})
-    second = receive(cast, django_capture_on_commit_callbacks, [services.UploadPart("b.pdf", samples.pdf_for(other))])
+    second = receive(
+        cast, django_capture_on_commit_callbacks, [services.UploadPart("b.pdf", samples.pdf_for(other))]
+    )
     assert selectors.duplicate_warnings(second) == []  # not yet confirmed: no number to compare
     second = confirm(cast, second)
     kinds = [(w["kind"], w["document_id"]) for w in selectors.duplicate_warnings(second)]
@@ -91,7 +102,11 @@ def test_same_number_symbol_and_issuer_is_warned(cast, django_capture_on_commit_
 
 
 def test_confirm_validates_and_records_changes(cast, django_capture_on_commit_callbacks) -> None:
-    document = receive(cast, django_capture_on_commit_callbacks, [services.UploadPart("a.pdf", samples.pdf_for(samples.DECISION))])
+    document = receive(
+        cast,
+        django_capture_on_commit_callbacks,
+        [services.UploadPart("a.pdf", samples.pdf_for(samples.DECISION))],
+    )
     with pytest.raises(services.ValidationFailed) as caught:
         confirm(cast, document, subject="   ")
     assert caught.value.field == "subject"
@@ -115,11 +130,17 @@ def test_only_the_agency_clerk_receives(cast) -> None:
                 actor=actor_of(cast, user), main_files=[services.UploadPart("a.pdf", pdf)]
             )
     with pytest.raises(PermissionDenied):
-        services.document_receive_upload(actor=Actor(user=cast.outsider), main_files=[services.UploadPart("a.pdf", pdf)])
+        services.document_receive_upload(
+            actor=Actor(user=cast.outsider), main_files=[services.UploadPart("a.pdf", pdf)]
+        )
 
 
 def test_agency_b_never_sees_agency_a_documents(cast, django_capture_on_commit_callbacks) -> None:
-    document = receive(cast, django_capture_on_commit_callbacks, [services.UploadPart("a.pdf", samples.pdf_for(samples.DECISION))])
+    document = receive(
+        cast,
+        django_capture_on_commit_callbacks,
+        [services.UploadPart("a.pdf", samples.pdf_for(samples.DECISION))],
+    )
     visible = lambda user: list(selectors.documents_visible_to(actor_of(cast, user)))  # noqa: E731
     assert visible(cast.clerk_a) == [document]
     assert visible(cast.leader_a) == [document]
@@ -130,13 +151,16 @@ def test_agency_b_never_sees_agency_a_documents(cast, django_capture_on_commit_c
         selectors.document_get(actor=actor_of(cast, cast.clerk_b), document_id=document.pk)
 
 
-def test_visibility_hook_widens_sight_but_not_to_secret_documents(cast, django_capture_on_commit_callbacks) -> None:
+def test_visibility_hook_widens_sight_but_not_to_secret_documents(
+    cast, django_capture_on_commit_callbacks
+) -> None:
     from django.db.models import Q
 
     pdf = samples.pdf_for(samples.DECISION)
     ordinary = receive(cast, django_capture_on_commit_callbacks, [services.UploadPart("a.pdf", pdf)])
-    secret = receive(cast, django_capture_on_commit_callbacks, [services.UploadPart("b.pdf", pdf + b"\n")],
-                     secrecy="mat")
+    secret = receive(
+        cast, django_capture_on_commit_callbacks, [services.UploadPart("b.pdf", pdf + b"\n")], secrecy="mat"
+    )
 
     def hook(actor):
         return Q(pk__in=[ordinary.pk, secret.pk]) if actor.user == cast.specialist_a else None
@@ -179,8 +203,12 @@ def test_scanned_images_are_combined_and_ocred(cast, django_capture_on_commit_ca
 @pytest.mark.slow
 def test_docx_is_converted_to_pdf_with_original_kept(cast, django_capture_on_commit_callbacks) -> None:
     docx = samples.docx_for(samples.sample_lines(samples.DECISION))
-    document = receive(cast, django_capture_on_commit_callbacks, [services.UploadPart("qd.docx", docx)],
-                       received_via=ReceivedVia.EMAIL)
+    document = receive(
+        cast,
+        django_capture_on_commit_callbacks,
+        [services.UploadPart("qd.docx", docx)],
+        received_via=ReceivedVia.EMAIL,
+    )
     job = document.jobs.get()
     assert job.kind == JobKind.CONVERT and job.status == JobStatus.DONE, job.error
     main = document.files.get(role=FileRole.MAIN)
@@ -191,14 +219,20 @@ def test_docx_is_converted_to_pdf_with_original_kept(cast, django_capture_on_com
     assert document.proposals["subject"].startswith("Về việc ban hành quy chế")
 
 
-def test_failed_job_is_shown_and_can_be_retried(cast, django_capture_on_commit_callbacks, monkeypatch) -> None:
+def test_failed_job_is_shown_and_can_be_retried(
+    cast, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
     from eoffice.documents import processing, tasks
 
     def broken(_text: str) -> None:
         raise processing.ProcessingError("Công cụ đọc PDF gặp lỗi.")
 
     monkeypatch.setattr(tasks, "propose", broken)
-    document = receive(cast, django_capture_on_commit_callbacks, [services.UploadPart("a.pdf", samples.pdf_for(samples.DECISION))])
+    document = receive(
+        cast,
+        django_capture_on_commit_callbacks,
+        [services.UploadPart("a.pdf", samples.pdf_for(samples.DECISION))],
+    )
     job = document.jobs.get()
     assert job.status == JobStatus.FAILED and job.error == "Công cụ đọc PDF gặp lỗi."
     monkeypatch.undo()

@@ -1,0 +1,117 @@
+"""Forms of the clerk's pages. They parse input only; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from eoffice.documents.models import Competence, DocumentType, ReceivedVia, Secrecy, Urgency
+
+
+class BootstrapForm(forms.Form):
+    """Adds Bootstrap classes, and marks fields with errors for screen readers and styling."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if self.is_bound and name in self.errors:
+                widget.attrs["class"] += " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = f"{name}-error"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            if self.required:
+                raise forms.ValidationError(_("Cần chọn ít nhất một tệp."))
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class UploadForm(BootstrapForm):
+    main_files = MultipleFileField(
+        label=_("Tệp văn bản chính"),
+        help_text=_("Một tệp PDF hoặc DOCX, hoặc nhiều ảnh các trang của bản quét (theo thứ tự trang)."),
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.docx,.png,.jpg,.jpeg,.tif,.tiff"}),
+    )
+    attachments = MultipleFileField(label=_("Tệp đính kèm"), required=False)
+    received_via = forms.ChoiceField(
+        label=_("Nguồn tiếp nhận"),
+        choices=[
+            (c.value, c.label)
+            for c in ReceivedVia
+            if c in (ReceivedVia.PAPER_SCAN, ReceivedVia.EMAIL, ReceivedVia.UPLOAD)
+        ],
+        initial=ReceivedVia.PAPER_SCAN,
+    )
+    secrecy = forms.ChoiceField(label=_("Độ mật"), choices=Secrecy.choices, initial=Secrecy.NORMAL)
+    urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, initial=Urgency.NORMAL)
+
+
+class ConfirmForm(BootstrapForm):
+    document_type_id = forms.ModelChoiceField(
+        label=_("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True), empty_label="—"
+    )
+    code_number = forms.CharField(label=_("Số"), max_length=11, required=False)
+    code_notation = forms.CharField(label=_("Ký hiệu"), max_length=30, required=False)
+    issued_date = forms.DateField(
+        label=_("Ngày văn bản"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    organ_name = forms.CharField(label=_("Cơ quan ban hành"), max_length=200)
+    issuing_agency_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    link_agency = forms.BooleanField(label=_("Liên kết với cơ quan trong danh bạ"), required=False)
+    subject = forms.CharField(
+        label=_("Trích yếu nội dung"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    signer_competence = forms.ChoiceField(
+        label=_("Thẩm quyền ký"), choices=Competence.choices, required=False
+    )
+    signer_position = forms.CharField(label=_("Chức vụ người ký"), max_length=100, required=False)
+    signer_full_name = forms.CharField(label=_("Họ tên người ký"), max_length=50, required=False)
+    urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices)
+    urgency_deadline = forms.DateTimeField(
+        label=_("Hẹn giờ (hỏa tốc hẹn giờ)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    secrecy = forms.ChoiceField(label=_("Độ mật"), choices=Secrecy.choices)
+    page_amount = forms.IntegerField(label=_("Số trang"), required=False, min_value=1, max_value=99999)
+    language = forms.CharField(label=_("Ngôn ngữ"), max_length=30, initial="Tiếng Việt")
+    due_date = forms.DateField(
+        label=_("Hạn trả lời"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    description = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+
+    def clean_signer_competence(self) -> str:
+        return self.cleaned_data.get("signer_competence") or ""
+
+
+class RegisterCreateForm(BootstrapForm):
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("Tên sổ"), max_length=200, required=False)
+    is_secret = forms.BooleanField(label=_("Sổ văn bản mật"), required=False)
+    is_default = forms.BooleanField(label=_("Sổ mặc định của năm"), required=False)
+
+
+class ExportForm(BootstrapForm):
+    format = forms.ChoiceField(label=_("Định dạng"), choices=[("xlsx", "XLSX"), ("pdf", "PDF")])
+    date_from = forms.DateField(label=_("Từ ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Đến ngày"), widget=forms.DateInput(attrs={"type": "date"}))
