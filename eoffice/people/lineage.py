@@ -1,6 +1,7 @@
-"""Agencies merged into an agency: their people and records belong to it now.
+"""Agencies merged into an agency: their people belong to it now.
 
-The directory app may grow its own helper for this; until then both sides use this one.
+The successor chain itself is the directory's business (`directory.selectors.agency_lineage_ids`);
+this module turns it into the filters the people selectors and policies need.
 """
 
 from __future__ import annotations
@@ -8,22 +9,12 @@ from __future__ import annotations
 from django.db.models import Q
 
 from eoffice.directory.models import Agency
-
-# A successor chain longer than this is a data error (a loop), not a real re-organisation.
-_MAX_LINEAGE_DEPTH = 50
+from eoffice.directory.selectors import agency_lineage_ids as _directory_lineage_ids
 
 
 def agency_lineage_ids(agency: Agency) -> set[int]:
     """The agency plus every agency merged into it, directly or through earlier mergers."""
-    ids = {agency.pk}
-    frontier = {agency.pk}
-    for _ in range(_MAX_LINEAGE_DEPTH):
-        found = set(Agency.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)) - ids
-        if not found:
-            break
-        ids |= found
-        frontier = found
-    return ids
+    return set(_directory_lineage_ids(agency))
 
 
 def agency_people_q(agency: Agency, prefix: str = "") -> Q:
