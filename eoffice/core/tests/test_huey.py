@@ -118,7 +118,7 @@ def _manage(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-@pytest.fixture(params=["sqlite", "redis"])
+@pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
 def consumer(
     request: pytest.FixtureRequest, tmp_path: Path, migrated_db: Path
 ) -> Iterator[tuple[dict[str, str], Huey, Path]]:
