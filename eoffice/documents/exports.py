@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,6 +14,9 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from eoffice.documents.models import Register, Registration
+
+# WeasyPrint logs every layout step at INFO; one export would add seven lines to the server log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # Decree 30, Phụ lục IV: the ten columns of the incoming register, in order.
 INCOMING_COLUMNS: list[str] = [
