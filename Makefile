@@ -38,7 +38,8 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 demo: install
-	@if command -v msgfmt >/dev/null; then \
+	@if [ -z "$$(find . -path ./.venv -prune -o -path ./var -prune -o -name '*.po' -print -quit)" ]; then :; \
+	elif command -v msgfmt >/dev/null; then \
 	  $(BIN)/python manage.py compilemessages -v0 --ignore=.venv --ignore=var; \
 	else echo "gettext (msgfmt) is not installed: the English translation is not compiled; Vietnamese works."; fi
 	$(BIN)/python manage.py migrate --noinput -v0
