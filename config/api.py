@@ -52,6 +52,7 @@ def _mount() -> None:
     from eoffice.directory.api import router as directory_router
     from eoffice.documents.api import router as documents_router
     from eoffice.people.api import router as people_router
+    from eoffice.work.api import router as work_router
     from eoffice.workcalendar.api import router as calendar_router
 
     api.add_router("/accounts", accounts_router)
@@ -59,6 +60,7 @@ def _mount() -> None:
     api.add_router("/documents", documents_router)
     api.add_router("/people", people_router)
     api.add_router("/calendar", calendar_router)
+    api.add_router("/work", work_router)
 
 
 _mount()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "eoffice.people",
     "eoffice.workcalendar",
     "eoffice.documents",
+    "eoffice.work",
     "eoffice.web",
     "eoffice.demo",
 ]

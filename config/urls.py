@@ -10,6 +10,7 @@ urlpatterns = [
     path("documents/", include("eoffice.documents.urls")),
     path("people/", include("eoffice.people.urls")),
     path("calendar/", include("eoffice.workcalendar.urls")),
+    path("work/", include("eoffice.work.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

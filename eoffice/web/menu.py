@@ -30,6 +30,7 @@ ADMIN_ROLES = frozenset({Role.QUAN_TRI_CO_QUAN})
 
 MENU: list[MenuItem] = [
     MenuItem("Trang chủ", "web:home", "house"),
+    MenuItem("Hộp việc", "work:boxes", "list-check"),
     MenuItem("Văn bản đến", "documents:incoming", "inbox", roles=frozenset({Role.VAN_THU, Role.LANH_DAO_CO_QUAN})),
     MenuItem("Sổ văn bản đến", "documents:registers", "journal-bookmark", roles=frozenset({Role.VAN_THU, Role.QUAN_TRI_CO_QUAN})),
     MenuItem("Danh bạ cơ quan", "directory:browse", "building"),

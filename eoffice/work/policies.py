@@ -91,7 +91,10 @@ def may_create_item(actor: Actor, agency_id: int, kind: str) -> bool:
 
 def is_assigner_of(actor: Actor, line: AssignmentLine) -> bool:
     """Who sent a line may recall it and decide on its extensions: the holder of the line above,
-    or, for a top-level line, the item's văn thư and leaders."""
+    or, for a top-level line, the item's văn thư and leaders. Never the line's own holder: they
+    return a line rather than recall it, and do not approve their own extension."""
+    if holds_line(actor, line):
+        return False
     if line.parent_id is not None:
         parent = line.parent
         return parent is not None and holds_line(actor, parent)

@@ -41,6 +41,22 @@ class LineRow:
     overdue: bool = False
     late: bool = False
 
+    @property
+    def to_receive_text(self) -> str:
+        return deadlines.format_duration(self.to_receive)
+
+    @property
+    def to_open_text(self) -> str:
+        return deadlines.format_duration(self.to_open)
+
+    @property
+    def to_act_text(self) -> str:
+        return deadlines.format_duration(self.to_act)
+
+    @property
+    def total_text(self) -> str:
+        return deadlines.format_duration(self.total)
+
     def as_dict(self) -> dict[str, Any]:
         line = self.line
         return {
