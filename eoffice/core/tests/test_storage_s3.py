@@ -111,7 +111,8 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
     argv = [
         weed, "server",
         "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={folder / 'data'}",
-        "-master.telemetry=false", "-master.volumeSizeLimitMB=64", "-volume.max=8", "-volume.preStopSeconds=0",
+        "-master.telemetry=false", "-master.volumeSizeLimitMB=64",
+        "-volume.max=8", "-volume.preStopSeconds=0",
         f"-master.port={master}", f"-master.port.grpc={master_grpc}",
         f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}",
         "-filer", f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}",
