@@ -16,7 +16,9 @@ from eoffice.people.tests.helpers import actor_of, window
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_overlapping_delegations_only_one_wins(cast, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_concurrent_overlapping_delegations_only_one_wins(
+    audit_head: None, cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
     checked = threading.Event()
     real_check = delegation_services._check_overlap
 
