@@ -61,6 +61,23 @@ def test_broken_chain_is_logged_and_recorded(caplog: pytest.LogCaptureFixture) -
     assert broken.actor_name == "system:audit_verify"
 
 
+def test_nightly_check_is_a_periodic_job_at_0230_vietnam_time() -> None:
+    from datetime import datetime
+
+    from huey.contrib.djhuey import HUEY
+
+    from eoffice.core.tasks import audit_chain_verify_nightly
+
+    registry = HUEY._registry
+    periodic = {registry.task_to_string(type(task)) for task in registry.periodic_tasks}
+    assert "eoffice.core.tasks.audit_chain_verify_nightly" in periodic
+    task = audit_chain_verify_nightly.s()
+    # Huey compares crontabs with UTC; 02:30 in Hanoi (UTC+7) is 19:30 UTC the day before.
+    assert task.validate_datetime(datetime(2026, 3, 1, 19, 30))
+    assert not task.validate_datetime(datetime(2026, 3, 1, 2, 30))
+    assert HUEY.utc
+
+
 # --- A real consumer process --------------------------------------------------------------------
 
 
