@@ -75,8 +75,15 @@ def record(
     """Append one event. Needs an open transaction: it locks the chain head until commit."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must run inside the write's transaction")
-    # The head row is created by migration core.0002; locking it serialises appends.
-    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    # Migration core.0002 creates the head row; a flushed database (transactional tests, a
+    # restored dump) may lack it, and an ON CONFLICT DO NOTHING insert recreates it without a race.
+    # Locking the head serialises appends: seq and prev_hash must come from the latest event.
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.bulk_create(
+            [AuditChainHead(pk=1, seq=0, last_hash=GENESIS)], ignore_conflicts=True
+        )
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
     target_type, target_id, target_label = _target_parts(target)
     if agency_id is None and actor.position is not None:
         agency_id = actor.position.agency_id
