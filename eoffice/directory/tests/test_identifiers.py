@@ -71,3 +71,11 @@ def test_qd20_code_is_loose_and_optional() -> None:
         with pytest.raises(ValidationFailed) as exc:
             check_qd20(bad)
         assert exc.value.field == "code_qd20"
+
+
+@given(st.text(alphabet=st.sampled_from(list("aáàảãạăắđĐ ƯỨ/-.,;:()_Q1 \t—")) | st.characters(), max_size=60))
+def test_word_by_word_fold_equals_core_fold(text: str) -> None:
+    from eoffice.core.text import fold
+    from eoffice.directory.models import fold_words
+
+    assert fold_words(text) == fold(text)
