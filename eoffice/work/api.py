@@ -18,7 +18,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from eoffice.core.actor import Actor
-from eoffice.core.errors import NotFound, ValidationFailed
+from eoffice.core.errors import NotFound, PermissionDenied, ValidationFailed
 from eoffice.directory.models import Agency
 from eoffice.work import pdf, selectors, services, timeline
 from eoffice.work.models import AssignmentLine, ExtensionRequest
@@ -94,6 +94,22 @@ class PresentIn(DeadlineIn):
 
 class RouteIn(Schema):
     keys: list[str] = Field(max_length=20)
+
+
+class RuleIn(Schema):
+    key: str = Field(max_length=200)
+    unit_id: int
+    role: str = Field(default="lead", max_length=8)
+    due_working_days: int | None = Field(default=None, ge=1, le=366)
+
+
+class RuleOut(Schema):
+    id: int
+    key: str
+    unit_id: int
+    role: str
+    due_working_days: int | None
+    is_active: bool
 
 
 class ItemIn(Schema):
@@ -246,6 +262,29 @@ def box_list(request: HttpRequest, box: str, query: Query[BoxQuery]) -> dict[str
     )
     page = selectors.box_page(_actor(request), box, filters, cursor=query.cursor, limit=query.limit)
     return {"items": [_line_out(line) for line in page.lines], "next_cursor": page.next_cursor}
+
+
+@router.get("/rules", response=list[RuleOut], summary="Quy tắc chuyển xử lý của cơ quan đang làm việc")
+def rules_list(request: HttpRequest) -> list[Any]:
+    return list(selectors.routing_rules(_actor(request)))
+
+
+@router.post(
+    "/rules", response={201: RuleOut}, summary="Thêm quy tắc chuyển xử lý (loại / lĩnh vực → đơn vị)"
+)
+def rule_create(request: HttpRequest, payload: RuleIn) -> Status:
+    actor = _actor(request)
+    if actor.position is None:
+        raise PermissionDenied("Bạn chưa có chức vụ để đặt quy tắc.")
+    rule = services.routing_rule_create(
+        agency=actor.position.agency,
+        key=payload.key,
+        unit_id=payload.unit_id,
+        role=payload.role,
+        due_working_days=payload.due_working_days,
+        actor=actor,
+    )
+    return Status(201, rule)
 
 
 @router.post("/items", response={201: ItemOut}, summary="Tạo việc cần xử lý")

@@ -199,3 +199,14 @@ def test_expired_delegation_acts_no_more(cast, make_item, act) -> None:
     with pytest.raises(Exception) as caught:
         services.line_receive(line=top, actor=delegate)
     assert getattr(caught.value, "code", "") == "permission_denied"
+
+
+def test_subject_visibility_hook(cast, make_item, act) -> None:
+    from eoffice.work.models import WorkItem
+
+    item, _top = _present(cast, make_item, act)
+    hook = selectors.subject_visibility_hook("documents.document")
+    # Used over the subject's own table; WorkItem stands in for it here (its pk is compared to subject_id).
+    WorkItem.objects.filter(pk=item.pk).update(subject_id=item.pk)
+    assert not WorkItem.objects.filter(hook(act(cast.clerk_b))).exists()
+    assert list(WorkItem.objects.filter(hook(act(cast.leader_a)))) == [item]
