@@ -253,6 +253,10 @@ if env_bool("EOFFICE_BEHIND_TLS_PROXY", False):
 # --- Product knobs --------------------------------------------------------------------------
 EOFFICE_PAGE_SIZE = env_int("EOFFICE_PAGE_SIZE", 25, minimum=5, maximum=500)
 EOFFICE_IMPORT_MAX_BYTES = env_int("EOFFICE_IMPORT_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
+# Work boxes: the "sắp đến hạn" window (VOffice PROCESS_DOCUMENT_WARNING_TIMED_OUT, in hours) and
+# the size limit of a file attached to a handling opinion.
+EOFFICE_WORK_DUE_SOON_HOURS = env_int("EOFFICE_WORK_DUE_SOON_HOURS", 24, minimum=1, maximum=1440)
+EOFFICE_WORK_MAX_FILE_BYTES = env_int("EOFFICE_WORK_MAX_FILE_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Documents: upload limits, accepted kinds (sniffed from content, not the name), OCR and conversion.
 EOFFICE_DOCUMENT_MAX_BYTES = env_int("EOFFICE_DOCUMENT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 EOFFICE_DOCUMENT_MAX_PAGES = env_int("EOFFICE_DOCUMENT_MAX_PAGES", 2000, minimum=1)

@@ -236,7 +236,7 @@ def _fresh(line: AssignmentLine) -> AssignmentLine:
 @router.get("/boxes", response=CountsOut, summary="Số việc trong từng hộp việc")
 def box_counts(request: HttpRequest, window_hours: int | None = None) -> dict[str, Any]:
     counts = selectors.box_counts(_actor(request), window_hours=window_hours)
-    return {"window_hours": window_hours or selectors.DEFAULT_WINDOW_HOURS, "counts": counts}
+    return {"window_hours": window_hours or selectors.default_window_hours(), "counts": counts}
 
 
 class BoxQuery(Schema):

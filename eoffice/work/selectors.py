@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -68,9 +69,13 @@ BOX_BY_SLUG = {box.slug: box for box in BOXES}
 SORTS = ("-assigned_at", "assigned_at", "deadline")
 
 
+def default_window_hours() -> int:
+    return int(getattr(settings, "EOFFICE_WORK_DUE_SOON_HOURS", DEFAULT_WINDOW_HOURS))
+
+
 def window(hours: int | None) -> timedelta:
     if hours is None:
-        return timedelta(hours=DEFAULT_WINDOW_HOURS)
+        return timedelta(hours=default_window_hours())
     if not 1 <= hours <= MAX_WINDOW_HOURS:
         raise ValidationFailed(
             "invalid_window",

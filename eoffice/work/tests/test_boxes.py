@@ -210,3 +210,12 @@ def test_subject_visibility_hook(cast, make_item, act) -> None:
     WorkItem.objects.filter(pk=item.pk).update(subject_id=item.pk)
     assert not WorkItem.objects.filter(hook(act(cast.clerk_b))).exists()
     assert list(WorkItem.objects.filter(hook(act(cast.leader_a)))) == [item]
+
+
+def test_due_soon_window_default_is_configurable(cast, make_item, act, settings) -> None:
+    _, line = _present(cast, make_item, act)
+    AssignmentLine.objects.filter(pk=line.pk).update(deadline=timezone.now() + timedelta(hours=30))
+    leader = act(cast.leader_a)
+    assert selectors.box_counts(leader)["sap_den_han"] == 0
+    settings.EOFFICE_WORK_DUE_SOON_HOURS = 48
+    assert selectors.box_counts(leader)["sap_den_han"] == 1

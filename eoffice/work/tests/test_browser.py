@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from eoffice.core.actor import Actor
-from eoffice.testing.browser import ARTIFACTS, chromium, login, phone_page  # noqa: F401  (fixtures)
+from eoffice.testing.browser import ARTIFACTS, login
 from eoffice.testing.cast import PASSWORD, build_cast
 from eoffice.work import services
 from eoffice.work.models import AssignmentLine
@@ -21,7 +21,7 @@ def no_sideways_scroll(page) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
 
 
-def test_leader_searches_box_and_receives_on_a_phone(live_server, phone_page) -> None:  # noqa: F811
+def test_leader_searches_box_and_receives_on_a_phone(live_server, phone_page) -> None:
     cast = build_cast()
     clerk = Actor(user=cast.clerk_a, position=cast.position(cast.clerk_a))
     for title in ("Công văn về đào tạo bồi dưỡng cán bộ", "Quyết định thành lập hội đồng thi tuyển"):

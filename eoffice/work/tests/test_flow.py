@@ -297,3 +297,21 @@ def test_lead_to_another_agency_is_handled_there(cast, presented, act) -> None:
     services.line_complete(line=lead, actor=act(cast.clerk_b))
     item.refresh_from_db()
     assert item.status == ItemStatus.DONE
+
+
+def test_specialist_forwards_within_the_unit(cast, presented, act) -> None:
+    _item, top = presented
+    (lead,) = services.line_forward(
+        line=top, specs=[LineSpec.person(LineRole.LEAD, cast.specialist_a.pk)], actor=act(cast.leader_a)
+    )
+    services.line_receive(line=lead, actor=act(cast.specialist_a))
+    other = make_user("chuyenvien3.a", "Đinh Thị Chuyên Viên Ba")
+    give_position(other, cast.agency_a, "Chuyên viên", [Role.CHUYEN_VIEN], unit=cast.unit_a)
+    with pytest.raises(ValidationFailed):
+        services.line_forward(
+            line=lead, specs=[LineSpec.person(LineRole.LEAD, cast.clerk_a.pk)], actor=act(cast.specialist_a)
+        )
+    (sub,) = services.line_forward(
+        line=lead, specs=[LineSpec.person(LineRole.LEAD, other.pk)], actor=act(cast.specialist_a)
+    )
+    assert sub.box_key == f"u{other.pk}a{cast.agency_a.pk}" and _status(lead) == S.DA_CHUYEN
