@@ -12,12 +12,54 @@ import pytest
 
 from eoffice.testing.cast import Cast, build_cast
 
+# Browser fixtures (chromium is session-scoped: one Playwright for the whole run).
+pytest_plugins = ["eoffice.testing.browser"]
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 @pytest.fixture
 def cast(db: None) -> Cast:
     return build_cast()
+
+
+# Playwright's sync API runs an asyncio loop in the main thread; from then on Django's
+# thread-critical connection handler keeps connections per context, and the fresh connection
+# objects lack the serialized copy of the migrated database that serialized rollback restores.
+_SERIALIZED_DB: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remember_serialized_database(django_db_setup: None, django_db_blocker: object) -> None:
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            _SERIALIZED_DB[alias] = contents
+
+
+def _reattach_serialized_database() -> None:
+    if not _SERIALIZED_DB:
+        return
+    from django.db import connections
+
+    for alias, contents in _SERIALIZED_DB.items():
+        connection = connections[alias]
+        if not hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = contents  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _reattach_serialized_database()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    # The teardown flush checks the same attribute to skip post_migrate (which would recreate
+    # content types that the next restore then inserts a second time).
+    _reattach_serialized_database()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -27,3 +69,22 @@ def pytest_runtest_makereport(item, call):
     if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, which is not allowed: {report.longrepr}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Transactional tests (live server, browser, concurrency) flush the database when they end,
+    which also removes rows that migrations seed (audit chain head, document types, calendar
+    make-up days). Serialized rollback restores the migrated state at the start of each such test,
+    so no test depends on the order it runs in."""
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is None:
+            continue
+        marker = item.get_closest_marker("django_db")
+        transactional = (
+            "transactional_db" in names
+            or "live_server" in names
+            or bool(marker and marker.kwargs.get("transaction"))
+        )
+        if transactional and "django_db_serialized_rollback" not in names:
+            names.append("django_db_serialized_rollback")

@@ -6,7 +6,7 @@ import pytest
 
 from eoffice.documents.models import Document, DocumentStatus
 from eoffice.documents.tests import samples
-from eoffice.testing.browser import ARTIFACTS, chromium, login, phone_page  # noqa: F401  (fixtures)
+from eoffice.testing.browser import ARTIFACTS, login
 from eoffice.testing.cast import PASSWORD, build_cast
 
 # serialized_rollback keeps the seeded document types (data migration) for later tests.

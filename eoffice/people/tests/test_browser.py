@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from eoffice.people.models import Delegation
-from eoffice.testing.browser import chromium, login, phone_page  # noqa: F401  (fixtures)
+from eoffice.testing.browser import login
 from eoffice.testing.cast import PASSWORD, build_cast
 
 # serialized_rollback: the flush after a live-server test must not wipe the rows migrations seed.

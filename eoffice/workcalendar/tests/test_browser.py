@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from eoffice.testing.browser import chromium, login, phone_page  # noqa: F401  (fixtures)
+from eoffice.testing.browser import login
 from eoffice.testing.cast import PASSWORD, build_cast
 from eoffice.workcalendar.models import CalendarOverride
 
