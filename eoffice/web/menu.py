@@ -31,13 +31,20 @@ ADMIN_ROLES = frozenset({Role.QUAN_TRI_CO_QUAN})
 MENU: list[MenuItem] = [
     MenuItem("Trang chủ", "web:home", "house"),
     MenuItem("Hộp việc", "work:boxes", "list-check"),
-    MenuItem("Văn bản đến", "documents:incoming", "inbox", roles=frozenset({Role.VAN_THU, Role.LANH_DAO_CO_QUAN})),
-    MenuItem("Sổ văn bản đến", "documents:registers", "journal-bookmark", roles=frozenset({Role.VAN_THU, Role.QUAN_TRI_CO_QUAN})),
+    MenuItem(
+        "Văn bản đến", "documents:incoming", "inbox", roles=frozenset({Role.VAN_THU, Role.LANH_DAO_CO_QUAN})
+    ),
+    MenuItem(
+        "Sổ văn bản đến",
+        "documents:registers",
+        "journal-bookmark",
+        roles=frozenset({Role.VAN_THU, Role.QUAN_TRI_CO_QUAN}),
+    ),
     MenuItem("Danh bạ cơ quan", "directory:browse", "building"),
     MenuItem("Quản trị cơ quan", "directory:admin_agencies", "diagram-3", roles=ADMIN_ROLES),
     MenuItem("Người dùng và chức vụ", "people:admin_people", "people", roles=ADMIN_ROLES),
     MenuItem("Ủy quyền", "people:delegations", "person-check"),
-    MenuItem("Lịch làm việc", "workcalendar:admin", "calendar3", roles=ADMIN_ROLES),
+    MenuItem("Lịch làm việc", "workcalendar:admin", "calendar3"),
     MenuItem("Nhật ký hệ thống", "web:audit", "journal-text", superuser_only=True),
 ]
 

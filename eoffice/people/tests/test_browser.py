@@ -19,7 +19,7 @@ def no_sideways_scroll(page) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
 
 
-def test_agency_admin_searches_people_on_a_phone(audit_head, live_server, phone_page) -> None:  # noqa: F811
+def test_agency_admin_searches_people_on_a_phone(audit_head, live_server, phone_page) -> None:
     cast = build_cast()
     page = phone_page
     login(page, live_server.url, cast.admin_a.username, PASSWORD)
@@ -38,7 +38,7 @@ def test_agency_admin_searches_people_on_a_phone(audit_head, live_server, phone_
     assert no_sideways_scroll(page)
 
 
-def test_leader_delegates_on_a_phone_and_overlap_is_explained(audit_head, live_server, phone_page) -> None:  # noqa: F811
+def test_leader_delegates_on_a_phone_and_overlap_is_explained(audit_head, live_server, phone_page) -> None:
     cast = build_cast()
     page = phone_page
     login(page, live_server.url, cast.leader_a.username, PASSWORD)

@@ -19,7 +19,7 @@ def no_sideways_scroll(page) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
 
 
-def test_superuser_uses_the_calendar_on_a_phone(live_server, phone_page) -> None:  # noqa: F811
+def test_superuser_uses_the_calendar_on_a_phone(live_server, phone_page) -> None:
     cast = build_cast()
     page = phone_page
     login(page, live_server.url, cast.superuser.username, PASSWORD)
@@ -55,7 +55,7 @@ def test_superuser_uses_the_calendar_on_a_phone(live_server, phone_page) -> None
     assert no_sideways_scroll(page)
 
 
-def test_clerk_reads_the_calendar_on_a_phone(live_server, phone_page) -> None:  # noqa: F811
+def test_clerk_reads_the_calendar_on_a_phone(live_server, phone_page) -> None:
     cast = build_cast()
     login(phone_page, live_server.url, cast.clerk_a.username, PASSWORD)
     phone_page.goto(f"{live_server.url}/calendar/?year=2027")
