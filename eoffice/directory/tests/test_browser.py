@@ -11,11 +11,11 @@ from eoffice.testing.cast import PASSWORD, build_cast
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def no_sideways_scroll(page) -> bool:  # type: ignore[no-untyped-def]
+def no_sideways_scroll(page) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
 
 
-def test_search_without_accents_and_tree_on_a_phone(live_server, phone_page) -> None:  # type: ignore[no-untyped-def]
+def test_search_without_accents_and_tree_on_a_phone(live_server, phone_page) -> None:
     cast = build_cast()
     page = phone_page
     login(page, live_server.url, cast.clerk_b.username, PASSWORD)
@@ -38,7 +38,7 @@ def test_search_without_accents_and_tree_on_a_phone(live_server, phone_page) -> 
     assert no_sideways_scroll(page)
 
 
-def test_superuser_merges_an_agency_with_suggested_code(live_server, page) -> None:  # type: ignore[no-untyped-def]
+def test_superuser_merges_an_agency_with_suggested_code(live_server, page) -> None:
     cast = build_cast()
     login(page, live_server.url, cast.superuser.username, PASSWORD)
     page.goto(f"{live_server.url}/directory/admin/a/{cast.agency_b.code}/merge/")
