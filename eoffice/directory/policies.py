@@ -12,7 +12,7 @@ from eoffice.core.actor import Actor
 from eoffice.core.policies import require
 from eoffice.directory.models import Agency
 from eoffice.people.models import Role
-from eoffice.people.rights import administers
+from eoffice.people.rights import ServiceActor, administers
 
 
 def is_directory_admin(actor: Actor) -> bool:
@@ -23,7 +23,10 @@ def is_directory_admin(actor: Actor) -> bool:
 
 
 def can_import(actor: Actor) -> bool:
-    # A management command runs as the system; a person needs to be a system admin.
+    # A management command runs as the plain system actor; a person needs to be a system admin.
+    # A service token (ServiceActor) is a system actor too, but only for its own agency: never.
+    if isinstance(actor, ServiceActor):
+        return False
     return actor.is_superuser or (actor.is_system and bool(actor.system_name))
 
 

@@ -12,6 +12,7 @@ from eoffice.core.models import AuditEvent
 from eoffice.directory.import_readers import ImportFileError
 from eoffice.directory.importing import ImportReport, import_directory
 from eoffice.directory.models import Agency, AgencyEvent, AgencyStatus
+from eoffice.people.rights import ServiceActor
 from eoffice.testing.cast import Cast
 
 pytestmark = pytest.mark.django_db
@@ -242,6 +243,9 @@ def test_only_system_admins_import(cast: Cast) -> None:
             stream=io.BytesIO(GOOD.encode()),
             filename="a.csv",
         )
+    service = ServiceActor(user=None, system_name="service:axis", agency=cast.agency_a)
+    with pytest.raises(PermissionDenied):
+        import_directory(actor=service, stream=io.BytesIO(GOOD.encode()), filename="a.csv")
     report = import_directory(
         actor=Actor(user=cast.superuser), stream=io.BytesIO(GOOD.encode()), filename="a.csv"
     )
