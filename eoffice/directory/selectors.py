@@ -9,7 +9,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Concat
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import NotFound, ValidationFailed
@@ -69,11 +71,18 @@ def _decode_cursor(cursor: str) -> tuple[int, str, int]:
 
 def _search_queryset(query: str, *, include_inactive: bool) -> QuerySet[Agency]:
     qs = Agency.objects.all()
+    terms = search_terms(query)
     if not include_inactive:
-        qs = qs.filter(status=AgencyStatus.ACTIVE)
+        if terms and connection.vendor == "sqlite":
+            # SQLite would walk the (status, depth, name) index and test every row's LIKE in
+            # index order: 0.4 ms for a common word, 150 ms for a rare one at 100,000 rows.
+            # Hiding status from the planner makes it one table scan (~30 ms) whatever the words.
+            qs = qs.alias(_status=Concat("status", Value(""))).filter(_status=AgencyStatus.ACTIVE)
+        else:
+            qs = qs.filter(status=AgencyStatus.ACTIVE)
     # Token-AND over folded words: "so noi vu" needs "so", "noi" and "vu" somewhere in the
     # folded names and codes; on PostgreSQL the pg_trgm GIN index answers each LIKE.
-    for term in search_terms(query):
+    for term in terms:
         qs = qs.filter(search_text__contains=term)
     return qs
 
@@ -82,10 +91,10 @@ def _exact_match(query: str, *, include_inactive: bool) -> Agency | None:
     text = query.strip()
     if not text or len(text) > 64 or " " in text:
         return None
-    qs = Agency.objects.filter(Q(code=text.upper()) | Q(code_qd20=text))
-    if not include_inactive:
-        qs = qs.filter(status=AgencyStatus.ACTIVE)
-    return qs.first()
+    qs = Agency.objects.all() if include_inactive else Agency.objects.filter(status=AgencyStatus.ACTIVE)
+    # Two lookups, not one OR: each uses its own unique index. The QĐ 20 index is partial
+    # (non-empty codes), so its condition is repeated for SQLite's planner to match it.
+    return qs.filter(code=text.upper()).first() or qs.filter(code_qd20=text).exclude(code_qd20="").first()
 
 
 def agency_search(
