@@ -287,6 +287,16 @@ def rule_create(request: HttpRequest, payload: RuleIn) -> Status:
     return Status(201, rule)
 
 
+@router.delete("/rules/{rule_id}", response={204: None}, summary="Xóa quy tắc chuyển xử lý")
+def rule_delete(request: HttpRequest, rule_id: int) -> Status:
+    actor = _actor(request)
+    rule = selectors.routing_rules(actor).filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound("Không tìm thấy quy tắc chuyển xử lý.")
+    services.routing_rule_delete(rule=rule, actor=actor)
+    return Status(204, None)
+
+
 @router.post("/items", response={201: ItemOut}, summary="Tạo việc cần xử lý")
 def item_create(request: HttpRequest, payload: ItemIn) -> Status:
     actor = _actor(request)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict, ValidationFailed
+from eoffice.work import subjects
 from eoffice.work.models import AssignmentLine, LineEvent, WorkItem
 from eoffice.work.statuses import (
     GONE_STATUSES,
@@ -49,8 +50,8 @@ def refusal(line: AssignmentLine, action: str) -> Conflict | ValidationFailed:
         return Conflict("line_completed", "Dòng xử lý này đã hoàn thành.")
     if line.role == LineRole.INFO and action == LineAction.RETURN:
         return ValidationFailed("info_not_returnable", "Văn bản nhận để biết không thể trả lại.")
-    if line.role == LineRole.INFO and action in (LineAction.START, LineAction.FORWARD):
-        return ValidationFailed("info_needs_no_action", "Dòng nhận để biết không cần xử lý hay chuyển tiếp.")
+    if line.role == LineRole.INFO and action == LineAction.START:
+        return ValidationFailed("info_needs_no_action", "Dòng nhận để biết không cần xử lý.")
     try:
         action_label = str(LineAction(action).label)
     except ValueError:
@@ -202,7 +203,7 @@ def after_leaving(line: AssignmentLine, *, actor: Actor, at: datetime) -> list[i
         .exclude(status__in=sorted(GONE_STATUSES))
         .exists()
     )
-    if parent.status == LineStatus.DA_CHUYEN and not live_lead:
+    if parent.status == LineStatus.DA_CHUYEN and parent.role != LineRole.INFO and not live_lead:
         note = "Mở lại vì dòng chủ trì cấp dưới đã bị trả lại hoặc thu hồi"
         line_transition(
             line_id=parent.pk, action=LineAction.REOPEN, actor=actor, note=note, system=True, at=at
@@ -211,10 +212,11 @@ def after_leaving(line: AssignmentLine, *, actor: Actor, at: datetime) -> list[i
     return changed
 
 
-def sync_item_status(item: WorkItem, *, at: datetime) -> WorkItem:
+def sync_item_status(item: WorkItem, *, actor: Actor, at: datetime) -> WorkItem:
     """An item's status follows its top lead line: none live → new; done → done; else in progress.
 
     Deriving it (instead of setting it in many places) keeps "item done iff top lead done" true.
+    A change is passed on to the item's subject (documents follow it) in the same transaction.
     """
     top_lead = (
         AssignmentLine.objects.filter(item=item, level_key=0, role=LineRole.LEAD)
@@ -228,6 +230,9 @@ def sync_item_status(item: WorkItem, *, at: datetime) -> WorkItem:
     else:
         status, done_at = ItemStatus.IN_PROGRESS, None
     if (status, done_at) != (item.status, item.done_at):
+        changed = status != item.status
         item.status, item.done_at = status, done_at
         item.save(update_fields=["status", "done_at"])
+        if changed:
+            subjects.status_changed(item, actor)
     return item

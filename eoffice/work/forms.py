@@ -64,12 +64,25 @@ class AssignForm(DeadlineFields):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, options: list[Option], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, options: list[Option], info_only: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         grouped = _grouped(options)
+        self.info_only = info_only
+        self.fields["info"].choices = [g for g in grouped if g[0] != "Cơ quan khác"]  # type: ignore[attr-defined]
+        if info_only:
+            # Passing on a "nhận để biết" line: only readers, no deadline, no work roles.
+            for name in ("lead", "co", "deadline_date", "working_days"):
+                del self.fields[name]
+            self.fields["info"].required = True
+            self.fields["direction"].label = _("Ghi chú khi chuyển")
+            return
         self.fields["lead"].choices = [("", _("— Không thêm chủ trì —")), *grouped]  # type: ignore[attr-defined]
         self.fields["co"].choices = grouped  # type: ignore[attr-defined]
-        self.fields["info"].choices = [g for g in grouped if g[0] != "Cơ quan khác"]  # type: ignore[attr-defined]
+
+    def deadline(self) -> DeadlineInput:
+        if self.info_only:
+            return DeadlineInput()
+        return super().deadline()
 
     def specs(self) -> list[LineSpec]:
         data = self.cleaned_data

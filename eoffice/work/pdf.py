@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from eoffice.work import timeline
+from eoffice.work import subjects, timeline
 from eoffice.work.models import OpinionKind, WorkItem
 
 
@@ -25,6 +25,7 @@ def slip_context(item: WorkItem) -> dict[str, Any]:
     opinions = timeline.opinions(item)
     return {
         "item": item,
+        "subject_facts": subjects.subject_facts(item),
         "rows": timeline.timeline(item),
         "directions": [o for o in opinions if o.kind == OpinionKind.DIRECTION],
         "opinions": [o for o in opinions if o.kind != OpinionKind.DIRECTION],

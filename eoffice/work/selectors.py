@@ -60,7 +60,9 @@ BOXES: tuple[Box, ...] = (
     Box(
         "nhan_de_biet",
         _("Nhận để biết"),
-        lambda now, w: Q(role=LineRole.INFO, status__in=[S.CHO_TIEP_NHAN, S.CHO_XU_LY, S.HOAN_THANH]),
+        lambda now, w: Q(
+            role=LineRole.INFO, status__in=[S.CHO_TIEP_NHAN, S.CHO_XU_LY, S.DA_CHUYEN, S.HOAN_THANH]
+        ),
     ),
     Box("da_xu_ly", _("Đã xử lý"), lambda now, w: Q(role__in=ACTING, status__in=[S.DA_CHUYEN, S.TRA_LAI])),
     Box("da_hoan_thanh", _("Đã hoàn thành"), lambda now, w: Q(role__in=ACTING, status=S.HOAN_THANH)),

@@ -96,9 +96,16 @@ class Transition:
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(LineAction.RECEIVE, frozenset({S.CHO_TIEP_NHAN}), S.CHO_XU_LY),
     Transition(LineAction.START, frozenset({S.CHO_XU_LY}), S.DANG_XU_LY, ACTING_ROLES),
-    # Nhận để biết lines are not forwarded: they carry no work to hand on.
     Transition(
         LineAction.FORWARD, frozenset({S.CHO_XU_LY, S.DANG_XU_LY, S.DA_CHUYEN}), S.DA_CHUYEN, ACTING_ROLES
+    ),
+    # A unit head passes a "nhận để biết" line on to the unit's staff, still for information only
+    # (the services refuse any other role below it). No receipt needed: there is no work to accept.
+    Transition(
+        LineAction.FORWARD,
+        frozenset({S.CHO_TIEP_NHAN, S.CHO_XU_LY, S.DA_CHUYEN}),
+        S.DA_CHUYEN,
+        frozenset({LineRole.INFO}),
     ),
     Transition(LineAction.COMPLETE, frozenset({S.CHO_XU_LY, S.DANG_XU_LY, S.DA_CHUYEN}), S.HOAN_THANH),
     # "Nhận để biết" needs no action: its holder may mark it read straight from the box.
@@ -107,7 +114,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(LineAction.RETURN, OPEN_STATUSES, S.TRA_LAI, ACTING_ROLES),
     Transition(LineAction.RECALL, UNFINISHED_STATUSES, S.THU_HOI),
     Transition(LineAction.CLOSE, UNFINISHED_STATUSES, S.HOAN_THANH, system=True),
-    Transition(LineAction.REOPEN, frozenset({S.DA_CHUYEN}), S.DANG_XU_LY, system=True),
+    # Only a line with work reopens; a forwarded info line has none to take back.
+    Transition(LineAction.REOPEN, frozenset({S.DA_CHUYEN}), S.DANG_XU_LY, ACTING_ROLES, system=True),
 )
 
 

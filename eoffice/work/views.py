@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import DomainError, NotFound
-from eoffice.work import candidates, pdf, policies, selectors, services, timeline
+from eoffice.work import candidates, pdf, policies, selectors, services, subjects, timeline
 from eoffice.work.forms import (
     AssignForm,
     BoxFilterForm,
@@ -134,7 +134,11 @@ def _item_context(request: HttpRequest, item_id: int) -> dict[str, Any]:
             services.line_open(line=line, actor=actor)
     rows = timeline.timeline(item, actor)
     forward_forms = {
-        row.line.pk: AssignForm(options=candidates.assignees(actor, item, row.line), prefix=f"f{row.line.pk}")
+        row.line.pk: AssignForm(
+            options=candidates.assignees(actor, item, row.line),
+            prefix=f"f{row.line.pk}",
+            info_only=row.line.role == LineRole.INFO,
+        )
         for row in rows
         if LineAction.FORWARD in row.actions
     }
@@ -153,6 +157,8 @@ def _item_context(request: HttpRequest, item_id: int) -> dict[str, Any]:
         "assign_form": AssignForm(options=candidates.assignees(actor, item, None), prefix="top")
         if manages
         else None,
+        "subject_url": subjects.subject_url(item),
+        "subject_facts": subjects.subject_facts(item),
         "reason_form": ReasonForm(),
         "opinion_form": OpinionForm(),
         "extension_form": ExtensionForm(),
@@ -189,13 +195,14 @@ def _run(request: HttpRequest, item_id: int, call: Any, success: str) -> HttpRes
         messages.error(request, exc.message)
     else:
         messages.success(request, success)
-    return redirect("work:item", item_id=item_id)
+    # A form on the subject's page (the document) sends `next` to come back there.
+    return redirect(_back(request, reverse("work:item", args=[item_id])))
 
 
 def _form_error(request: HttpRequest, form: Any, item_id: int) -> HttpResponse:
     errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
     messages.error(request, "Dữ liệu chưa hợp lệ: " + "; ".join(errors))
-    return redirect("work:item", item_id=item_id)
+    return redirect(_back(request, reverse("work:item", args=[item_id])))
 
 
 @login_required
@@ -298,7 +305,10 @@ def line_forward(request: HttpRequest, line_id: int) -> HttpResponse:
     if not policies.holds_line(actor, line):
         raise DjangoPermissionDenied("Bạn không giữ dòng xử lý này.")
     form = AssignForm(
-        request.POST, options=candidates.assignees(actor, line.item, line), prefix=f"f{line.pk}"
+        request.POST,
+        options=candidates.assignees(actor, line.item, line),
+        prefix=f"f{line.pk}",
+        info_only=line.role == LineRole.INFO,
     )
     if not form.is_valid():
         return _form_error(request, form, line.item_id)

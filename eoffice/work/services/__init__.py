@@ -4,7 +4,14 @@ records the audit event in one transaction."""
 from eoffice.work.services.assign import LineSpec, deadline_input, line_forward, lines_assign
 from eoffice.work.services.bulk import BulkOutcome, lines_bulk
 from eoffice.work.services.extensions import extension_decide, extension_request
-from eoffice.work.services.items import item_create, item_present, item_route, routing_rule_create
+from eoffice.work.services.items import (
+    item_create,
+    item_describe,
+    item_present,
+    item_route,
+    routing_rule_create,
+    routing_rule_delete,
+)
 from eoffice.work.services.lines import (
     line_complete,
     line_open,
@@ -23,6 +30,7 @@ __all__ = [
     "extension_decide",
     "extension_request",
     "item_create",
+    "item_describe",
     "item_present",
     "item_route",
     "line_complete",
@@ -36,4 +44,5 @@ __all__ = [
     "lines_bulk",
     "opinion_add",
     "routing_rule_create",
+    "routing_rule_delete",
 ]

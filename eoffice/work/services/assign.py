@@ -73,6 +73,16 @@ def _check_roles(specs: list[LineSpec], live: list[AssignmentLine], parent: Assi
     for index, spec in enumerate(specs):
         if spec.role not in LineRole.values:
             raise ValidationFailed("invalid_role", "Vai trò không hợp lệ.", field=f"lines[{index}]")
+    if parent is not None and parent.role == LineRole.INFO:
+        # What was sent for information is passed on for information only: no work appears below it.
+        for index, spec in enumerate(specs):
+            if spec.role != LineRole.INFO:
+                raise ValidationFailed(
+                    "info_forward_only_info",
+                    "Văn bản nhận để biết chỉ được chuyển tiếp để biết, không giao chủ trì hay phối hợp.",
+                    field=f"lines[{index}]",
+                )
+        return
     leads = sum(1 for s in specs if s.role == LineRole.LEAD)
     live_leads = sum(1 for line in live if line.role == LineRole.LEAD)
     if leads > 1 or (leads and live_leads):
@@ -214,9 +224,12 @@ def assign_lines(
             author_name=engine.actor_name(actor),
             created_at=now,
         )
-        item.direction = direction
-        item.save(update_fields=["direction"])
-    engine.sync_item_status(item, at=now)
+        if parent is None or parent.level_key == 0:
+            # The item's direction is the leadership's (bút phê): given at the top or by the holder
+            # of the top line. Directions further down stay with their line as opinions.
+            item.direction = direction
+            item.save(update_fields=["direction"])
+    engine.sync_item_status(item, actor=actor, at=now)
     return created
 
 
@@ -255,11 +268,12 @@ def line_forward(
     *, line: AssignmentLine, specs: list[LineSpec], direction: str = "", actor: Actor
 ) -> list[AssignmentLine]:
     """The holder of a line hands (part of) it on: a unit head to the unit's people, a specialist
-    to a colleague, a leader to units. The line becomes "đã chuyển"."""
+    to a colleague, a leader to units. The line becomes "đã chuyển". A "nhận để biết" line is
+    passed on for information only (a unit head letting the unit's staff know)."""
     item = lock_item(line.item_id)
     parent = AssignmentLine.objects.select_related("item").get(pk=line.pk)
     require(policies.holds_line(actor, parent), "Bạn không giữ dòng xử lý này.")
-    if parent.role == LineRole.INFO or parent.status in TERMINAL_STATUSES:
+    if parent.status in TERMINAL_STATUSES:
         raise engine.refusal(parent, LineAction.FORWARD)
     lines = assign_lines(item=item, parent=parent, specs=specs, direction=direction, actor=actor)
     audit.record(

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
-from eoffice.core.errors import ValidationFailed
+from eoffice.core.errors import NotFound, ValidationFailed
 from eoffice.core.policies import require
 from eoffice.core.text import fold
 from eoffice.directory.models import Agency
@@ -90,6 +90,44 @@ def item_create(
 
 
 @transaction.atomic
+def item_describe(
+    *,
+    item: WorkItem,
+    title: str,
+    reference: str,
+    urgency: str,
+    deadline: datetime | None,
+    actor: Actor,
+) -> WorkItem:
+    """The subject's app corrected what the item shows (e.g. the văn thư fixed a document's
+    subject after registration). Lines keep their own deadlines: they were set when assigned."""
+    item = lock_item(item.pk)
+    require(policies.may_create_item(actor, item.agency_id, item.kind), "Bạn không được sửa việc này.")
+    title = " ".join(title.split())
+    if not title or len(title) > MAX_TITLE:
+        raise ValidationFailed("title_required", "Trích yếu / tên việc không được để trống.", field="title")
+    if urgency not in Urgency.values:
+        raise ValidationFailed("invalid_urgency", "Độ khẩn không hợp lệ.", field="urgency")
+    if deadline is not None and deadline < item.arrived_at:
+        raise ValidationFailed(
+            "deadline_before_arrival", "Hạn giải quyết không được trước thời điểm đến.", field="deadline"
+        )
+    before = {"title": item.title, "reference": item.reference, "urgency": item.urgency}
+    item.title, item.reference = title, reference.strip()[:200]
+    item.urgency, item.deadline = urgency, deadline
+    item.refresh_search_text()
+    item.save(update_fields=["title", "reference", "urgency", "deadline", "search_text"])
+    audit.record(
+        actor=actor,
+        verb="work.item_described",
+        target=item,
+        agency_id=item.agency_id,
+        data={"before": before, "deadline": deadline.isoformat() if deadline else None},
+    )
+    return item
+
+
+@transaction.atomic
 def item_present(
     *, item: WorkItem, leader_id: int, actor: Actor, note: str = "", deadline: DeadlineInput | None = None
 ) -> WorkItem:
@@ -159,17 +197,23 @@ def item_route(*, item: WorkItem, keys: list[str], actor: Actor) -> list[Assignm
     return lines
 
 
+RULES_REFUSAL = "Chỉ văn thư hoặc quản trị cơ quan được đặt hoặc xóa quy tắc chuyển xử lý."
+
+
+def _may_manage_rules(actor: Actor, agency_id: int) -> bool:
+    position = actor.position
+    return (
+        position is not None
+        and position.agency_id == agency_id
+        and (position.has_role(Role.VAN_THU) or position.has_role(Role.QUAN_TRI_CO_QUAN))
+    )
+
+
 @transaction.atomic
 def routing_rule_create(
     *, agency: Agency, key: str, unit_id: int, role: str, due_working_days: int | None, actor: Actor
 ) -> RoutingRule:
-    position = actor.position
-    allowed = (
-        position is not None
-        and position.agency_id == agency.pk
-        and (position.has_role(Role.VAN_THU) or position.has_role(Role.QUAN_TRI_CO_QUAN))
-    )
-    require(allowed, "Chỉ văn thư hoặc quản trị cơ quan được đặt quy tắc chuyển xử lý.")
+    require(_may_manage_rules(actor, agency.pk), RULES_REFUSAL)
     key = " ".join(key.split())
     if not key or len(key) > 200:
         raise ValidationFailed("invalid_key", "Điều kiện phải có từ 1 đến 200 ký tự.", field="key")
@@ -194,3 +238,21 @@ def routing_rule_create(
         data={"key": key, "unit": unit_id, "role": role, "days": due_working_days},
     )
     return rule
+
+
+@transaction.atomic
+def routing_rule_delete(*, rule: RoutingRule, actor: Actor) -> None:
+    """Remove a standing rule. Lines it created stay: they were assignments in their own right."""
+    # Lock the rule so two clerks removing it at once get one deletion and one clear refusal.
+    found = RoutingRule.objects.select_for_update().filter(pk=rule.pk).first()
+    if found is None:
+        raise NotFound("Không tìm thấy quy tắc chuyển xử lý.")
+    require(_may_manage_rules(actor, found.agency_id), RULES_REFUSAL)
+    audit.record(
+        actor=actor,
+        verb="work.routing_rule_deleted",
+        target=found,
+        agency_id=found.agency_id,
+        data={"key": found.key, "unit": found.unit_id, "role": found.role, "days": found.due_working_days},
+    )
+    found.delete()

@@ -86,7 +86,7 @@ def line_complete(*, line: AssignmentLine, actor: Actor, note: str = "") -> Assi
     now = timezone.now()
     line = engine.line_transition(line_id=line.pk, action=LineAction.COMPLETE, actor=actor, note=note, at=now)
     cascaded = engine.after_completion(line, actor=actor, at=now)
-    engine.sync_item_status(line.item, at=now)
+    engine.sync_item_status(line.item, actor=actor, at=now)
     _audit(actor, "work.line_completed", line, cascaded=cascaded)
     line.refresh_from_db()
     return line
@@ -105,7 +105,7 @@ def line_return(*, line: AssignmentLine, reason: str, actor: Actor) -> Assignmen
     now = timezone.now()
     line = engine.line_transition(line_id=line.pk, action=LineAction.RETURN, actor=actor, note=reason, at=now)
     cascaded = engine.after_leaving(line, actor=actor, at=now)
-    engine.sync_item_status(line.item, at=now)
+    engine.sync_item_status(line.item, actor=actor, at=now)
     _audit(actor, "work.line_returned", line, reason=reason, cascaded=cascaded)
     return line
 
@@ -120,6 +120,6 @@ def line_recall(*, line: AssignmentLine, actor: Actor, note: str = "") -> Assign
     now = timezone.now()
     line = engine.line_transition(line_id=line.pk, action=LineAction.RECALL, actor=actor, note=note, at=now)
     cascaded = engine.after_leaving(line, actor=actor, at=now)
-    engine.sync_item_status(line.item, at=now)
+    engine.sync_item_status(line.item, actor=actor, at=now)
     _audit(actor, "work.line_recalled", line, cascaded=cascaded)
     return line

@@ -21,9 +21,11 @@ EVERY = {R.LEAD, R.CO, R.INFO}
 EXPECTED = {
     (S.CHO_TIEP_NHAN, A.RECEIVE): (S.CHO_XU_LY, EVERY),
     (S.CHO_XU_LY, A.START): (S.DANG_XU_LY, ACT),
-    (S.CHO_XU_LY, A.FORWARD): (S.DA_CHUYEN, ACT),
+    # Info lines are passed on for information (a unit head to the unit's staff), even unreceived.
+    (S.CHO_TIEP_NHAN, A.FORWARD): (S.DA_CHUYEN, {R.INFO}),
+    (S.CHO_XU_LY, A.FORWARD): (S.DA_CHUYEN, EVERY),
     (S.DANG_XU_LY, A.FORWARD): (S.DA_CHUYEN, ACT),
-    (S.DA_CHUYEN, A.FORWARD): (S.DA_CHUYEN, ACT),
+    (S.DA_CHUYEN, A.FORWARD): (S.DA_CHUYEN, EVERY),
     (S.CHO_TIEP_NHAN, A.COMPLETE): (S.HOAN_THANH, {R.INFO}),
     (S.CHO_XU_LY, A.COMPLETE): (S.HOAN_THANH, EVERY),
     (S.DANG_XU_LY, A.COMPLETE): (S.HOAN_THANH, EVERY),
@@ -89,13 +91,17 @@ def test_person_transitions(cast, make_item, act, status, action, role) -> None:
     assert (action in allowed_actions(status, role)) == allowed
 
 
-@pytest.mark.parametrize(("status", "action"), list(itertools.product(S.values, [A.CLOSE, A.REOPEN])))
-def test_system_transitions_only_for_the_engine(cast, make_item, act, status, action) -> None:
-    line = _line(cast, make_item, status, R.CO)
+@pytest.mark.parametrize(
+    ("status", "action", "role"), list(itertools.product(S.values, [A.CLOSE, A.REOPEN], [R.CO, R.INFO]))
+)
+def test_system_transitions_only_for_the_engine(cast, make_item, act, status, action, role) -> None:
+    line = _line(cast, make_item, status, role)
     actor = act(cast.specialist_a)
     with pytest.raises(DomainError):
         engine.line_transition(line_id=line.pk, action=action, actor=actor)
     target = SYSTEM_EXPECTED.get((status, action))
+    if role == R.INFO and action == A.REOPEN:
+        target = None  # a forwarded info line has no work to take back
     if target is None:
         with pytest.raises(DomainError):
             engine.line_transition(line_id=line.pk, action=action, actor=actor, system=True)
