@@ -17,6 +17,9 @@ Columns / keys (all optional except `code` and `name`):
 | status_changed_on | ISO date (YYYY-MM-DD) the status took effect |
 
 A column that is absent leaves the stored value alone; a column present but empty clears it.
+The file is authoritative for parents: marking an agency merged through import records the
+merge and its successor but does not move its children (the file says where they belong),
+unlike `services.agency_merge`, which moves live children under the successor.
 """
 
 from __future__ import annotations

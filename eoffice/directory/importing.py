@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
-from eoffice.core.errors import ValidationFailed
+from eoffice.core.errors import Conflict, ValidationFailed
 from eoffice.directory import policies
 from eoffice.directory.id_blocks import reserve_agency_ids
 from eoffice.directory.identifiers import check_code
@@ -629,6 +629,13 @@ class DirectoryImport:
         self.plan()
         self.report.stage_seconds["plan"] = time.monotonic() - started - self.report.stage_seconds["read"]
         if not self.report.dry_run:
+            self.write()
+        self.report.errors.sort(key=lambda e: e.line)
+        self.report.seconds = time.monotonic() - started
+        return self.report
+
+    def write(self) -> None:
+        try:
             mark = time.monotonic()
             self.write_creates()
             self.report.stage_seconds["create"] = time.monotonic() - mark
@@ -636,9 +643,15 @@ class DirectoryImport:
             self.write_updates()
             self.refresh_statistics()
             self.report.stage_seconds["update"] = time.monotonic() - mark
-        self.report.errors.sort(key=lambda e: e.line)
-        self.report.seconds = time.monotonic() - started
-        return self.report
+        except IntegrityError as exc:
+            # Someone changed the directory between planning and writing (the same code added by
+            # hand, say). Batches already committed are whole rows; re-running the import is safe.
+            raise Conflict(
+                "import_conflict",
+                "Danh bạ vừa bị thay đổi đồng thời trong khi nhập; "
+                "hãy chạy lại việc nhập (nhập lại là an toàn).",
+                details={"error": str(exc)[:500]},
+            ) from exc
 
 
 def import_directory(

@@ -99,7 +99,7 @@ def _save_checked(agency: Agency, **kwargs: Any) -> None:
     except IntegrityError as exc:
         raise Conflict(
             "duplicate_code",
-            "Mã định danh đã được dùng cho cơ quan khác (vừa được tạo đồng thời).",
+            "Mã định danh hoặc mã QĐ 20 vừa được dùng cho cơ quan khác (tạo đồng thời); hãy kiểm tra lại.",
             field="code",
         ) from exc
 

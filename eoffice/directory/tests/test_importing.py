@@ -259,3 +259,24 @@ def test_qd20_duplicates(cast: Cast) -> None:
     found = errors(report)
     assert "000.00.01.H99" in found[2] and "trùng với dòng 3" in found[4]
     assert report.created == 1
+
+
+def test_concurrent_change_between_plan_and_write_is_a_clear_conflict(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from eoffice.core.errors import Conflict
+    from eoffice.directory.importing import DirectoryImport
+
+    original = DirectoryImport.write_creates
+
+    def someone_adds_the_same_code_first(self: DirectoryImport) -> None:
+        Agency.objects.create(code="000.00.00.T01", name="Tạo tay cùng lúc")
+        original(self)
+
+    monkeypatch.setattr(DirectoryImport, "write_creates", someone_adds_the_same_code_first)
+    with pytest.raises(Conflict) as exc:
+        run(GOOD)
+    assert exc.value.code == "import_conflict" and "chạy lại" in exc.value.message
+    monkeypatch.setattr(DirectoryImport, "write_creates", original)
+    report = run(GOOD)  # the re-run completes what is missing
+    assert report.error_count == 0 and Agency.objects.count() == 4
