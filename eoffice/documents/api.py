@@ -91,6 +91,7 @@ class DocumentOut(Schema):
     urgency: str
     secrecy: str
     DueDate: date | None
+    field: str
     ToPlaces: str
     received_via: str
     received_at: datetime
@@ -122,6 +123,7 @@ class ConfirmIn(Schema):
     urgency_deadline: datetime | None = None
     secrecy: Literal["thuong", "mat", "toi_mat", "tuyet_mat"] = "thuong"
     DueDate: date | None = None
+    field: str = Field("", max_length=100, description="Lĩnh vực, cho quy tắc chuyển xử lý")
 
 
 class RegisterIn(Schema):
@@ -158,7 +160,7 @@ class TypeOut(Schema):
 
 
 class ListFilters(Schema):
-    status: Literal["received", "confirmed", "registered"] | None = None
+    status: Literal["received", "confirmed", "registered", "in_progress", "done"] | None = None
     q: str = Field("", max_length=200)
     page: int = Field(1, ge=1, le=10000)
 
@@ -221,6 +223,7 @@ def _document(document: Document) -> dict[str, Any]:
         "urgency": document.urgency,
         "secrecy": document.secrecy,
         "DueDate": document.due_date,
+        "field": document.field,
         "ToPlaces": document.to_places,
         "received_via": document.received_via,
         "received_at": document.received_at,
@@ -311,6 +314,7 @@ def fields_from_schema(payload: ConfirmIn) -> services.DocumentFields:
         urgency_deadline=payload.urgency_deadline,
         secrecy=payload.secrecy,
         due_date=payload.DueDate,
+        field=payload.field,
     )
 
 

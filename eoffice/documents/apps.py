@@ -6,3 +6,17 @@ class DocumentsConfig(AppConfig):
     label = "documents"
     verbose_name = "Văn bản"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Wiring only: documents plug into the work engine, which never imports documents.
+        from eoffice.documents import handling, selectors
+        from eoffice.work import subjects
+
+        # Agency B's people see agency A's (non-secret) document only while they hold a line on it.
+        selectors.register_visibility_hook(handling.visible_through_lines)
+        subjects.register_subject(
+            handling.SUBJECT_TYPE,
+            on_status=handling.follow_work,
+            url=handling.document_url,
+            describe=handling.document_facts,
+        )

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from eoffice.directory.models import Unit
 from eoffice.documents.models import Competence, DocumentType, ReceivedVia, Secrecy, Urgency
 
 
@@ -98,6 +99,12 @@ class ConfirmForm(BootstrapForm):
     due_date = forms.DateField(
         label=_("Hạn trả lời"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    field = forms.CharField(
+        label=_("Lĩnh vực"),
+        max_length=100,
+        required=False,
+        help_text=_("Dùng cho quy tắc chuyển xử lý theo lĩnh vực, ví dụ: tổ chức cán bộ."),
+    )
     description = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
 
     def clean_signer_competence(self) -> str:
@@ -115,3 +122,51 @@ class ExportForm(BootstrapForm):
     format = forms.ChoiceField(label=_("Định dạng"), choices=[("xlsx", "XLSX"), ("pdf", "PDF")])
     date_from = forms.DateField(label=_("Từ ngày"), widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("Đến ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReplyProposalForm(BootstrapForm):
+    text = forms.CharField(
+        label=_("Nội dung đề xuất văn bản trả lời"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+RULE_KINDS = [("type", _("Loại văn bản")), ("field", _("Lĩnh vực"))]
+
+
+class RoutingRuleForm(BootstrapForm):
+    """A standing rule "type or field → unit"; the key is built as "type:<code>" or "field:<text>"."""
+
+    condition = forms.ChoiceField(label=_("Điều kiện theo"), choices=RULE_KINDS, initial="type")
+    document_type = forms.ModelChoiceField(
+        label=_("Loại văn bản"),
+        queryset=DocumentType.objects.filter(is_active=True),
+        required=False,
+        empty_label="—",
+    )
+    field_text = forms.CharField(label=_("Lĩnh vực"), max_length=100, required=False)
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
+        label=_("Chuyển đến đơn vị"), queryset=Unit.objects.none(), empty_label="—"
+    )
+    role = forms.ChoiceField(label=_("Vai trò của đơn vị"), choices=[])
+    due_working_days = forms.IntegerField(
+        label=_("Hạn xử lý (số ngày làm việc)"), required=False, min_value=1, max_value=366
+    )
+
+    def __init__(self, *args: Any, units: Any, roles: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["role"].choices = roles  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("condition") == "type" and not data.get("document_type"):
+            self.add_error("document_type", _("Cần chọn loại văn bản."))
+        if data.get("condition") == "field" and not (data.get("field_text") or "").strip():
+            self.add_error("field_text", _("Cần nhập lĩnh vực."))
+        return data
+
+    def key(self) -> str:
+        data = self.cleaned_data
+        if data["condition"] == "type":
+            return f"type:{data['document_type'].code}"
+        return f"field:{' '.join(data['field_text'].split())}"

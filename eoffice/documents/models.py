@@ -85,6 +85,9 @@ class DocumentStatus(models.TextChoices):
     RECEIVED = "received", "Mới tiếp nhận"
     CONFIRMED = "confirmed", "Đã xác nhận thông tin"
     REGISTERED = "registered", "Đã vào sổ"
+    # Followed from the work engine: the first line assigned, and the top lead line done.
+    IN_PROGRESS = "in_progress", "Đang xử lý"
+    DONE = "done", "Đã giải quyết xong"
 
 
 class Document(models.Model):
@@ -113,6 +116,8 @@ class Document(models.Model):
     )
     organ_name = models.CharField("Tên cơ quan ban hành (OrganName)", max_length=200, blank=True)
     subject = models.CharField("Trích yếu (Subject)", max_length=500, blank=True)
+    # Lĩnh vực: what standing routing rules ("field:…" → unit) match on, besides the type.
+    field = models.CharField("Lĩnh vực", max_length=100, blank=True)
     language = models.CharField("Ngôn ngữ (Language)", max_length=30, default="Tiếng Việt")
     page_amount = models.PositiveIntegerField("Số trang (PageAmount)", null=True, blank=True)
     description = models.CharField("Ghi chú (Description)", max_length=500, blank=True)

@@ -20,7 +20,7 @@ from eoffice.core import audit
 from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from eoffice.directory.models import Agency
-from eoffice.documents import policies
+from eoffice.documents import handling, policies
 from eoffice.documents.models import (
     Direction,
     Document,
@@ -141,6 +141,7 @@ def _register_locked(actor: Actor, document: Document, register: Register | None
     if document.direction != Direction.INCOMING:
         raise ValidationFailed("not_incoming", "Chỉ vào sổ văn bản đến.")
     apply_transition(document, "register")
+    handling.check_due_date(document, timezone.now())
     year = timezone.localdate().year
     chosen = register if register is not None else _register_for(actor, document, year)
     _check_register(document, chosen, year)
@@ -159,12 +160,14 @@ def _register_locked(actor: Actor, document: Document, register: Register | None
 
     document.registration = registration
     refresh_search_text(document)
+    # Same transaction: a registered document always has its work item, ready to present or route.
+    item = handling.open_work_item(actor=actor, document=document, registration=registration)
     audit.record(
         actor=actor,
         verb="document.registered",
         target=document,
         agency_id=document.agency_id,
-        data={"register": chosen.pk, "year": year, "number": number},
+        data={"register": chosen.pk, "year": year, "number": number, "work_item": item.pk},
     )
     return registration
 

@@ -9,6 +9,7 @@ secret ones only they see, and other agencies' users never see them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -18,8 +19,8 @@ from django.utils import timezone
 from eoffice.core.actor import Actor
 from eoffice.core.errors import NotFound, ValidationFailed
 from eoffice.core.policies import require
-from eoffice.core.text import search_terms
-from eoffice.documents import exports, policies
+from eoffice.core.text import fold, search_terms
+from eoffice.documents import exports, handling, policies
 from eoffice.documents.exports import RegisterReport
 from eoffice.documents.models import (
     Direction,
@@ -30,6 +31,13 @@ from eoffice.documents.models import (
     Register,
     Registration,
 )
+from eoffice.work import candidates, timeline
+from eoffice.work import policies as work_policies
+from eoffice.work import selectors as work_selectors
+from eoffice.work.candidates import Option
+from eoffice.work.models import Opinion, RoutingRule, WorkItem
+from eoffice.work.statuses import UNFINISHED_STATUSES
+from eoffice.work.timeline import LineRow
 
 VisibilityHook = Callable[[Actor], Q | None]
 VISIBILITY_HOOKS: list[VisibilityHook] = []
@@ -201,6 +209,50 @@ def _warning(kind: str, other: Document) -> dict[str, Any]:
     }
 
 
+@dataclass
+class Handling:
+    """The document's work, as the document page shows it."""
+
+    item: WorkItem
+    rows: list[LineRow]
+    opinions: list[Opinion]
+    # The văn thư or a leader, while nobody holds the top lead line: present or route now.
+    can_present: bool
+    leaders: list[Option]
+    rules: list[RoutingRule]
+    # The actor holds a live lead line: they may propose a reply.
+    can_propose_reply: bool
+
+
+def handling_for(*, actor: Actor, document: Document) -> Handling | None:
+    """The work item of a document the actor may see, with its tree, timeline and what the actor
+    may do; None before registration (or when the actor sees the document but not its work)."""
+    item = (
+        work_selectors.items_for_subject(actor, handling.SUBJECT_TYPE, document.pk)
+        .select_related("agency", "presented_to")
+        .first()
+    )
+    if item is None:
+        return None
+    rows = timeline.timeline(item, actor)
+    top_lead = any(r.line.level_key == 0 and r.line.role == "lead" and not r.line.is_gone for r in rows)
+    can_present = not top_lead and item.status != "done" and work_policies.manages_item(actor, item)
+    keys = {fold(key) for key in handling.routing_keys(document)}
+    agency_rules = work_selectors.routing_rules(actor).filter(is_active=True)
+    rules = [rule for rule in agency_rules if fold(rule.key) in keys]
+    return Handling(
+        item=item,
+        rows=rows,
+        opinions=timeline.opinions(item),
+        can_present=can_present,
+        leaders=candidates.leaders(item) if can_present else [],
+        rules=rules if can_present else [],
+        can_propose_reply=any(
+            r.line.role == "lead" and r.actions and r.line.status in UNFINISHED_STATUSES for r in rows
+        ),
+    )
+
+
 MAX_REPORT_DAYS = 366
 
 
@@ -214,4 +266,8 @@ def register_report(*, actor: Actor, register: Register, date_from: date, date_t
     if (date_to - date_from).days > MAX_REPORT_DAYS:
         raise ValidationFailed("range_too_long", "Mỗi lần in tối đa một năm.", field="date_to")
     entries = list(register_entries(register=register, date_from=date_from, date_to=date_to))
+    # "Đơn vị hoặc người nhận": whoever the document was handed to in the work engine.
+    handed_to = handling.recipients([entry.document_id for entry in entries])
+    for entry in entries:
+        entry.document.to_places = entry.document.to_places or handed_to.get(entry.document_id, "")
     return exports.build_report(register, date_from, date_to, entries)

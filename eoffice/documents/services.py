@@ -19,7 +19,7 @@ from eoffice.core.actor import Actor
 from eoffice.core.errors import PermissionDenied, ValidationFailed
 from eoffice.core.text import fold
 from eoffice.directory.models import Agency
-from eoffice.documents import blobs, policies, processing
+from eoffice.documents import blobs, handling, policies, processing
 from eoffice.documents.models import (
     Competence,
     Direction,
@@ -201,6 +201,7 @@ class DocumentFields:
     urgency_deadline: datetime | None = None
     secrecy: str = Secrecy.NORMAL
     due_date: date | None = None  # DueDate
+    field: str = ""  # Lĩnh vực (routing rules)
 
 
 _LIMITS = {
@@ -212,6 +213,7 @@ _LIMITS = {
     "description": 500,
     "signer_position": 100,
     "signer_full_name": 50,
+    "field": 100,
 }
 
 
@@ -255,6 +257,14 @@ def _clean_fields(values: DocumentFields, document: Document) -> dict[str, Any]:
             "unknown_agency", "Cơ quan ban hành không có trong danh bạ.", field="issuing_agency_id"
         )
     registration = getattr(document, "registration", None)
+    arrival = registration.arrived_at if registration is not None else document.received_at
+    arrival_day = timezone.localtime(arrival).date()
+    if data["due_date"] is not None and data["due_date"] < arrival_day:
+        raise ValidationFailed(
+            "deadline_before_arrival",
+            f"Hạn trả lời không được trước ngày đến ({arrival_day:%d/%m/%Y}).",
+            field="due_date",
+        )
     if registration is not None and registration.register.is_secret != (data["secrecy"] != Secrecy.NORMAL):
         raise ValidationFailed(
             "secrecy_register_mismatch",
@@ -282,6 +292,8 @@ def document_confirm_fields(*, actor: Actor, document: Document, values: Documen
     document.confirmed_at = timezone.now()
     document.save()
     refresh_search_text(document)
+    if registration_of(document) is not None:
+        handling.describe_work_item(actor=actor, document=document)
     audit.record(
         actor=actor,
         verb="document.fields_confirmed",
@@ -292,11 +304,20 @@ def document_confirm_fields(*, actor: Actor, document: Document, values: Documen
     return document
 
 
+def registration_of(document: Document) -> Any:
+    return getattr(document, "registration", None)
+
+
 def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
 # Re-exported so callers import every write from services.
+from eoffice.documents.handling import (  # noqa: E402
+    document_present,
+    document_propose_reply,
+    document_route,
+)
 from eoffice.documents.jobs import job_retry  # noqa: E402
 from eoffice.documents.registering import (  # noqa: E402
     document_register,
@@ -309,9 +330,12 @@ __all__ = [
     "DocumentStatus",
     "UploadPart",
     "document_confirm_fields",
+    "document_present",
+    "document_propose_reply",
     "document_receive_upload",
     "document_register",
     "document_register_bulk",
+    "document_route",
     "job_retry",
     "register_create",
 ]

@@ -1,16 +1,30 @@
-"""The document status pipeline as data, checked in one place."""
+"""The document status pipeline as data, checked in one place.
+
+Received → confirmed → registered is the văn thư's work. After that the status follows the work
+engine (documents.handling.follow_work): "đang xử lý" once a line is assigned, "đã giải quyết
+xong" when the top lead line is done, back to "đã vào sổ" if every top line was returned or
+recalled before anything was done.
+"""
 
 from __future__ import annotations
 
 from eoffice.core.errors import Conflict
 from eoffice.documents.models import Document, DocumentStatus
 
+S = DocumentStatus
 # (status now, action) → status after. Confirming again corrects metadata and keeps the status.
 TRANSITIONS: dict[tuple[str, str], str] = {
-    (DocumentStatus.RECEIVED, "confirm"): DocumentStatus.CONFIRMED,
-    (DocumentStatus.CONFIRMED, "confirm"): DocumentStatus.CONFIRMED,
-    (DocumentStatus.REGISTERED, "confirm"): DocumentStatus.REGISTERED,
-    (DocumentStatus.CONFIRMED, "register"): DocumentStatus.REGISTERED,
+    (S.RECEIVED, "confirm"): S.CONFIRMED,
+    (S.CONFIRMED, "confirm"): S.CONFIRMED,
+    (S.REGISTERED, "confirm"): S.REGISTERED,
+    (S.IN_PROGRESS, "confirm"): S.IN_PROGRESS,
+    (S.DONE, "confirm"): S.DONE,
+    (S.CONFIRMED, "register"): S.REGISTERED,
+    # Followed from the work item (never asked for by a person).
+    (S.REGISTERED, "work_started"): S.IN_PROGRESS,
+    (S.REGISTERED, "work_done"): S.DONE,
+    (S.IN_PROGRESS, "work_done"): S.DONE,
+    (S.IN_PROGRESS, "work_reset"): S.REGISTERED,
 }
 
 _REFUSALS = {

@@ -18,11 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import DomainError, NotFound, PermissionDenied
-from eoffice.documents import policies, selectors, services
+from eoffice.documents import handling, policies, selectors, services
 from eoffice.documents.downloads import file_response, report_response
 from eoffice.documents.forms import ConfirmForm, ExportForm, RegisterCreateForm, UploadForm
 from eoffice.documents.models import Document, DocumentStatus
 from eoffice.documents.uploads import read_parts
+from eoffice.work import services as work_services
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -119,6 +120,7 @@ def _initial(document: Document) -> dict[str, Any]:
             "page_amount": document.page_amount,
             "language": document.language,
             "due_date": document.due_date,
+            "field": document.field,
             "description": document.description,
         }
     proposals = document.proposals or {}
@@ -166,6 +168,7 @@ def _detail_context(
             is_secret=document.is_secret, is_closed=False
         ),
         "registration": getattr(document, "registration", None),
+        "handling": selectors.handling_for(actor=actor, document=document),
     }
 
 
@@ -173,6 +176,10 @@ def _detail_context(
 @require_GET
 def detail(request: HttpRequest, document_id: int) -> HttpResponse:
     document = _document_or_404(request, document_id)
+    item = handling.item_of(document)
+    if item is not None:
+        # Opening the document is opening the lines one holds on it (timeline: "first opened").
+        work_services.lines_open(item=item, actor=_actor(request))
     return render(request, "documents/detail.html", _detail_context(request, document))
 
 
@@ -201,6 +208,7 @@ def confirm(request: HttpRequest, document_id: int) -> HttpResponse:
             urgency_deadline=data["urgency_deadline"],
             secrecy=data["secrecy"],
             due_date=data["due_date"],
+            field=data["field"],
         )
         try:
             services.document_confirm_fields(actor=_actor(request), document=document, values=values)

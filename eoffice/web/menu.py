@@ -40,6 +40,12 @@ MENU: list[MenuItem] = [
         "journal-bookmark",
         roles=frozenset({Role.VAN_THU, Role.QUAN_TRI_CO_QUAN}),
     ),
+    MenuItem(
+        "Quy tắc chuyển xử lý",
+        "documents:routing_rules",
+        "signpost-split",
+        roles=frozenset({Role.VAN_THU, Role.QUAN_TRI_CO_QUAN}),
+    ),
     MenuItem("Danh bạ cơ quan", "directory:browse", "building"),
     MenuItem("Quản trị cơ quan", "directory:admin_agencies", "diagram-3", roles=ADMIN_ROLES),
     MenuItem("Người dùng và chức vụ", "people:admin_people", "people", roles=ADMIN_ROLES),

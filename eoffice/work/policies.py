@@ -99,3 +99,13 @@ def is_assigner_of(actor: Actor, line: AssignmentLine) -> bool:
         parent = line.parent
         return parent is not None and holds_line(actor, parent)
     return manages_item(actor, line.item)
+
+
+def manages_rules(actor: Actor, agency_id: int) -> bool:
+    """The văn thư and the agency's administrator keep its standing routing rules."""
+    position = actor.position
+    return (
+        position is not None
+        and position.agency_id == agency_id
+        and (position.has_role(Role.VAN_THU) or position.has_role(Role.QUAN_TRI_CO_QUAN))
+    )

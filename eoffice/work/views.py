@@ -33,7 +33,7 @@ from eoffice.work.forms import (
 )
 from eoffice.work.models import AssignmentLine, ExtensionRequest
 from eoffice.work.services import Upload
-from eoffice.work.statuses import GONE_STATUSES, OPEN_STATUSES, LineAction, LineRole
+from eoffice.work.statuses import OPEN_STATUSES, LineAction, LineRole
 
 PAGE_SIZE = 25
 
@@ -127,11 +127,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
 def _item_context(request: HttpRequest, item_id: int) -> dict[str, Any]:
     actor = _actor(request)
     item = selectors.item_for(actor, item_id)
-    for line in AssignmentLine.objects.filter(item=item, first_opened_at__isnull=True).exclude(
-        status__in=sorted(GONE_STATUSES)
-    ):
-        if policies.holds_line(actor, line):
-            services.line_open(line=line, actor=actor)
+    services.lines_open(item=item, actor=actor)
     rows = timeline.timeline(item, actor)
     forward_forms = {
         row.line.pk: AssignForm(

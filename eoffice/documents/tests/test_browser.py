@@ -17,7 +17,7 @@ def no_sideways_scroll(page) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
 
 
-def test_clerk_receives_confirms_and_registers_on_a_phone(live_server, phone_page, tmp_path) -> None:  # noqa: F811
+def test_clerk_receives_confirms_and_registers_on_a_phone(live_server, phone_page, tmp_path) -> None:
     cast = build_cast()
     page = phone_page
     login(page, live_server.url, cast.clerk_a.username, PASSWORD)

@@ -19,6 +19,7 @@ from eoffice.work.services.lines import (
     line_receive,
     line_return,
     line_start,
+    lines_open,
 )
 from eoffice.work.services.opinions import Upload, opinion_add
 
@@ -42,6 +43,7 @@ __all__ = [
     "line_start",
     "lines_assign",
     "lines_bulk",
+    "lines_open",
     "opinion_add",
     "routing_rule_create",
     "routing_rule_delete",

@@ -200,20 +200,11 @@ def item_route(*, item: WorkItem, keys: list[str], actor: Actor) -> list[Assignm
 RULES_REFUSAL = "Chỉ văn thư hoặc quản trị cơ quan được đặt hoặc xóa quy tắc chuyển xử lý."
 
 
-def _may_manage_rules(actor: Actor, agency_id: int) -> bool:
-    position = actor.position
-    return (
-        position is not None
-        and position.agency_id == agency_id
-        and (position.has_role(Role.VAN_THU) or position.has_role(Role.QUAN_TRI_CO_QUAN))
-    )
-
-
 @transaction.atomic
 def routing_rule_create(
     *, agency: Agency, key: str, unit_id: int, role: str, due_working_days: int | None, actor: Actor
 ) -> RoutingRule:
-    require(_may_manage_rules(actor, agency.pk), RULES_REFUSAL)
+    require(policies.manages_rules(actor, agency.pk), RULES_REFUSAL)
     key = " ".join(key.split())
     if not key or len(key) > 200:
         raise ValidationFailed("invalid_key", "Điều kiện phải có từ 1 đến 200 ký tự.", field="key")
@@ -247,7 +238,7 @@ def routing_rule_delete(*, rule: RoutingRule, actor: Actor) -> None:
     found = RoutingRule.objects.select_for_update().filter(pk=rule.pk).first()
     if found is None:
         raise NotFound("Không tìm thấy quy tắc chuyển xử lý.")
-    require(_may_manage_rules(actor, found.agency_id), RULES_REFUSAL)
+    require(policies.manages_rules(actor, found.agency_id), RULES_REFUSAL)
     audit.record(
         actor=actor,
         verb="work.routing_rule_deleted",

@@ -12,7 +12,7 @@ from eoffice.core.actor import Actor
 from eoffice.core.errors import NotFound, ValidationFailed
 from eoffice.core.policies import require
 from eoffice.work import engine, policies
-from eoffice.work.models import AssignmentLine
+from eoffice.work.models import AssignmentLine, WorkItem
 from eoffice.work.services.assign import lock_item
 from eoffice.work.statuses import GONE_STATUSES, LineAction
 
@@ -74,6 +74,15 @@ def line_open(*, line: AssignmentLine, actor: Actor) -> AssignmentLine:
     engine.record_event(line=line, action="open", actor=actor, before=line.status, at=now)
     _audit(actor, "work.line_opened", line)
     return line
+
+
+def lines_open(*, item: WorkItem, actor: Actor) -> list[AssignmentLine]:
+    """Opening an item (or its subject's page) opens every line the actor holds on it that was
+    never opened. Each line is stamped in its own transaction, like a single `line_open`."""
+    unopened = AssignmentLine.objects.filter(item=item, first_opened_at__isnull=True).exclude(
+        status__in=sorted(GONE_STATUSES)
+    )
+    return [line_open(line=line, actor=actor) for line in unopened if policies.holds_line(actor, line)]
 
 
 @transaction.atomic
