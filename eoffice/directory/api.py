@@ -250,7 +250,7 @@ def _unit(unit: Unit) -> dict[str, Any]:
 def _event(event: AgencyEvent) -> dict[str, Any]:
     return {
         "kind": event.kind,
-        "kind_label": AgencyEvent.Kind(event.kind).label,
+        "kind_label": str(AgencyEvent.Kind(event.kind).label),
         "effective_on": event.effective_on,
         "related": _ref(event.related_agency),
         "before": event.before,

@@ -31,6 +31,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any, cast
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from eoffice.core.errors import ValidationFailed
 
 COLUMNS = (
@@ -93,7 +96,7 @@ class LimitedReader(io.RawIOBase):
         if self.seen > self.limit:
             raise ImportFileError(
                 "file_too_large",
-                f"Tệp lớn hơn giới hạn {self.limit:,} byte.".replace(",", "."),
+                _("Tệp lớn hơn giới hạn %(limit)s byte.") % {"limit": f"{self.limit:,}".replace(",", ".")},
                 field="file",
             )
         buffer[: len(data)] = data
@@ -106,7 +109,8 @@ def detect_format(filename: str, explicit: str | None) -> str:
         if fmt not in FORMATS:
             raise ImportFileError(
                 "unsupported_format",
-                f"Định dạng «{explicit[:20]}» không được hỗ trợ; chỉ nhận CSV hoặc JSON.",
+                _("Định dạng «%(explicit)s» không được hỗ trợ; chỉ nhận CSV hoặc JSON.")
+                % {"explicit": explicit[:20]},
                 field="format",
             )
         return fmt
@@ -116,7 +120,7 @@ def detect_format(filename: str, explicit: str | None) -> str:
             return fmt
     raise ImportFileError(
         "unsupported_format",
-        "Chỉ nhận tệp CSV (.csv) hoặc JSON (.json) theo mẫu danh bạ cơ quan.",
+        _("Chỉ nhận tệp CSV (.csv) hoặc JSON (.json) theo mẫu danh bạ cơ quan."),
         field="file",
     )
 
@@ -139,7 +143,7 @@ def _undecodable(text: str) -> bool:
     return False
 
 
-NOT_UTF8 = "Dòng chứa byte không đọc được theo UTF-8 (hãy lưu tệp với bảng mã UTF-8)."
+NOT_UTF8 = gettext_lazy("Dòng chứa byte không đọc được theo UTF-8 (hãy lưu tệp với bảng mã UTF-8).")
 
 
 def _header(reader: Any) -> list[str]:
@@ -147,29 +151,36 @@ def _header(reader: Any) -> list[str]:
         header = next(reader)
     except StopIteration:
         raise ImportFileError(
-            "empty_file", "Tệp rỗng: cần dòng tiêu đề và ít nhất một dòng dữ liệu.", field="file"
+            "empty_file", _("Tệp rỗng: cần dòng tiêu đề và ít nhất một dòng dữ liệu."), field="file"
         ) from None
     except csv.Error as exc:
-        raise ImportFileError("bad_header", f"Không đọc được dòng tiêu đề CSV: {exc}.", field="file") from exc
+        raise ImportFileError(
+            "bad_header", _("Không đọc được dòng tiêu đề CSV: %(error)s.") % {"error": exc}, field="file"
+        ) from exc
     names = [h.strip().lower() for h in header]
     if any(_undecodable(n) for n in names):
-        raise ImportFileError("bad_encoding", "Dòng tiêu đề không phải UTF-8.", field="file")
+        raise ImportFileError("bad_encoding", _("Dòng tiêu đề không phải UTF-8."), field="file")
     unknown = [n for n in names if n not in COLUMNS]
     if unknown:
         raise ImportFileError(
             "unknown_columns",
-            f"Tiêu đề có cột không hợp lệ: {', '.join(unknown[:10])}. Các cột hợp lệ: {', '.join(COLUMNS)}.",
+            _("Tiêu đề có cột không hợp lệ: %(unknown)s. Các cột hợp lệ: %(allowed)s.")
+            % {"unknown": ", ".join(unknown[:10]), "allowed": ", ".join(COLUMNS)},
             field="file",
         )
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
         raise ImportFileError(
-            "duplicate_columns", f"Tiêu đề có cột lặp lại: {', '.join(duplicated)}.", field="file"
+            "duplicate_columns",
+            _("Tiêu đề có cột lặp lại: %(columns)s.") % {"columns": ", ".join(duplicated)},
+            field="file",
         )
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         raise ImportFileError(
-            "missing_columns", f"Tiêu đề thiếu cột bắt buộc: {', '.join(missing)}.", field="file"
+            "missing_columns",
+            _("Tiêu đề thiếu cột bắt buộc: %(columns)s.") % {"columns": ", ".join(missing)},
+            field="file",
         )
     return names
 
@@ -188,7 +199,11 @@ def read_csv(stream: BinaryStream) -> Iterator[RawRow]:
             return
         except csv.Error as exc:
             last_line = reader.line_num
-            yield RawRow(start, {}, f"Dòng CSV hỏng (dấu ngoặc kép hoặc ký tự không hợp lệ): {exc}.")
+            yield RawRow(
+                start,
+                {},
+                _("Dòng CSV hỏng (dấu ngoặc kép hoặc ký tự không hợp lệ): %(error)s.") % {"error": exc},
+            )
             continue
         last_line = reader.line_num
         if not cells or all(not c.strip() for c in cells):
@@ -196,15 +211,18 @@ def read_csv(stream: BinaryStream) -> Iterator[RawRow]:
         if len(cells) != width:
             code = cells[names.index("code")].strip() if len(cells) > names.index("code") else ""
             yield RawRow(
-                start, {"code": code[:40]}, f"Dòng có {len(cells)} cột trong khi tiêu đề có {width} cột."
+                start,
+                {"code": code[:40]},
+                _("Dòng có %(cells)s cột trong khi tiêu đề có %(width)s cột.")
+                % {"cells": len(cells), "width": width},
             )
             continue
         values = {name: cell.strip() for name, cell in zip(names, cells, strict=True)}
         if any(len(v) > MAX_FIELD for v in values.values()):
-            yield RawRow(start, {"code": values["code"][:40]}, "Dòng có giá trị quá dài.")
+            yield RawRow(start, {"code": values["code"][:40]}, _("Dòng có giá trị quá dài."))
             continue
         if _undecodable("".join(cells)):
-            yield RawRow(start, {}, NOT_UTF8)
+            yield RawRow(start, {}, str(NOT_UTF8))
             continue
         yield RawRow(start, values)
 
@@ -252,12 +270,16 @@ class _JsonStream:
 
     def _fail(self, message: str) -> ImportFileError:
         self._advance_lines(min(self.pos, len(self.buf)))
-        return ImportFileError("broken_json", f"Tệp JSON hỏng ở dòng {self.line}: {message}", field="file")
+        return ImportFileError(
+            "broken_json",
+            _("Tệp JSON hỏng ở dòng %(line)s: %(message)s") % {"line": self.line, "message": message},
+            field="file",
+        )
 
     def __iter__(self) -> Iterator[tuple[int, Any]]:
         if self._peek() != "[":
             raise ImportFileError(
-                "not_json_array", "Tệp JSON phải là một mảng các đối tượng: [{...}, {...}].", field="file"
+                "not_json_array", _("Tệp JSON phải là một mảng các đối tượng: [{...}, {...}]."), field="file"
             )
         self.pos += 1
         first = True
@@ -266,13 +288,13 @@ class _JsonStream:
             if ch == "]":
                 self.pos += 1
                 if self._peek() != "":
-                    raise self._fail("có dữ liệu thừa sau dấu ] kết thúc mảng.")
+                    raise self._fail(_("có dữ liệu thừa sau dấu ] kết thúc mảng."))
                 return
             if ch == "":
-                raise self._fail("tệp kết thúc khi mảng chưa đóng (thiếu dấu ]).")
+                raise self._fail(_("tệp kết thúc khi mảng chưa đóng (thiếu dấu ])."))
             if not first:
                 if ch != ",":
-                    raise self._fail("thiếu dấu phẩy giữa các phần tử.")
+                    raise self._fail(_("thiếu dấu phẩy giữa các phần tử."))
                 self.pos += 1
                 self._peek()
             first = False
@@ -310,28 +332,34 @@ def _json_value(key: str, value: Any) -> str:
 def read_json(stream: BinaryStream) -> Iterator[RawRow]:
     for line, element in _JsonStream(stream):
         if not isinstance(element, dict):
-            yield RawRow(line, {}, "Phần tử của mảng phải là một đối tượng JSON {…}.")
+            yield RawRow(line, {}, _("Phần tử của mảng phải là một đối tượng JSON {…}."))
             continue
         code = element.get("code")
         shown = {"code": code[:40]} if isinstance(code, str) else {}
         unknown = [k for k in element if k not in COLUMNS]
         if unknown:
-            yield RawRow(line, shown, f"Khoá không hợp lệ: {', '.join(str(k)[:30] for k in unknown[:5])}.")
+            yield RawRow(
+                line,
+                shown,
+                _("Khoá không hợp lệ: %(keys)s.") % {"keys": ", ".join(str(k)[:30] for k in unknown[:5])},
+            )
             continue
         try:
             values = {k: _json_value(k, v) for k, v in element.items()}
         except ValueError as exc:
-            yield RawRow(line, shown, f"Giá trị của «{exc}» phải là chuỗi, số hoặc true/false.")
+            yield RawRow(
+                line, shown, _("Giá trị của «%(key)s» phải là chuỗi, số hoặc true/false.") % {"key": exc}
+            )
             continue
         if any(len(v) > MAX_FIELD for v in values.values()):
-            yield RawRow(line, shown, "Phần tử có giá trị quá dài.")
+            yield RawRow(line, shown, _("Phần tử có giá trị quá dài."))
             continue
         if _undecodable("".join(values.values())):
-            yield RawRow(line, {}, NOT_UTF8)
+            yield RawRow(line, {}, str(NOT_UTF8))
             continue
         missing = [c for c in REQUIRED_COLUMNS if c not in values]
         if missing:
-            yield RawRow(line, shown, f"Thiếu khoá bắt buộc: {', '.join(missing)}.")
+            yield RawRow(line, shown, _("Thiếu khoá bắt buộc: %(keys)s.") % {"keys": ", ".join(missing)})
             continue
         yield RawRow(line, values)
 

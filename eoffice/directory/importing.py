@@ -26,6 +26,7 @@ from typing import IO, Any, TypeVar
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -180,25 +181,29 @@ def _clean_row(raw: RawRow) -> Planned:
         try:
             check_code(parent_code, strict=False)
         except ValidationFailed as exc:
-            raise invalid("parent_code", f"Mã cơ quan cấp trên: {exc.message}") from None
+            raise invalid(
+                "parent_code", _("Mã cơ quan cấp trên: %(message)s") % {"message": exc.message}
+            ) from None
         if parent_code == checked.code:
-            raise invalid("parent_code", "Cơ quan không thể là cấp trên của chính nó.")
+            raise invalid("parent_code", _("Cơ quan không thể là cấp trên của chính nó."))
     status = parse_status(v["status"]) if "status" in v else None
     successor = v.get("successor_code") or None
     if status == AgencyStatus.MERGED and not successor:
         raise invalid(
-            "successor_code", "Trạng thái merged (đã sáp nhập) cần mã cơ quan kế thừa (successor_code)."
+            "successor_code", _("Trạng thái merged (đã sáp nhập) cần mã cơ quan kế thừa (successor_code).")
         )
     if successor and status != AgencyStatus.MERGED:
-        raise invalid("successor_code", "Chỉ ghi mã cơ quan kế thừa khi trạng thái là merged (đã sáp nhập).")
+        raise invalid(
+            "successor_code", _("Chỉ ghi mã cơ quan kế thừa khi trạng thái là merged (đã sáp nhập).")
+        )
     if successor == checked.code:
-        raise invalid("successor_code", "Không thể sáp nhập một cơ quan vào chính nó.")
+        raise invalid("successor_code", _("Không thể sáp nhập một cơ quan vào chính nó."))
     changed_on = None
     if v.get("status_changed_on"):
         try:
             changed_on = datetime.date.fromisoformat(v["status_changed_on"])
         except ValueError:
-            raise invalid("status_changed_on", "Ngày đổi trạng thái phải có dạng YYYY-MM-DD.") from None
+            raise invalid("status_changed_on", _("Ngày đổi trạng thái phải có dạng YYYY-MM-DD.")) from None
     return Planned(
         raw.line, checked.code, checked.conforms, values, parent_code, status, successor, changed_on
     )
@@ -253,7 +258,10 @@ class DirectoryImport:
             code = raw.code
             if code in self.seen:
                 self.report.add_error(
-                    raw.line, code, f"Mã định danh {code} trùng với dòng {self.seen[code]} trong tệp."
+                    raw.line,
+                    code,
+                    _("Mã định danh %(code)s trùng với dòng %(line)s trong tệp.")
+                    % {"code": code, "line": self.seen[code]},
                 )
                 continue
             if code:
@@ -310,13 +318,21 @@ class DirectoryImport:
             if not qd:
                 continue
             if qd in first:
-                self.fail(p, f"Mã QĐ 20 {qd} trùng với dòng {first[qd].line} trong tệp.")
+                self.fail(
+                    p,
+                    _("Mã QĐ 20 %(qd)s trùng với dòng %(line)s trong tệp.")
+                    % {"qd": qd, "line": first[qd].line},
+                )
             else:
                 first[qd] = p
         for chunk in _chunks(sorted(first), CODE_CHUNK):
             for qd, holder in Agency.objects.filter(code_qd20__in=chunk).values_list("code_qd20", "code"):
                 if holder != first[qd].code:
-                    self.fail(first[qd], f"Mã QĐ 20 {qd} đã được dùng cho cơ quan {holder}.")
+                    self.fail(
+                        first[qd],
+                        _("Mã QĐ 20 %(qd)s đã được dùng cho cơ quan %(holder)s.")
+                        % {"qd": qd, "holder": holder},
+                    )
 
     def assign_ids(self) -> None:
         new = [p for p in self.valid() if p.existing is None]
@@ -344,10 +360,10 @@ class DirectoryImport:
             cycle = self.stack[self.on_stack[code] :]
             shown = " → ".join([*cycle, code])
             for member in cycle:
-                self.fail(self.rows[member], f"Vòng lặp cơ quan cấp trên: {shown}.")
+                self.fail(self.rows[member], _("Vòng lặp cơ quan cấp trên: %(shown)s.") % {"shown": shown})
             return None
         if len(self.stack) > MAX_DEPTH:
-            self.fail(p, f"Cây cơ quan sâu quá {MAX_DEPTH} cấp.")
+            self.fail(p, _("Cây cơ quan sâu quá %(depth)s cấp.") % {"depth": MAX_DEPTH})
             return None
         self.on_stack[code] = len(self.stack)
         self.stack.append(code)
@@ -363,7 +379,7 @@ class DirectoryImport:
             return None
         depth = parent_path.count("/") - 1
         if depth > MAX_DEPTH:
-            self.fail(p, f"Cây cơ quan sâu quá {MAX_DEPTH} cấp.")
+            self.fail(p, _("Cây cơ quan sâu quá %(depth)s cấp.") % {"depth": MAX_DEPTH})
             return None
         p.path, p.depth = f"{parent_path}{p.pk}/", depth
         return p.path
@@ -382,8 +398,13 @@ class DirectoryImport:
             return self._stored_final_path(stored), ""
         line = parent.line if parent is not None else self.bad_lines.get(pc)
         if line is not None:
-            return None, f"Cơ quan cấp trên {pc} (dòng {line}) bị lỗi nên dòng này bị bỏ qua."
-        return None, f"Không tìm thấy cơ quan cấp trên có mã {pc} trong tệp hoặc trong danh bạ."
+            return None, _("Cơ quan cấp trên %(parent)s (dòng %(line)s) bị lỗi nên dòng này bị bỏ qua.") % {
+                "parent": pc,
+                "line": line,
+            }
+        return None, _("Không tìm thấy cơ quan cấp trên có mã %(parent)s trong tệp hoặc trong danh bạ.") % {
+            "parent": pc
+        }
 
     def _stored_final_path(self, stored: Existing) -> str:
         """Where a stored agency ends up: below the deepest ancestor this file moves, if any."""
@@ -433,23 +454,29 @@ class DirectoryImport:
             if problem:
                 return problem
             if p.existing.status == AgencyStatus.MERGED and p.successor_code != p.existing.successor_code:
-                return f"Cơ quan đã sáp nhập vào {p.existing.successor_code}; không đổi được cơ quan kế thừa."
+                return _("Cơ quan đã sáp nhập vào %(successor)s; không đổi được cơ quan kế thừa.") % {
+                    "successor": p.existing.successor_code
+                }
         if p.status != AgencyStatus.MERGED:
             return None
         succ_id, succ_path, succ_status = self._ref(p.successor_code)
         if succ_id is None:
-            return f"Không tìm thấy cơ quan kế thừa có mã {p.successor_code} trong tệp hoặc trong danh bạ."
+            return _("Không tìm thấy cơ quan kế thừa có mã %(successor)s trong tệp hoặc trong danh bạ.") % {
+                "successor": p.successor_code
+            }
         if succ_status != AgencyStatus.ACTIVE:
-            return f"Cơ quan kế thừa {p.successor_code} không còn hoạt động."
+            return _("Cơ quan kế thừa %(successor)s không còn hoạt động.") % {"successor": p.successor_code}
         if p.path and succ_path and succ_path.startswith(p.path):
-            return f"Không thể sáp nhập vào cơ quan cấp dưới của chính nó ({p.successor_code})."
+            return _("Không thể sáp nhập vào cơ quan cấp dưới của chính nó (%(successor)s).") % {
+                "successor": p.successor_code
+            }
         return None
 
     def plan(self) -> None:
         self.load_existing()
         self.check_qd20()
         self.assign_ids()
-        for _ in range(10):
+        for _attempt in range(10):
             for p in self.rows.values():
                 p.path = None
             for code in list(self.rows):
@@ -648,8 +675,10 @@ class DirectoryImport:
             # hand, say). Batches already committed are whole rows; re-running the import is safe.
             raise Conflict(
                 "import_conflict",
-                "Danh bạ vừa bị thay đổi đồng thời trong khi nhập; "
-                "hãy chạy lại việc nhập (nhập lại là an toàn).",
+                _(
+                    "Danh bạ vừa bị thay đổi đồng thời trong khi nhập; "
+                    "hãy chạy lại việc nhập (nhập lại là an toàn)."
+                ),
                 details={"error": str(exc)[:500]},
             ) from exc
 
@@ -672,7 +701,8 @@ def import_directory(
     if size is not None and size > limit:
         raise ImportFileError(
             "file_too_large",
-            f"Tệp lớn {size:,} byte, vượt giới hạn {limit:,} byte.".replace(",", "."),
+            _("Tệp lớn %(size)s byte, vượt giới hạn %(limit)s byte.")
+            % {"size": f"{size:,}".replace(",", "."), "limit": f"{limit:,}".replace(",", ".")},
             field="file",
         )
     run = DirectoryImport(actor=actor, fmt=chosen, dry_run=dry_run, source=filename, progress=progress)
@@ -688,7 +718,9 @@ def import_directory_file(
     progress: Progress | None = None,
 ) -> ImportReport:
     if not path.is_file():
-        raise ImportFileError("file_not_found", f"Không tìm thấy tệp {path}.", field="file")
+        raise ImportFileError(
+            "file_not_found", _("Không tìm thấy tệp %(path)s.") % {"path": path}, field="file"
+        )
     with path.open("rb") as stream:
         return import_directory(
             actor=actor,

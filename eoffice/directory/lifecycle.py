@@ -7,6 +7,8 @@ merged or dissolved: a re-founded body is a new agency with a new code.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from eoffice.core.errors import Conflict
 from eoffice.directory.models import AgencyStatus
 
@@ -22,10 +24,10 @@ def transition_problem(current: str, target: str) -> str | None:
         return None
     if target in TRANSITIONS.get(current, frozenset()):
         return None
-    return (
-        f"Không thể chuyển trạng thái cơ quan từ «{AgencyStatus(current).label}» "
-        f"sang «{AgencyStatus(target).label}»."
-    )
+    return _("Không thể chuyển trạng thái cơ quan từ «%(current)s» sang «%(target)s».") % {
+        "current": AgencyStatus(current).label,
+        "target": AgencyStatus(target).label,
+    }
 
 
 def check_transition(current: str, target: str) -> None:

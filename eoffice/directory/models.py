@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _lazy
 
 from eoffice.core.text import fold
 
@@ -28,53 +29,55 @@ def fold_words(text: str) -> str:
 
 
 class AgencyKind(models.TextChoices):
-    PROVINCE = "province", "UBND tỉnh / cơ quan cấp tỉnh"
-    PROVINCE_OFFICE = "province_office", "Văn phòng (cấp tỉnh)"
-    DEPARTMENT = "department", "Sở, ban, ngành"
-    DISTRICT = "district", "Cấp huyện (trước 2025)"
-    COMMUNE = "commune", "Xã, phường, đặc khu"
-    PARTY = "party", "Cơ quan Đảng"
-    COUNCIL = "council", "HĐND, Đoàn ĐBQH"
-    CENTRAL = "central", "Bộ, ngành trung ương"
-    OTHER = "other", "Khác"
+    PROVINCE = "province", _lazy("UBND tỉnh / cơ quan cấp tỉnh")
+    PROVINCE_OFFICE = "province_office", _lazy("Văn phòng (cấp tỉnh)")
+    DEPARTMENT = "department", _lazy("Sở, ban, ngành")
+    DISTRICT = "district", _lazy("Cấp huyện (trước 2025)")
+    COMMUNE = "commune", _lazy("Xã, phường, đặc khu")
+    PARTY = "party", _lazy("Cơ quan Đảng")
+    COUNCIL = "council", _lazy("HĐND, Đoàn ĐBQH")
+    CENTRAL = "central", _lazy("Bộ, ngành trung ương")
+    OTHER = "other", _lazy("Khác")
 
 
 class AgencyStatus(models.TextChoices):
-    ACTIVE = "active", "Đang hoạt động"
-    MERGED = "merged", "Đã sáp nhập"
-    DISSOLVED = "dissolved", "Đã giải thể"
+    ACTIVE = "active", _lazy("Đang hoạt động")
+    MERGED = "merged", _lazy("Đã sáp nhập")
+    DISSOLVED = "dissolved", _lazy("Đã giải thể")
 
 
 class Agency(models.Model):
     # Unique through Meta.constraints, not unique=True: on PostgreSQL that would add a second,
     # pattern-ops index nobody queries, and every index costs time on a 100,000-row import.
-    code = models.CharField("Mã định danh (QCVN 102)", max_length=32)
+    code = models.CharField(_lazy("Mã định danh (QCVN 102)"), max_length=32)
     code_conforms = models.BooleanField(
         default=True, help_text="False for legacy axis codes that do not follow NNN.NN.NN.Xnn"
     )
-    code_qd20 = models.CharField("Mã định danh (QĐ 20/2020)", max_length=64, blank=True)
-    name = models.CharField("Tên đầy đủ", max_length=500)
-    short_name = models.CharField("Tên viết tắt", max_length=200, blank=True)
-    abbreviation = models.CharField("Chữ viết tắt trong ký hiệu", max_length=30, blank=True)
-    kind = models.CharField("Loại", max_length=20, choices=AgencyKind.choices, default=AgencyKind.OTHER)
+    code_qd20 = models.CharField(_lazy("Mã định danh (QĐ 20/2020)"), max_length=64, blank=True)
+    name = models.CharField(_lazy("Tên đầy đủ"), max_length=500)
+    short_name = models.CharField(_lazy("Tên viết tắt"), max_length=200, blank=True)
+    abbreviation = models.CharField(_lazy("Chữ viết tắt trong ký hiệu"), max_length=30, blank=True)
+    kind = models.CharField(
+        _lazy("Loại"), max_length=20, choices=AgencyKind.choices, default=AgencyKind.OTHER
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
-        verbose_name="Cấp trên",
+        verbose_name=_lazy("Cấp trên"),
     )
     tree_path = models.CharField(max_length=2000, editable=False, default="/")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    address = models.CharField("Địa chỉ", max_length=500, blank=True)
-    email = models.CharField("Thư điện tử", max_length=254, blank=True)
-    phone = models.CharField("Điện thoại", max_length=64, blank=True)
+    address = models.CharField(_lazy("Địa chỉ"), max_length=500, blank=True)
+    email = models.CharField(_lazy("Thư điện tử"), max_length=254, blank=True)
+    phone = models.CharField(_lazy("Điện thoại"), max_length=64, blank=True)
     fax = models.CharField("Fax", max_length=64, blank=True)
-    website = models.CharField("Trang thông tin", max_length=300, blank=True)
-    hosted = models.BooleanField("Dùng hệ thống này", default=False)
+    website = models.CharField(_lazy("Trang thông tin"), max_length=300, blank=True)
+    hosted = models.BooleanField(_lazy("Dùng hệ thống này"), default=False)
     status = models.CharField(
-        "Trạng thái", max_length=16, choices=AgencyStatus.choices, default=AgencyStatus.ACTIVE
+        _lazy("Trạng thái"), max_length=16, choices=AgencyStatus.choices, default=AgencyStatus.ACTIVE
     )
     successor = models.ForeignKey(
         "self",
@@ -82,7 +85,7 @@ class Agency(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="predecessors",
-        verbose_name="Cơ quan kế thừa",
+        verbose_name=_lazy("Cơ quan kế thừa"),
     )
     status_changed_on = models.DateField(null=True, blank=True)
     # Folded copy of names and codes for accent-insensitive search (core.text.fold). No b-tree
@@ -92,8 +95,8 @@ class Agency(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "Cơ quan"
-        verbose_name_plural = "Cơ quan"
+        verbose_name = _lazy("Cơ quan")
+        verbose_name_plural = _lazy("Cơ quan")
         ordering = ["tree_path"]
         indexes = [
             # Search results and keyset pages are ordered (depth, name, id) among active agencies.
@@ -133,14 +136,14 @@ class AgencyEvent(models.Model):
     """Lifecycle history of an agency: what changed, when it took effect, and the values before."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", "Thành lập / nhập danh bạ"
-        UPDATED = "updated", "Cập nhật thông tin"
-        RENAMED = "renamed", "Đổi tên"
-        MOVED = "moved", "Đổi cơ quan cấp trên"
-        MERGED = "merged", "Sáp nhập vào cơ quan khác"
-        ABSORBED = "absorbed", "Tiếp nhận cơ quan sáp nhập"
-        DISSOLVED = "dissolved", "Giải thể"
-        HOSTING_CHANGED = "hosting_changed", "Đổi nơi sử dụng hệ thống"
+        CREATED = "created", _lazy("Thành lập / nhập danh bạ")
+        UPDATED = "updated", _lazy("Cập nhật thông tin")
+        RENAMED = "renamed", _lazy("Đổi tên")
+        MOVED = "moved", _lazy("Đổi cơ quan cấp trên")
+        MERGED = "merged", _lazy("Sáp nhập vào cơ quan khác")
+        ABSORBED = "absorbed", _lazy("Tiếp nhận cơ quan sáp nhập")
+        DISSOLVED = "dissolved", _lazy("Giải thể")
+        HOSTING_CHANGED = "hosting_changed", _lazy("Đổi nơi sử dụng hệ thống")
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -163,25 +166,27 @@ class AgencyEvent(models.Model):
 class Unit(models.Model):
     """A unit inside an agency (phòng, ban, trung tâm), itself a tree."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units", verbose_name="Cơ quan")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="units", verbose_name=_lazy("Cơ quan")
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
-        verbose_name="Đơn vị cha",
+        verbose_name=_lazy("Đơn vị cha"),
     )
-    code = models.CharField("Mã đơn vị", max_length=40, blank=True)
-    name = models.CharField("Tên đơn vị", max_length=300)
-    abbreviation = models.CharField("Chữ viết tắt", max_length=30, blank=True)
-    is_active = models.BooleanField("Đang hoạt động", default=True)
+    code = models.CharField(_lazy("Mã đơn vị"), max_length=40, blank=True)
+    name = models.CharField(_lazy("Tên đơn vị"), max_length=300)
+    abbreviation = models.CharField(_lazy("Chữ viết tắt"), max_length=30, blank=True)
+    is_active = models.BooleanField(_lazy("Đang hoạt động"), default=True)
     sort_order = models.PositiveIntegerField(default=0)
     search_text = models.CharField(max_length=600, blank=True, db_index=True, editable=False)
 
     class Meta:
-        verbose_name = "Đơn vị"
-        verbose_name_plural = "Đơn vị"
+        verbose_name = _lazy("Đơn vị")
+        verbose_name_plural = _lazy("Đơn vị")
         ordering = ["agency_id", "sort_order", "name"]
         constraints = [
             models.UniqueConstraint(

@@ -8,6 +8,8 @@ system-admin only, because they reshape the whole installation.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from eoffice.core.actor import Actor
 from eoffice.core.policies import require
 from eoffice.directory.models import Agency
@@ -31,7 +33,7 @@ def can_import(actor: Actor) -> bool:
 
 
 def require_import(actor: Actor) -> None:
-    require(can_import(actor), "Chỉ quản trị hệ thống mới được nhập danh bạ cơ quan.")
+    require(can_import(actor), _("Chỉ quản trị hệ thống mới được nhập danh bạ cơ quan."))
 
 
 def can_create_under(actor: Actor, parent: Agency | None) -> bool:
@@ -42,11 +44,12 @@ def can_create_under(actor: Actor, parent: Agency | None) -> bool:
 
 def require_create_under(actor: Actor, parent: Agency | None) -> None:
     if parent is None:
-        require(actor.is_superuser, "Chỉ quản trị hệ thống mới được tạo cơ quan cấp cao nhất.")
+        require(actor.is_superuser, _("Chỉ quản trị hệ thống mới được tạo cơ quan cấp cao nhất."))
     else:
         require(
             administers(actor, parent),
-            f"Bạn không quản trị cơ quan «{parent.name}» nên không tạo được cơ quan trực thuộc.",
+            _("Bạn không quản trị cơ quan «%(name)s» nên không tạo được cơ quan trực thuộc.")
+            % {"name": parent.name},
         )
 
 
@@ -55,7 +58,7 @@ def can_edit(actor: Actor, agency: Agency) -> bool:
 
 
 def require_edit(actor: Actor, agency: Agency) -> None:
-    require(can_edit(actor, agency), f"Bạn không quản trị cơ quan «{agency.name}».")
+    require(can_edit(actor, agency), _("Bạn không quản trị cơ quan «%(name)s».") % {"name": agency.name})
 
 
 def _acting_agency_id(actor: Actor) -> int | None:
@@ -73,13 +76,16 @@ def can_restructure(actor: Actor, agency: Agency) -> bool:
 def require_restructure(actor: Actor, agency: Agency) -> None:
     require(
         can_restructure(actor, agency),
-        f"Bạn không có quyền chuyển, sáp nhập hoặc giải thể cơ quan «{agency.name}».",
+        _("Bạn không có quyền chuyển, sáp nhập hoặc giải thể cơ quan «%(name)s».") % {"name": agency.name},
     )
 
 
 def require_target(actor: Actor, target: Agency | None, *, what: str) -> None:
     """The other side of a move or merge must also be under the actor's administration."""
     if target is None:
-        require(actor.is_superuser, "Chỉ quản trị hệ thống mới được đưa cơ quan lên cấp cao nhất.")
+        require(actor.is_superuser, _("Chỉ quản trị hệ thống mới được đưa cơ quan lên cấp cao nhất."))
     else:
-        require(administers(actor, target), f"Bạn không quản trị cơ quan «{target.name}» ({what}).")
+        require(
+            administers(actor, target),
+            _("Bạn không quản trị cơ quan «%(name)s» (%(what)s).") % {"name": target.name, "what": what},
+        )

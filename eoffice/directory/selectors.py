@@ -12,6 +12,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import Concat
+from django.utils.translation import gettext as _
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import NotFound, ValidationFailed
@@ -42,14 +43,14 @@ class TreeNode:
 def agency_by_code(code: str) -> Agency:
     agency = Agency.objects.select_related("parent", "successor").filter(code=code).first()
     if agency is None:
-        raise NotFound(f"Không tìm thấy cơ quan có mã định danh «{code[:40]}».")
+        raise NotFound(_("Không tìm thấy cơ quan có mã định danh «%(code)s».") % {"code": code[:40]})
     return agency
 
 
 def agency_by_id(pk: int) -> Agency:
     agency = Agency.objects.select_related("parent", "successor").filter(pk=pk).first()
     if agency is None:
-        raise NotFound("Không tìm thấy cơ quan.")
+        raise NotFound(_("Không tìm thấy cơ quan."))
     return agency
 
 
@@ -65,7 +66,9 @@ def _decode_cursor(cursor: str) -> tuple[int, str, int]:
         if not (isinstance(depth, int) and isinstance(name, str) and isinstance(pk, int)):
             raise ValueError
     except (ValueError, TypeError, UnicodeError, binascii.Error) as exc:
-        raise ValidationFailed("invalid_cursor", "Con trỏ phân trang không hợp lệ.", field="cursor") from exc
+        raise ValidationFailed(
+            "invalid_cursor", _("Con trỏ phân trang không hợp lệ."), field="cursor"
+        ) from exc
     return depth, name, pk
 
 
@@ -183,7 +186,7 @@ def agency_lineage_ids(agency: Agency) -> list[int]:
     found = [agency.pk]
     seen = {agency.pk}
     frontier = [agency.pk]
-    for _ in range(MAX_LINEAGE_ROUNDS):
+    for _round in range(MAX_LINEAGE_ROUNDS):
         if not frontier:
             break
         nxt = [
@@ -254,7 +257,7 @@ def unit_tree(agency: Agency, *, include_inactive: bool = True) -> list[UnitNode
 def unit_by_id(pk: int) -> Unit:
     unit = Unit.objects.select_related("agency", "parent").filter(pk=pk).first()
     if unit is None:
-        raise NotFound("Không tìm thấy đơn vị.")
+        raise NotFound(_("Không tìm thấy đơn vị."))
     return unit
 
 
@@ -268,12 +271,3 @@ def agencies_administered_by(actor: Actor, query: str = "", *, limit: int = 50) 
     root = position.agency
     qs = _search_queryset(query, include_inactive=True).filter(tree_path__startswith=root.tree_path)
     return list(qs.select_related("parent").order_by("depth", "name", "pk")[: max(1, min(limit, MAX_LIMIT))])
-
-
-def agency_summary(agency: Agency) -> dict[str, Any]:
-    return {
-        "code": agency.code,
-        "name": agency.name,
-        "status": agency.status,
-        "status_label": AgencyStatus(agency.status).label,
-    }

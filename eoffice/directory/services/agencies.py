@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -75,7 +76,9 @@ def _check_code_free(code: str, *, exclude_pk: int | None = None) -> None:
     taken = _others(exclude_pk).filter(code=code).first()
     if taken is not None:
         raise Conflict(
-            "duplicate_code", f"Mã định danh {code} đã được dùng cho «{taken.name}».", field="code"
+            "duplicate_code",
+            _("Mã định danh %(code)s đã được dùng cho «%(name)s».") % {"code": code, "name": taken.name},
+            field="code",
         )
 
 
@@ -86,7 +89,8 @@ def _check_qd20_free(code_qd20: str, *, exclude_pk: int | None = None) -> None:
     if taken is not None:
         raise Conflict(
             "duplicate_code_qd20",
-            f"Mã định danh QĐ 20 {code_qd20} đã được dùng cho «{taken.name}».",
+            _("Mã định danh QĐ 20 %(code_qd20)s đã được dùng cho «%(name)s».")
+            % {"code_qd20": code_qd20, "name": taken.name},
             field="code_qd20",
         )
 
@@ -99,7 +103,7 @@ def _save_checked(agency: Agency, **kwargs: Any) -> None:
     except IntegrityError as exc:
         raise Conflict(
             "duplicate_code",
-            "Mã định danh hoặc mã QĐ 20 vừa được dùng cho cơ quan khác (tạo đồng thời); hãy kiểm tra lại.",
+            _("Mã định danh hoặc mã QĐ 20 vừa được dùng cho cơ quan khác (tạo đồng thời); hãy kiểm tra lại."),
             field="code",
         ) from exc
 
@@ -127,12 +131,14 @@ def agency_create(
         if not parent.is_active:
             raise ValidationFailed(
                 "parent_inactive",
-                f"Cơ quan cấp trên «{parent.name}» đã sáp nhập hoặc giải thể.",
+                _("Cơ quan cấp trên «%(name)s» đã sáp nhập hoặc giải thể.") % {"name": parent.name},
                 field="parent",
             )
         if parent.depth + 1 > MAX_DEPTH:
             raise ValidationFailed(
-                "too_deep", f"Cây cơ quan không được sâu quá {MAX_DEPTH} cấp.", field="parent"
+                "too_deep",
+                _("Cây cơ quan không được sâu quá %(depth)s cấp.") % {"depth": MAX_DEPTH},
+                field="parent",
             )
     _check_code_free(checked.code)
     _check_qd20_free(values.get("code_qd20", ""))
@@ -168,7 +174,9 @@ def agency_update(
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise ValidationFailed(
-            "invalid_input", f"Không sửa được trường: {', '.join(sorted(unknown))}.", field=sorted(unknown)[0]
+            "invalid_input",
+            _("Không sửa được trường: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            field=sorted(unknown)[0],
         )
     values = clean_agency_values(changes)
     if "code" in changes:
@@ -221,14 +229,17 @@ def move_under(agency: Agency, new_parent: Agency | None) -> tuple[str, str]:
         if new_parent.pk == agency.pk or is_within(new_parent.tree_path, agency.tree_path):
             raise ValidationFailed(
                 "tree_cycle",
-                f"Không thể chuyển «{agency.name}» vào «{new_parent.name}»: "
-                "đó là chính nó hoặc cơ quan cấp dưới của nó.",
+                _(
+                    "Không thể chuyển «%(name)s» vào «%(target)s»: "
+                    "đó là chính nó hoặc cơ quan cấp dưới của nó."
+                )
+                % {"name": agency.name, "target": new_parent.name},
                 field="parent",
             )
         if not new_parent.is_active:
             raise ValidationFailed(
                 "parent_inactive",
-                f"Cơ quan cấp trên «{new_parent.name}» đã sáp nhập hoặc giải thể.",
+                _("Cơ quan cấp trên «%(name)s» đã sáp nhập hoặc giải thể.") % {"name": new_parent.name},
                 field="parent",
             )
     old_path = agency.tree_path
@@ -240,7 +251,11 @@ def move_under(agency: Agency, new_parent: Agency | None) -> tuple[str, str]:
         .values_list("depth", flat=True)
     )
     if (deepest.first() or agency.depth) - agency.depth + new_depth > MAX_DEPTH:
-        raise ValidationFailed("too_deep", f"Cây cơ quan không được sâu quá {MAX_DEPTH} cấp.", field="parent")
+        raise ValidationFailed(
+            "too_deep",
+            _("Cây cơ quan không được sâu quá %(depth)s cấp.") % {"depth": MAX_DEPTH},
+            field="parent",
+        )
     rewrite_subtree(old_path, new_path, new_depth - agency.depth)
     Agency.objects.filter(pk=agency.pk).update(parent=new_parent, updated_at=timezone.now())
     agency.refresh_from_db()
@@ -260,7 +275,7 @@ def agency_move(
     policies.require_restructure(actor, agency)
     if new_parent is not None:
         new_parent = lock_agency(new_parent)
-    policies.require_target(actor, new_parent, what="cơ quan cấp trên mới")
+    policies.require_target(actor, new_parent, what=_("cơ quan cấp trên mới"))
     if (agency.parent_id or None) == (new_parent.pk if new_parent else None):
         return agency
     old_parent = agency.parent
@@ -295,7 +310,7 @@ def agency_set_hosted(
     if hosted and not agency.is_active:
         raise ValidationFailed(
             "agency_inactive",
-            f"«{agency.name}» đã sáp nhập hoặc giải thể, không thể đưa vào sử dụng.",
+            _("«%(name)s» đã sáp nhập hoặc giải thể, không thể đưa vào sử dụng.") % {"name": agency.name},
             field="hosted",
         )
     agency.hosted = hosted

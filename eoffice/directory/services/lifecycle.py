@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -36,7 +37,8 @@ def _check_chain(agency: Agency, into: Agency) -> None:
         if current.pk == agency.pk or current.pk in seen or len(seen) > MAX_CHAIN:
             raise ValidationFailed(
                 "merge_cycle",
-                f"Không thể sáp nhập «{agency.name}» vào «{into.name}»: chuỗi kế thừa sẽ quay vòng.",
+                _("Không thể sáp nhập «%(name)s» vào «%(target)s»: chuỗi kế thừa sẽ quay vòng.")
+                % {"name": agency.name, "target": into.name},
                 field="into",
             )
         seen.add(current.pk)
@@ -60,24 +62,30 @@ def agency_merge(
     """
     if agency.pk == into.pk:
         raise ValidationFailed(
-            "merge_into_self", "Không thể sáp nhập một cơ quan vào chính nó.", field="into"
+            "merge_into_self", _("Không thể sáp nhập một cơ quan vào chính nó."), field="into"
         )
     agency, into = _lock_pair(agency, into)
     policies.require_restructure(actor, agency)
-    policies.require_target(actor, into, what="cơ quan tiếp nhận")
+    policies.require_target(actor, into, what=_("cơ quan tiếp nhận"))
     check_transition(agency.status, AgencyStatus.MERGED)
     if agency.status != AgencyStatus.ACTIVE:
-        raise Conflict("agency_inactive", f"«{agency.name}» đã sáp nhập hoặc giải thể.", field="agency")
+        raise Conflict(
+            "agency_inactive",
+            _("«%(name)s» đã sáp nhập hoặc giải thể.") % {"name": agency.name},
+            field="agency",
+        )
     if not into.is_active:
         raise ValidationFailed(
             "into_inactive",
-            f"Không thể sáp nhập vào «{into.name}»: cơ quan này đã sáp nhập hoặc giải thể.",
+            _("Không thể sáp nhập vào «%(name)s»: cơ quan này đã sáp nhập hoặc giải thể.")
+            % {"name": into.name},
             field="into",
         )
     if is_within(into.tree_path, agency.tree_path):
         raise ValidationFailed(
             "merge_into_descendant",
-            f"Không thể sáp nhập «{agency.name}» vào cơ quan cấp dưới của nó «{into.name}».",
+            _("Không thể sáp nhập «%(name)s» vào cơ quan cấp dưới của nó «%(target)s».")
+            % {"name": agency.name, "target": into.name},
             field="into",
         )
     _check_chain(agency, into)
@@ -94,7 +102,7 @@ def agency_merge(
             before={"parent": agency.code},
             after={"parent": into.code},
             related=into,
-            note="Chuyển theo việc sáp nhập cơ quan cấp trên",
+            note=_("Chuyển theo việc sáp nhập cơ quan cấp trên"),
         )
         moved.append(child.code)
     Agency.objects.filter(pk=agency.pk).update(
@@ -146,13 +154,20 @@ def agency_dissolve(
     policies.require_restructure(actor, agency)
     check_transition(agency.status, AgencyStatus.DISSOLVED)
     if agency.status != AgencyStatus.ACTIVE:
-        raise Conflict("agency_inactive", f"«{agency.name}» đã sáp nhập hoặc giải thể.", field="agency")
+        raise Conflict(
+            "agency_inactive",
+            _("«%(name)s» đã sáp nhập hoặc giải thể.") % {"name": agency.name},
+            field="agency",
+        )
     children = Agency.objects.filter(parent=agency, status=AgencyStatus.ACTIVE).count()
     if children:
         raise Conflict(
             "has_active_children",
-            f"«{agency.name}» còn {children} cơ quan trực thuộc đang hoạt động; "
-            "hãy chuyển hoặc sáp nhập chúng trước.",
+            _(
+                "«%(name)s» còn %(children)s cơ quan trực thuộc đang hoạt động; "
+                "hãy chuyển hoặc sáp nhập chúng trước."
+            )
+            % {"name": agency.name, "children": children},
             field="agency",
         )
     when = effective_on or today()

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -24,7 +25,9 @@ def _save(unit: Unit) -> None:
             unit.save()
     except IntegrityError as exc:
         raise Conflict(
-            "duplicate_unit_code", f"Mã đơn vị «{unit.code}» đã có trong cơ quan này.", field="code"
+            "duplicate_unit_code",
+            _("Mã đơn vị «%(code)s» đã có trong cơ quan này.") % {"code": unit.code},
+            field="code",
         ) from exc
 
 
@@ -33,7 +36,11 @@ def _check_code_free(agency_id: int, code: str, exclude_pk: int | None = None) -
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if code and clash.exists():
-        raise Conflict("duplicate_unit_code", f"Mã đơn vị «{code}» đã có trong cơ quan này.", field="code")
+        raise Conflict(
+            "duplicate_unit_code",
+            _("Mã đơn vị «%(code)s» đã có trong cơ quan này.") % {"code": code},
+            field="code",
+        )
 
 
 def _check_parent(unit_agency_id: int, parent: Unit | None, *, moving: Unit | None = None) -> None:
@@ -41,11 +48,13 @@ def _check_parent(unit_agency_id: int, parent: Unit | None, *, moving: Unit | No
         return
     if parent.agency_id != unit_agency_id:
         raise ValidationFailed(
-            "unit_parent_other_agency", "Đơn vị cha phải thuộc cùng cơ quan.", field="parent"
+            "unit_parent_other_agency", _("Đơn vị cha phải thuộc cùng cơ quan."), field="parent"
         )
     if not parent.is_active:
         raise ValidationFailed(
-            "unit_parent_inactive", f"Đơn vị cha «{parent.name}» đã ngừng hoạt động.", field="parent"
+            "unit_parent_inactive",
+            _("Đơn vị cha «%(name)s» đã ngừng hoạt động.") % {"name": parent.name},
+            field="parent",
         )
     # Units are few per agency, so walking up the parents is cheap and needs no stored path.
     current: Unit | None = parent
@@ -54,13 +63,17 @@ def _check_parent(unit_agency_id: int, parent: Unit | None, *, moving: Unit | No
         if moving is not None and current.pk == moving.pk:
             raise ValidationFailed(
                 "tree_cycle",
-                f"Không thể chuyển «{moving.name}» vào chính nó hoặc đơn vị cấp dưới của nó.",
+                _("Không thể chuyển «%(name)s» vào chính nó hoặc đơn vị cấp dưới của nó.")
+                % {"name": moving.name},
                 field="parent",
             )
         steps += 1
         if steps > MAX_UNIT_DEPTH:
             raise ValidationFailed(
-                "too_deep", f"Cây đơn vị không được sâu quá {MAX_UNIT_DEPTH} cấp.", field="parent"
+                "too_deep",
+                _("Cây đơn vị không được sâu quá %(MAX_UNIT_DEPTH)s cấp.")
+                % {"MAX_UNIT_DEPTH": MAX_UNIT_DEPTH},
+                field="parent",
             )
         current = current.parent
 
@@ -80,7 +93,9 @@ def unit_create(
     policies.require_edit(actor, agency)
     if not agency.is_active:
         raise ValidationFailed(
-            "agency_inactive", f"«{agency.name}» đã sáp nhập hoặc giải thể.", field="agency"
+            "agency_inactive",
+            _("«%(name)s» đã sáp nhập hoặc giải thể.") % {"name": agency.name},
+            field="agency",
         )
     values = clean_unit_values(
         {"name": name, "code": code, "abbreviation": abbreviation, "sort_order": sort_order}
@@ -111,7 +126,9 @@ def unit_update(*, actor: Actor, unit: Unit, changes: Mapping[str, Any]) -> Unit
     unknown = set(changes) - UNIT_FIELDS
     if unknown:
         raise ValidationFailed(
-            "invalid_input", f"Không sửa được trường: {', '.join(sorted(unknown))}.", field=sorted(unknown)[0]
+            "invalid_input",
+            _("Không sửa được trường: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            field=sorted(unknown)[0],
         )
     values = clean_unit_values(changes)
     changed = {f: v for f, v in values.items() if getattr(unit, f) != v}
@@ -167,8 +184,11 @@ def unit_deactivate(*, actor: Actor, unit: Unit) -> Unit:
     if active_children:
         raise Conflict(
             "unit_has_children",
-            f"«{unit.name}» còn {active_children} đơn vị cấp dưới đang hoạt động; "
-            "hãy chuyển hoặc ngừng chúng trước.",
+            _(
+                "«%(name)s» còn %(active_children)s đơn vị cấp dưới đang hoạt động; "
+                "hãy chuyển hoặc ngừng chúng trước."
+            )
+            % {"name": unit.name, "active_children": active_children},
             field="unit",
         )
     unit.is_active = False
