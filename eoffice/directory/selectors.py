@@ -7,7 +7,6 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Value
