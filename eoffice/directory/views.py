@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eoffice.core.errors import DomainError, NotFound, PermissionDenied
 from eoffice.directory import policies, selectors
+from eoffice.directory.models import AgencyKind, AgencyStatus
 
 View = Callable[..., HttpResponse]
 PICK_LIMIT = 15
@@ -91,8 +92,18 @@ HISTORY_LABELS = {
 }
 
 
+def _shown(key: str, value: Any) -> Any:
+    if key == "status" and value in AgencyStatus.values:
+        return AgencyStatus(value).label
+    if key == "kind" and value in AgencyKind.values:
+        return AgencyKind(value).label
+    if isinstance(value, bool):
+        return _("có") if value else _("không")
+    return value
+
+
 def _labelled(values: dict[str, Any]) -> list[tuple[str, Any]]:
-    return [(str(HISTORY_LABELS.get(key, key)), value) for key, value in values.items()]
+    return [(str(HISTORY_LABELS.get(key, key)), _shown(key, value)) for key, value in values.items()]
 
 
 @guarded

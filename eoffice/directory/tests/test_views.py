@@ -57,6 +57,7 @@ def test_detail_shows_contacts_units_history_successor(cast: Cast) -> None:
     assert 'id="eo-predecessors"' in new and "Đồng Tâm" in new
     assert "Bộ phận Một cửa xã" in new and "Phòng Tổ chức biên chế" in new
     assert "Tiếp nhận cơ quan sáp nhập" in new
+    assert "Trạng thái: Đang hoạt động" in old and "Trạng thái: Đã sáp nhập" in old  # labels, not codes
     missing = client_for(cast.clerk_a).get(reverse("directory:detail", args=["999.99.99.X99"]))
     assert missing.status_code == 404
 
