@@ -18,7 +18,9 @@ def no_sideways_scroll(page) -> bool:
 def test_login_switch_position_and_search_directory(live_server, page) -> None:
     cast = build_cast()
     # Kiêm nhiệm: the leader of agency A also administers commune B.
-    give_position(cast.leader_a, cast.agency_b, "Quản trị hệ thống xã", [Role.QUAN_TRI_CO_QUAN], primary=False)
+    give_position(
+        cast.leader_a, cast.agency_b, "Quản trị hệ thống xã", [Role.QUAN_TRI_CO_QUAN], primary=False
+    )
 
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" in page.url
@@ -31,7 +33,8 @@ def test_login_switch_position_and_search_directory(live_server, page) -> None:
     page.screenshot(path=str(ARTIFACTS / "home-desktop.png"))
 
     # Switch to the commune post: the header, the roles and the menu follow.
-    page.select_option("#eo-position", label=page.locator("#eo-position option", has_text="Đồng Tâm").inner_text())
+    commune_post = page.locator("#eo-position option", has_text="Đồng Tâm").inner_text()
+    page.select_option("#eo-position", label=commune_post)
     page.wait_for_function("document.querySelector('#eo-acting').innerText.includes('Quản trị hệ thống xã')")
     assert "Quản trị cơ quan" in page.inner_text("#eo-roles")
     assert page.locator("nav[aria-label='Menu chính']").get_by_text("Quản trị cơ quan").count() == 1
