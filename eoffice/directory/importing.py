@@ -43,7 +43,7 @@ from eoffice.directory.import_readers import (
 )
 from eoffice.directory.lifecycle import transition_problem
 from eoffice.directory.models import Agency, AgencyEvent, AgencyStatus
-from eoffice.directory.tree import MAX_DEPTH, path_ids, rewrite_subtree
+from eoffice.directory.tree import MAX_DEPTH, lock_tree, path_ids, rewrite_subtree
 from eoffice.directory.validation import clean_agency_values, invalid, parse_status
 
 BATCH = 2000
@@ -620,6 +620,7 @@ class DirectoryImport:
         changed = [p for p in self.valid() if p.existing is not None and p.changes]
         created = self.report.created
         with transaction.atomic():
+            lock_tree()
             for done, batch in enumerate(_chunks(changed, UPDATE_BATCH), start=1):
                 built = [self._updated_agency(p) for p in batch]
                 Agency.objects.bulk_update([a for a, _ in built], UPDATE_FIELDS, batch_size=UPDATE_BATCH)

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Concat, Substr
 
 from eoffice.directory.models import Agency
 
 MAX_DEPTH = 60
+# Arbitrary constant naming the "tree paths" advisory lock on PostgreSQL.
+TREE_LOCK_KEY = 102_2025
+
+
+def lock_tree() -> None:
+    """Serialise every write that reads a tree_path and writes paths from it (create under a
+    parent, move, merge, import). Row locks are not enough: a sub-tree UPDATE does not see rows
+    inserted after it began, and re-checks rows changed under it against the new values, so two
+    overlapping restructurings could leave stale paths. SQLite already runs one writer at a time.
+    Hold until the transaction ends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TREE_LOCK_KEY])
 
 
 def child_path(parent_path: str | None, pk: int) -> str:

@@ -17,7 +17,7 @@ from eoffice.core.errors import Conflict, ValidationFailed
 from eoffice.directory import policies
 from eoffice.directory.identifiers import check_code
 from eoffice.directory.models import Agency, AgencyEvent
-from eoffice.directory.tree import MAX_DEPTH, child_path, is_within, rewrite_subtree
+from eoffice.directory.tree import MAX_DEPTH, child_path, is_within, lock_tree, rewrite_subtree
 from eoffice.directory.validation import clean_agency_values
 
 DESCRIPTIVE_FIELDS = (
@@ -127,6 +127,7 @@ def agency_create(
     checked = check_code(code, strict=True)
     values = clean_agency_values({**(details or {}), "name": name})
     if parent is not None:
+        lock_tree()
         parent = lock_agency(parent)
         if not parent.is_active:
             raise ValidationFailed(
@@ -271,6 +272,7 @@ def agency_move(
     effective_on: datetime.date | None = None,
 ) -> Agency:
     """Put an agency (and everything under it) under another parent; cycles are refused."""
+    lock_tree()
     agency = lock_agency(agency)
     policies.require_restructure(actor, agency)
     if new_parent is not None:

@@ -15,7 +15,7 @@ from eoffice.directory import policies
 from eoffice.directory.lifecycle import check_transition
 from eoffice.directory.models import Agency, AgencyEvent, AgencyStatus
 from eoffice.directory.services.agencies import lock_agency, move_under, record_event, today
-from eoffice.directory.tree import is_within
+from eoffice.directory.tree import is_within, lock_tree
 
 MAX_CHAIN = 100
 
@@ -64,6 +64,7 @@ def agency_merge(
         raise ValidationFailed(
             "merge_into_self", _("Không thể sáp nhập một cơ quan vào chính nó."), field="into"
         )
+    lock_tree()  # live children move under the successor
     agency, into = _lock_pair(agency, into)
     policies.require_restructure(actor, agency)
     policies.require_target(actor, into, what=_("cơ quan tiếp nhận"))
