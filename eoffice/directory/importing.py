@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -43,7 +44,7 @@ from eoffice.directory.import_readers import (
 )
 from eoffice.directory.lifecycle import transition_problem
 from eoffice.directory.models import Agency, AgencyEvent, AgencyStatus
-from eoffice.directory.tree import MAX_DEPTH, lock_tree, path_ids, rewrite_subtree
+from eoffice.directory.tree import MAX_DEPTH, lock_tree, path_ids, rewrite_subtree, tree_locked_for_session
 from eoffice.directory.validation import clean_agency_values, invalid, parse_status
 
 BATCH = 2000
@@ -654,10 +655,11 @@ class DirectoryImport:
         started = time.monotonic()
         self.read(raws)
         self.report.stage_seconds["read"] = time.monotonic() - started
-        self.plan()
-        self.report.stage_seconds["plan"] = time.monotonic() - started - self.report.stage_seconds["read"]
-        if not self.report.dry_run:
-            self.write()
+        with tree_locked_for_session() if not self.report.dry_run else nullcontext():
+            self.plan()
+            self.report.stage_seconds["plan"] = time.monotonic() - started - self.report.stage_seconds["read"]
+            if not self.report.dry_run:
+                self.write()
         self.report.errors.sort(key=lambda e: e.line)
         self.report.seconds = time.monotonic() - started
         return self.report

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db import connection
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Concat, Substr
@@ -22,6 +25,24 @@ def lock_tree() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TREE_LOCK_KEY])
+
+
+@contextmanager
+def tree_locked_for_session() -> Iterator[None]:
+    """The same lock held across several transactions (an import plans every path in memory,
+    then writes in batches): nobody restructures the tree between the plan and the last batch.
+    Known gap: on SQLite only each batch is serialised, so an agency moved by hand between two
+    batches of an import could leave the import's new rows under a stale path."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [TREE_LOCK_KEY])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [TREE_LOCK_KEY])
 
 
 def child_path(parent_path: str | None, pk: int) -> str:
