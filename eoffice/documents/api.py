@@ -413,3 +413,9 @@ def register_export(request: HttpRequest, register_id: int, query: Query[ExportQ
         actor=actor, register=chosen, date_from=query.date_from, date_to=query.date_to
     )
     return report_response(report, query.format)
+
+
+# Handing registered documents to the work engine lives in its own module (api_handling).
+from eoffice.documents.api_handling import router as handling_router  # noqa: E402
+
+router.add_router("", handling_router)

@@ -54,7 +54,8 @@ def _fmt(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def entry_row(entry: Registration) -> list[str]:
+def entry_row(entry: Registration, handed_on: date | None = None) -> list[str]:
+    """One register line; `handed_on` is when the document was first handed on (work engine)."""
     document = entry.document
     type_and_subject = " ".join(
         part
@@ -70,16 +71,22 @@ def entry_row(entry: Registration) -> list[str]:
         _fmt(document.issued_date),
         type_and_subject,
         document.to_places,
-        "",  # Ngày chuyển: set when the document is handed on (work engine)
+        _fmt(handed_on),
         "",  # Ký nhận: signed on the printed register
         document.description,
     ]
 
 
 def build_report(
-    register: Register, date_from: date, date_to: date, entries: list[Registration]
+    register: Register,
+    date_from: date,
+    date_to: date,
+    entries: list[Registration],
+    handed_on: dict[int, date] | None = None,
 ) -> RegisterReport:
-    return RegisterReport(register, date_from, date_to, [entry_row(entry) for entry in entries])
+    handed_on = handed_on or {}
+    rows = [entry_row(entry, handed_on.get(entry.document_id)) for entry in entries]
+    return RegisterReport(register, date_from, date_to, rows)
 
 
 def to_xlsx(report: RegisterReport) -> bytes:

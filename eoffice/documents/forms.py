@@ -16,6 +16,7 @@ class BootstrapForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.prepare_fields()
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
@@ -29,6 +30,10 @@ class BootstrapForm(forms.Form):
                 widget.attrs["class"] += " is-invalid"
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = f"{name}-error"
+
+
+    def prepare_fields(self) -> None:
+        """Set dynamic choices here: the styling below validates a bound form to mark errors."""
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -153,9 +158,12 @@ class RoutingRuleForm(BootstrapForm):
     )
 
     def __init__(self, *args: Any, units: Any, roles: list[tuple[str, Any]], **kwargs: Any) -> None:
+        self._units, self._roles = units, roles
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["role"].choices = roles  # type: ignore[attr-defined]
+
+    def prepare_fields(self) -> None:
+        self.fields["unit"].queryset = self._units  # type: ignore[attr-defined]
+        self.fields["role"].choices = self._roles  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

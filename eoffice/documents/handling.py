@@ -11,7 +11,8 @@ status follows, so "the document is done when its top lead line is done" holds.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db import transaction
 from django.urls import reverse
@@ -175,9 +176,16 @@ def routing_keys(document: Document) -> list[str]:
     return keys
 
 
-def recipients(document_ids: list[int]) -> dict[int, str]:
-    """Who each document was handed to (register column "Đơn vị hoặc người nhận"): the live lead
-    and co-processing lines of the first two levels (the leader presented to, the units assigned)."""
+@dataclass(frozen=True)
+class HandedTo:
+    names: str
+    on: date
+
+
+def handed_to(document_ids: list[int]) -> dict[int, HandedTo]:
+    """Who each document was handed to, and when first (register columns "Đơn vị hoặc người
+    nhận", "Ngày chuyển"): the live lead and co-processing lines of the first two levels — the
+    leader it was presented to, the units assigned."""
     lines = (
         AssignmentLine.objects.filter(
             item__subject_type=SUBJECT_TYPE,
@@ -187,14 +195,21 @@ def recipients(document_ids: list[int]) -> dict[int, str]:
         )
         .exclude(status__in=sorted(GONE_STATUSES))
         .select_related("item", "assignee_user", "assignee_unit", "assignee_agency")
-        .order_by("depth", "id")
+        .order_by("depth", "assigned_at", "id")
     )
     names: dict[int, list[str]] = defaultdict(list)
+    first: dict[int, datetime] = {}
     for line in lines:
         subject_id = line.item.subject_id
-        if subject_id is not None and line.assignee_label not in names[subject_id]:
+        if subject_id is None:
+            continue
+        if line.assignee_label not in names[subject_id]:
             names[subject_id].append(line.assignee_label)
-    return {key: "; ".join(value)[:1000] for key, value in names.items()}
+        first[subject_id] = min(first.get(subject_id, line.assigned_at), line.assigned_at)
+    return {
+        key: HandedTo("; ".join(value)[:1000], timezone.localtime(first[key]).date())
+        for key, value in names.items()
+    }
 
 
 def _registered_item(document: Document) -> WorkItem:

@@ -266,8 +266,10 @@ def register_report(*, actor: Actor, register: Register, date_from: date, date_t
     if (date_to - date_from).days > MAX_REPORT_DAYS:
         raise ValidationFailed("range_too_long", "Mỗi lần in tối đa một năm.", field="date_to")
     entries = list(register_entries(register=register, date_from=date_from, date_to=date_to))
-    # "Đơn vị hoặc người nhận": whoever the document was handed to in the work engine.
-    handed_to = handling.recipients([entry.document_id for entry in entries])
+    # "Đơn vị hoặc người nhận", "Ngày chuyển": from the document's work.
+    handed = handling.handed_to([entry.document_id for entry in entries])
     for entry in entries:
-        entry.document.to_places = entry.document.to_places or handed_to.get(entry.document_id, "")
-    return exports.build_report(register, date_from, date_to, entries)
+        if not entry.document.to_places and entry.document_id in handed:
+            entry.document.to_places = handed[entry.document_id].names
+    on = {key: value.on for key, value in handed.items()}
+    return exports.build_report(register, date_from, date_to, entries, on)

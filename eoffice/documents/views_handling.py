@@ -109,8 +109,10 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
     """Quy tắc chuyển xử lý: the văn thư and the agency's administrator keep them."""
     actor = _actor(request)
     position = actor.position
-    if position is None:
-        raise DjangoPermissionDenied(_("Bạn chưa có chức vụ đang làm việc."))
+    if position is None or not work_policies.manages_rules(actor, position.agency_id):
+        raise DjangoPermissionDenied(
+            _("Chỉ văn thư hoặc quản trị cơ quan được xem và đặt quy tắc chuyển xử lý.")
+        )
     units = Unit.objects.filter(agency_id=position.agency_id, is_active=True).order_by("sort_order", "name")
     form = RoutingRuleForm(request.POST or None, units=units, roles=list(LineRole.choices))
     if request.method == "POST" and form.is_valid():

@@ -22,7 +22,7 @@ from eoffice.core.text import search_terms
 from eoffice.people.models import Delegation
 from eoffice.work import policies
 from eoffice.work.models import AssignmentLine, RoutingRule, WorkItem
-from eoffice.work.statuses import OPEN_STATUSES, LineRole, LineStatus
+from eoffice.work.statuses import GONE_STATUSES, OPEN_STATUSES, LineRole, LineStatus
 
 S = LineStatus
 ACTING = [LineRole.LEAD, LineRole.CO]
@@ -256,7 +256,13 @@ def line_for(actor: Actor, line_id: int) -> AssignmentLine:
 def subject_ids_with_lines(actor: Actor, subject_type: str) -> QuerySet[WorkItem, int | None]:
     """Hook for subject apps: ids of their things on which the actor holds a line. Documents use it
     so that agency B's users see agency A's document only when they hold a line on it."""
-    held = my_lines(actor).filter(item__subject_type=subject_type).values("item_id")
+    # A returned or recalled line no longer gives sight of the subject.
+    held = (
+        my_lines(actor)
+        .filter(item__subject_type=subject_type)
+        .exclude(status__in=sorted(GONE_STATUSES))
+        .values("item_id")
+    )
     return WorkItem.objects.filter(pk__in=held, subject_id__isnull=False).values_list("subject_id", flat=True)
 
 
