@@ -45,6 +45,50 @@ def _check_chain(agency: Agency, into: Agency) -> None:
         current = current.successor
 
 
+def _check_merge(agency: Agency, into: Agency) -> None:
+    check_transition(agency.status, AgencyStatus.MERGED)
+    if agency.status != AgencyStatus.ACTIVE:
+        raise Conflict(
+            "agency_inactive",
+            _("«%(name)s» đã sáp nhập hoặc giải thể.") % {"name": agency.name},
+            field="agency",
+        )
+    if not into.is_active:
+        raise ValidationFailed(
+            "into_inactive",
+            _("Không thể sáp nhập vào «%(name)s»: cơ quan này đã sáp nhập hoặc giải thể.")
+            % {"name": into.name},
+            field="into",
+        )
+    if is_within(into.tree_path, agency.tree_path):
+        raise ValidationFailed(
+            "merge_into_descendant",
+            _("Không thể sáp nhập «%(name)s» vào cơ quan cấp dưới của nó «%(target)s».")
+            % {"name": agency.name, "target": into.name},
+            field="into",
+        )
+    _check_chain(agency, into)
+
+
+def _move_live_children(agency: Agency, into: Agency, when: datetime.date) -> list[str]:
+    moved: list[str] = []
+    for child in (
+        Agency.objects.select_for_update().filter(parent=agency, status=AgencyStatus.ACTIVE).order_by("pk")
+    ):
+        move_under(child, into)
+        record_event(
+            child,
+            AgencyEvent.Kind.MOVED,
+            effective_on=when,
+            before={"parent": agency.code},
+            after={"parent": into.code},
+            related=into,
+            note=_("Chuyển theo việc sáp nhập cơ quan cấp trên"),
+        )
+        moved.append(child.code)
+    return moved
+
+
 @transaction.atomic
 def agency_merge(
     *,
@@ -68,44 +112,9 @@ def agency_merge(
     agency, into = _lock_pair(agency, into)
     policies.require_restructure(actor, agency)
     policies.require_target(actor, into, what=_("cơ quan tiếp nhận"))
-    check_transition(agency.status, AgencyStatus.MERGED)
-    if agency.status != AgencyStatus.ACTIVE:
-        raise Conflict(
-            "agency_inactive",
-            _("«%(name)s» đã sáp nhập hoặc giải thể.") % {"name": agency.name},
-            field="agency",
-        )
-    if not into.is_active:
-        raise ValidationFailed(
-            "into_inactive",
-            _("Không thể sáp nhập vào «%(name)s»: cơ quan này đã sáp nhập hoặc giải thể.")
-            % {"name": into.name},
-            field="into",
-        )
-    if is_within(into.tree_path, agency.tree_path):
-        raise ValidationFailed(
-            "merge_into_descendant",
-            _("Không thể sáp nhập «%(name)s» vào cơ quan cấp dưới của nó «%(target)s».")
-            % {"name": agency.name, "target": into.name},
-            field="into",
-        )
-    _check_chain(agency, into)
+    _check_merge(agency, into)
     when = effective_on or today()
-    moved = []
-    for child in (
-        Agency.objects.select_for_update().filter(parent=agency, status=AgencyStatus.ACTIVE).order_by("pk")
-    ):
-        move_under(child, into)
-        record_event(
-            child,
-            AgencyEvent.Kind.MOVED,
-            effective_on=when,
-            before={"parent": agency.code},
-            after={"parent": into.code},
-            related=into,
-            note=_("Chuyển theo việc sáp nhập cơ quan cấp trên"),
-        )
-        moved.append(child.code)
+    moved = _move_live_children(agency, into, when)
     Agency.objects.filter(pk=agency.pk).update(
         status=AgencyStatus.MERGED, successor=into, status_changed_on=when, updated_at=timezone.now()
     )
