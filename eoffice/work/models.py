@@ -199,7 +199,16 @@ class LineEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        extra = {"open": _("Mở xem"), "assign": _("Giao"), "extend": _("Gia hạn"), "opinion": _("Ý kiến")}
+        extra = {
+            "open": _("Mở xem"),
+            "assign": _("Giao"),
+            "present": _("Trình lãnh đạo"),
+            "route": _("Chuyển theo quy tắc"),
+            "extend": _("Gia hạn"),
+            "extension_requested": _("Xin gia hạn"),
+            "extension_rejected": _("Không đồng ý gia hạn"),
+            "opinion": _("Ý kiến"),
+        }
         if self.action in extra:
             return str(extra[self.action])
         try:
