@@ -31,7 +31,6 @@ class BootstrapForm(forms.Form):
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = f"{name}-error"
 
-
     def prepare_fields(self) -> None:
         """Set dynamic choices here: the styling below validates a bound form to mark errors."""
 
