@@ -39,3 +39,41 @@ def test_sixteen_concurrent_clerks_get_consecutive_numbers(tmp_path: Path) -> No
     assert result["figures"]["registrations"] == 64 and result["figures"]["clerks"] == 16
     assert all(result["checks"].values()), result["checks"]
     assert set(result) == {"figures", "targets", "checks"}
+
+
+def _incoming_bench():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_incoming", ROOT / "bench" / "incoming.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_incoming_bench_merges_both_parts_and_fails_on_any_failed_check() -> None:
+    bench = _incoming_bench()
+    registration = {
+        "figures": {"registrations_per_second": 60.0},
+        "targets": {"gaps": ["==", 0]},
+        "checks": {"no_gaps": True, "no_duplicates": True},
+    }
+    workbox = {
+        "figures": {"page_ms_p95": 30.0},
+        "targets": {"page_ms_p95": ["<=", 150.0]},
+        "checks": {"page_p95_within_target": False},
+    }
+    merged = bench.merge(
+        {"registration": registration, "workbox": workbox}, {"registration": 1.0, "workbox": 2.0}, "sqlite"
+    )
+    assert set(merged) == {"figures", "targets", "checks"}
+    assert merged["checks"] == {
+        "registration.no_gaps": True,
+        "registration.no_duplicates": True,
+        "workbox.page_p95_within_target": False,
+    }
+    assert merged["figures"]["registration"]["registrations_per_second"] == 60.0
+    assert merged["figures"]["workbox"]["wall_seconds"] == 2.0
+    assert "SQLite" in merged["figures"]["note"]
+    assert merged["targets"]["workbox"] == {"page_ms_p95": ["<=", 150.0]}
+    assert "note" not in bench.merge({}, {}, "postgresql")["figures"]

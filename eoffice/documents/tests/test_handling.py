@@ -5,7 +5,7 @@ line, sight through lines for other agencies, the register's "recipients" column
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -323,3 +323,59 @@ def test_slip_prints_the_document_data_and_the_direction(cast) -> None:
         "Chủ trì",
     ):
         assert expected in text, expected
+
+
+# Every (status, action) of the document pipeline, written out independently of transitions.TRANSITIONS.
+D = DocumentStatus
+EXPECTED_DOCUMENT_TRANSITIONS = {
+    (D.RECEIVED, "confirm"): D.CONFIRMED,
+    (D.CONFIRMED, "confirm"): D.CONFIRMED,
+    (D.REGISTERED, "confirm"): D.REGISTERED,
+    (D.IN_PROGRESS, "confirm"): D.IN_PROGRESS,
+    (D.DONE, "confirm"): D.DONE,
+    (D.CONFIRMED, "register"): D.REGISTERED,
+    (D.REGISTERED, "work_started"): D.IN_PROGRESS,
+    (D.REGISTERED, "work_done"): D.DONE,
+    (D.IN_PROGRESS, "work_done"): D.DONE,
+    (D.IN_PROGRESS, "work_reset"): D.REGISTERED,
+}
+
+
+@pytest.mark.parametrize(
+    ("status", "action"),
+    [(s, a) for s in D.values for a in ("confirm", "register", "work_started", "work_done", "work_reset")],
+)
+def test_every_document_transition_allowed_and_refused(status, action) -> None:
+    from eoffice.documents.transitions import apply_transition
+
+    document = Document(status=status)
+    expected = EXPECTED_DOCUMENT_TRANSITIONS.get((status, action))
+    if expected is None:
+        with pytest.raises(Conflict) as caught:
+            apply_transition(document, action)
+        assert caught.value.code == "invalid_transition" and document.status == status
+    else:
+        apply_transition(document, action)
+        assert document.status == expected
+
+
+def test_deadline_in_working_days_across_tet_from_the_document(cast) -> None:
+    """Registered on Wednesday 03/02/2027, the eve of Tết Đinh Mùi (04–10/02 off): one working
+    day from the presentation ends on Thursday 11/02 at 17:00."""
+    from unittest import mock
+
+    from eoffice.workcalendar.engine import LOCAL_TZ
+    from eoffice.workcalendar.loader import invalidate
+
+    invalidate()
+    before_tet = datetime(2027, 2, 3, 9, 0, tzinfo=LOCAL_TZ)
+    with mock.patch("django.utils.timezone.now", return_value=before_tet):
+        document = registered(cast)
+        item = services.document_present(
+            actor=actor_of(cast, cast.clerk_a),
+            document=document,
+            leader_id=cast.leader_a.pk,
+            deadline=work.deadline_input(working_days=1),
+        )
+    line = line_of(item, level_key=0)
+    assert line.deadline == datetime(2027, 2, 11, 17, 0, tzinfo=LOCAL_TZ)
