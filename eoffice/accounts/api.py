@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from eoffice.accounts import selectors, services
@@ -26,7 +27,7 @@ def _session_only(request: HttpRequest) -> None:
     # A leaked token must not be able to mint more tokens: manage them from a signed-in browser.
     if getattr(request, "api_token", None) is not None:
         raise PermissionDenied(
-            "Chỉ quản lý mã truy cập khi đăng nhập bằng trình duyệt, không bằng mã truy cập."
+            _("Chỉ quản lý mã truy cập khi đăng nhập bằng trình duyệt, không bằng mã truy cập.")
         )
 
 
@@ -151,10 +152,10 @@ def create_service_token(request: HttpRequest, payload: ServiceTokenIn) -> Any:
     _session_only(request)
     actor = _actor(request)
     if not actor.is_superuser:
-        raise PermissionDenied("Chỉ quản trị hệ thống tạo được mã truy cập dịch vụ.")
+        raise PermissionDenied(_("Chỉ quản trị hệ thống tạo được mã truy cập dịch vụ."))
     agency = Agency.objects.filter(pk=payload.agency_id).first()
     if agency is None:
-        raise NotFound("Không tìm thấy cơ quan.", field="agency_id")
+        raise NotFound(_("Không tìm thấy cơ quan."), field="agency_id")
     token, key = services.service_token_create(
         actor=actor, name=payload.name, agency=agency, expires_at=payload.expires_at
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,7 +21,7 @@ def personal_tokens(actor: Actor) -> QuerySet[ApiToken]:
 
 def service_tokens(actor: Actor) -> QuerySet[ApiToken]:
     if not actor.is_superuser:
-        raise PermissionDenied("Chỉ quản trị hệ thống quản lý mã truy cập dịch vụ.")
+        raise PermissionDenied(_("Chỉ quản trị hệ thống quản lý mã truy cập dịch vụ."))
     return (
         ApiToken.objects.filter(kind=ApiToken.Kind.SERVICE).select_related("agency").order_by("-created_at")
     )
@@ -33,7 +34,7 @@ def token_for_actor(actor: Actor, token_id: int) -> ApiToken:
     )
     if token is None or not visible:
         # The same answer for "not yours" and "not there": token ids are not to be probed.
-        raise NotFound("Không tìm thấy mã truy cập.")
+        raise NotFound(_("Không tìm thấy mã truy cập."))
     return token
 
 

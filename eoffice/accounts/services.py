@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -30,9 +31,13 @@ MAX_CODE_LENGTH = 16
 def _clean_token_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationFailed("name_required", "Vui lòng đặt tên cho mã truy cập.", field="name")
+        raise ValidationFailed("name_required", _("Vui lòng đặt tên cho mã truy cập."), field="name")
     if len(name) > MAX_TOKEN_NAME:
-        raise ValidationFailed("name_too_long", f"Tên tối đa {MAX_TOKEN_NAME} ký tự.", field="name")
+        raise ValidationFailed(
+            "name_too_long",
+            _("Tên tối đa %(limit)s ký tự.") % {"limit": MAX_TOKEN_NAME},
+            field="name",
+        )
     return name
 
 
@@ -40,9 +45,9 @@ def _clean_expiry(expires_at: datetime | None) -> datetime | None:
     if expires_at is None:
         return None
     if timezone.is_naive(expires_at):
-        raise ValidationFailed("naive_datetime", "Thời điểm hết hạn phải kèm múi giờ.", field="expires_at")
+        raise ValidationFailed("naive_datetime", _("Thời điểm hết hạn phải kèm múi giờ."), field="expires_at")
     if expires_at <= timezone.now():
-        raise ValidationFailed("expiry_in_past", "Thời điểm hết hạn phải ở tương lai.", field="expires_at")
+        raise ValidationFailed("expiry_in_past", _("Thời điểm hết hạn phải ở tương lai."), field="expires_at")
     return expires_at
 
 
@@ -56,7 +61,7 @@ def _issue(**fields: Any) -> tuple[ApiToken, str]:
 def api_token_create(*, actor: Actor, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
     """A personal token: acts as its owner. Returns the token and its key, shown only this once."""
     require(
-        policies.can_create_personal_token(actor), "Chỉ người dùng đã đăng nhập mới tạo được mã truy cập."
+        policies.can_create_personal_token(actor), _("Chỉ người dùng đã đăng nhập mới tạo được mã truy cập.")
     )
     assert actor.user is not None
     name, expires_at = _clean_token_name(name), _clean_expiry(expires_at)
@@ -66,7 +71,8 @@ def api_token_create(*, actor: Actor, name: str, expires_at: datetime | None = N
     if active >= MAX_ACTIVE_PERSONAL_TOKENS:
         raise Conflict(
             "too_many_tokens",
-            f"Mỗi người dùng có tối đa {MAX_ACTIVE_PERSONAL_TOKENS} mã truy cập; hãy thu hồi mã không dùng.",
+            _("Mỗi người dùng có tối đa %(limit)s mã truy cập; hãy thu hồi mã không dùng.")
+            % {"limit": MAX_ACTIVE_PERSONAL_TOKENS},
         )
     token, key = _issue(kind=ApiToken.Kind.PERSONAL, name=name, user=actor.user, expires_at=expires_at)
     audit.record(
@@ -83,10 +89,12 @@ def service_token_create(
     *, actor: Actor, name: str, agency: Agency, expires_at: datetime | None = None
 ) -> tuple[ApiToken, str]:
     """A service token: the system acting for one agency (integrations, sync jobs)."""
-    require(policies.can_create_service_token(actor), "Chỉ quản trị hệ thống tạo được mã truy cập dịch vụ.")
+    require(
+        policies.can_create_service_token(actor), _("Chỉ quản trị hệ thống tạo được mã truy cập dịch vụ.")
+    )
     name, expires_at = _clean_token_name(name), _clean_expiry(expires_at)
     if agency.status != AgencyStatus.ACTIVE:
-        raise ValidationFailed("agency_not_active", "Cơ quan đã sáp nhập hoặc giải thể.", field="agency")
+        raise ValidationFailed("agency_not_active", _("Cơ quan đã sáp nhập hoặc giải thể."), field="agency")
     token, key = _issue(kind=ApiToken.Kind.SERVICE, name=name, agency=agency, expires_at=expires_at)
     audit.record(
         actor=actor,
@@ -102,9 +110,9 @@ def service_token_create(
 def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     # Lock the token so two revokes do not both succeed.
     locked = ApiToken.objects.select_for_update().get(pk=token.pk)
-    require(policies.can_revoke_token(actor, locked), "Bạn không có quyền thu hồi mã truy cập này.")
+    require(policies.can_revoke_token(actor, locked), _("Bạn không có quyền thu hồi mã truy cập này."))
     if locked.revoked_at is not None:
-        raise Conflict("token_revoked", "Mã truy cập đã được thu hồi trước đó.")
+        raise Conflict("token_revoked", _("Mã truy cập đã được thu hồi trước đó."))
     locked.revoked_at = timezone.now()
     locked.save(update_fields=["revoked_at"])
     audit.record(
@@ -124,18 +132,18 @@ def clean_code(code: str) -> str:
     """A 6-digit TOTP code or a backup code; spaces people type in are dropped."""
     code = "".join((code or "").split())
     if not code or len(code) > MAX_CODE_LENGTH or not code.isalnum():
-        raise ValidationFailed("code_invalid", "Mã xác thực không hợp lệ.", field="code")
+        raise ValidationFailed("code_invalid", _("Mã xác thực không hợp lệ."), field="code")
     return code
 
 
 @transaction.atomic
 def totp_enrolment_start(*, actor: Actor) -> TOTPDevice:
     """Create (or reuse) the unconfirmed authenticator the profile page shows as a QR code."""
-    require(actor.user is not None, "Cần đăng nhập.")
+    require(actor.user is not None, _("Cần đăng nhập."))
     assert actor.user is not None
     user = User.objects.select_for_update().get(pk=actor.user.pk)
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        raise Conflict("two_factor_on", "Xác thực hai bước đang bật.")
+        raise Conflict("two_factor_on", _("Xác thực hai bước đang bật."))
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="eOffice", confirmed=False)
@@ -157,7 +165,7 @@ def totp_enrolment_confirm(*, actor: Actor, code: str) -> list[str]:
 
     Returns the backup codes, shown only this once.
     """
-    require(actor.user is not None, "Cần đăng nhập.")
+    require(actor.user is not None, _("Cần đăng nhập."))
     assert actor.user is not None
     code = clean_code(code)
     # Lock the device: its drift and throttling counters change during verification.
@@ -168,9 +176,9 @@ def totp_enrolment_confirm(*, actor: Actor, code: str) -> list[str]:
         .first()
     )
     if device is None:
-        raise Conflict("no_enrolment", "Chưa bắt đầu đăng ký ứng dụng xác thực.")
+        raise Conflict("no_enrolment", _("Chưa bắt đầu đăng ký ứng dụng xác thực."))
     if not device.verify_token(code):
-        raise ValidationFailed("code_wrong", "Mã xác thực không đúng hoặc đã hết hạn.", field="code")
+        raise ValidationFailed("code_wrong", _("Mã xác thực không đúng hoặc đã hết hạn."), field="code")
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=actor.user, confirmed=False).delete()
@@ -208,12 +216,12 @@ def second_factor_verify(*, user: User, code: str) -> Device | None:
 
 @transaction.atomic
 def backup_codes_regenerate(*, actor: Actor, code: str) -> list[str]:
-    require(actor.user is not None, "Cần đăng nhập.")
+    require(actor.user is not None, _("Cần đăng nhập."))
     assert actor.user is not None
     if not TOTPDevice.objects.filter(user=actor.user, confirmed=True).exists():
-        raise Conflict("two_factor_off", "Xác thực hai bước chưa bật.")
+        raise Conflict("two_factor_off", _("Xác thực hai bước chưa bật."))
     if _verify_any(actor.user, clean_code(code)) is None:
-        raise ValidationFailed("code_wrong", "Mã xác thực không đúng hoặc đã hết hạn.", field="code")
+        raise ValidationFailed("code_wrong", _("Mã xác thực không đúng hoặc đã hết hạn."), field="code")
     codes = _new_backup_codes(actor.user)
     audit.record(actor=actor, verb="two_factor.backup_codes_renewed", target=actor.user)
     return codes
@@ -223,16 +231,17 @@ def backup_codes_regenerate(*, actor: Actor, code: str) -> list[str]:
 def two_factor_disable(*, actor: Actor, user: User, code: str = "") -> User:
     """Turn the second factor off: the person with a current code, or their administrator (lost phone)."""
     require(
-        policies.can_reset_two_factor(actor, user), "Bạn không có quyền tắt xác thực hai bước của người này."
+        policies.can_reset_two_factor(actor, user),
+        _("Bạn không có quyền tắt xác thực hai bước của người này."),
     )
     own = actor.user is not None and actor.user.pk == user.pk
     if (
         not TOTPDevice.objects.filter(user=user).exists()
         and not StaticDevice.objects.filter(user=user).exists()
     ):
-        raise Conflict("two_factor_off", "Xác thực hai bước chưa bật.")
+        raise Conflict("two_factor_off", _("Xác thực hai bước chưa bật."))
     if own and _verify_any(user, clean_code(code)) is None:
-        raise ValidationFailed("code_wrong", "Mã xác thực không đúng hoặc đã hết hạn.", field="code")
+        raise ValidationFailed("code_wrong", _("Mã xác thực không đúng hoặc đã hết hạn."), field="code")
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     audit.record(actor=actor, verb="two_factor.disabled", target=user, data={"by_self": own})
@@ -248,7 +257,7 @@ def user_create_from_sso(*, claims: dict[str, Any], username: str) -> User:
     email = str(claims.get("email") or "").strip()[:254]
     full_name = " ".join(str(claims.get("name") or "").split())[:200]
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict("username_taken", "Tên đăng nhập đã được dùng.", field="username")
+        raise Conflict("username_taken", _("Tên đăng nhập đã được dùng."), field="username")
     user = User(username=username[:150], email=email, full_name=full_name)
     user.set_unusable_password()
     user.refresh_search_text()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     status = 400
@@ -32,15 +34,18 @@ class ValidationFailed(DomainError):
 class PermissionDenied(DomainError):
     status = 403
 
-    def __init__(self, message: str = "Bạn không có quyền thực hiện thao tác này.", **kwargs: Any) -> None:
-        super().__init__("permission_denied", message, **kwargs)
+    def __init__(self, message: str | None = None, **kwargs: Any) -> None:
+        # Translated when raised, so the message follows the request's language.
+        super().__init__(
+            "permission_denied", message or _("Bạn không có quyền thực hiện thao tác này."), **kwargs
+        )
 
 
 class NotFound(DomainError):
     status = 404
 
-    def __init__(self, message: str = "Không tìm thấy dữ liệu yêu cầu.", **kwargs: Any) -> None:
-        super().__init__("not_found", message, **kwargs)
+    def __init__(self, message: str | None = None, **kwargs: Any) -> None:
+        super().__init__("not_found", message or _("Không tìm thấy dữ liệu yêu cầu."), **kwargs)
 
 
 class Conflict(DomainError):

@@ -5,6 +5,6 @@ from __future__ import annotations
 from eoffice.core.errors import PermissionDenied
 
 
-def require(allowed: bool, message: str = "Bạn không có quyền thực hiện thao tác này.") -> None:
+def require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
         raise PermissionDenied(message)

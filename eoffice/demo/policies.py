@@ -5,6 +5,8 @@ It writes thousands of accounts with one shared, printed password, so no agency 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from eoffice.core.actor import Actor
 from eoffice.core.policies import require
 
@@ -12,5 +14,5 @@ from eoffice.core.policies import require
 def require_can_build_demo(actor: Actor) -> None:
     require(
         actor.is_system or actor.is_superuser,
-        "Chỉ quản trị hệ thống mới được tạo dữ liệu mẫu.",
+        _("Chỉ quản trị hệ thống mới được tạo dữ liệu mẫu."),
     )

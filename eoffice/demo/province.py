@@ -387,10 +387,10 @@ def demo_logins() -> list[DemoLogin]:
     slug = LOGIN_AGENCY_SLUG
     agency = "Sở Nội vụ"
     return [
-        DemoLogin(f"vanthu.{slug}", Role.VAN_THU.label, "Văn thư", agency),
-        DemoLogin(f"lanhdao.{slug}", Role.LANH_DAO_CO_QUAN.label, "Giám đốc", agency),
-        DemoLogin(f"truongphong3.{slug}", Role.LANH_DAO_DON_VI.label, "Trưởng phòng", agency),
-        DemoLogin(f"chuyenvien.{slug}", Role.CHUYEN_VIEN.label, "Chuyên viên", agency),
-        DemoLogin(f"quantri.{slug}", Role.QUAN_TRI_CO_QUAN.label, "Quản trị hệ thống cơ quan", agency),
+        DemoLogin(f"vanthu.{slug}", str(Role.VAN_THU.label), "Văn thư", agency),
+        DemoLogin(f"lanhdao.{slug}", str(Role.LANH_DAO_CO_QUAN.label), "Giám đốc", agency),
+        DemoLogin(f"truongphong3.{slug}", str(Role.LANH_DAO_DON_VI.label), "Trưởng phòng", agency),
+        DemoLogin(f"chuyenvien.{slug}", str(Role.CHUYEN_VIEN.label), "Chuyên viên", agency),
+        DemoLogin(f"quantri.{slug}", str(Role.QUAN_TRI_CO_QUAN.label), "Quản trị hệ thống cơ quan", agency),
         DemoLogin(SUPERUSER, "Quản trị hệ thống (superuser)", "Quản trị hệ thống", "Toàn hệ thống"),
     ]

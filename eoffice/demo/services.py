@@ -12,6 +12,7 @@ from datetime import date
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from eoffice.accounts.models import User
 from eoffice.core import audit
@@ -45,20 +46,26 @@ def demo_province_build(*, scale: int, seed: int, password: str, actor: Actor) -
     policies.require_can_build_demo(actor)
     if not 1 <= scale <= MAX_SCALE:
         raise ValidationFailed(
-            "invalid_scale", f"Hệ số quy mô phải từ 1 đến {MAX_SCALE} (nhận được {scale}).", field="scale"
+            "invalid_scale",
+            _("Hệ số quy mô phải từ 1 đến %(max_scale)s (nhận được %(scale)s).")
+            % {"max_scale": MAX_SCALE, "scale": scale},
+            field="scale",
         )
     if len(password) < 8:
         raise ValidationFailed(
-            "weak_password", "Mật khẩu dùng chung phải có ít nhất 8 ký tự.", field="password"
+            "weak_password", _("Mật khẩu dùng chung phải có ít nhất 8 ký tự."), field="password"
         )
     if selectors.demo_built_event() is not None:
-        raise Conflict("demo_exists", "Dữ liệu mẫu đã được tạo trong cơ sở dữ liệu này.")
+        raise Conflict("demo_exists", _("Dữ liệu mẫu đã được tạo trong cơ sở dữ liệu này."))
     existing = selectors.agency_count()
     if existing:
         raise Conflict(
             "directory_not_empty",
-            f"Danh bạ đã có {existing} cơ quan không phải dữ liệu mẫu; "
-            "chỉ tạo dữ liệu mẫu trong một cơ sở dữ liệu trống.",
+            _(
+                "Danh bạ đã có %(existing)s cơ quan không phải dữ liệu mẫu; "
+                "chỉ tạo dữ liệu mẫu trong một cơ sở dữ liệu trống."
+            )
+            % {"existing": existing},
             details={"agencies": existing},
         )
     plan = plan_provinces(scale, seed)
@@ -66,7 +73,7 @@ def demo_province_build(*, scale: int, seed: int, password: str, actor: Actor) -
     if taken:
         raise Conflict(
             "usernames_taken",
-            f"Đã có tài khoản trùng tên với dữ liệu mẫu: {', '.join(taken)}.",
+            _("Đã có tài khoản trùng tên với dữ liệu mẫu: %(usernames)s.") % {"usernames": ", ".join(taken)},
             details={"usernames": taken},
         )
     agencies = _create_agencies(plan)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core.actor import Actor
 from eoffice.core.middleware import client_ip
@@ -38,7 +39,7 @@ class ActingChoice:
         text = str(self.position)
         if self.delegation is not None:
             owner = self.delegation.delegator
-            return f"{text} (thay {owner.get_full_name()})"
+            return _("%(position)s (thay %(owner)s)") % {"position": text, "owner": owner.get_full_name()}
         return text
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from eoffice.core.actor import Actor
@@ -126,12 +127,12 @@ def admin_people(
 ) -> Any:
     actor = _actor(request)
     if not selectors.can_open_people_admin(actor) and selectors.service_scope(actor) is None:
-        raise PermissionDenied("Chỉ quản trị cơ quan và quản trị hệ thống xem được danh sách này.")
+        raise PermissionDenied(_("Chỉ quản trị cơ quan và quản trị hệ thống xem được danh sách này."))
     agency = None
     if agency_id is not None:
         agency = Agency.objects.filter(pk=agency_id).first()
         if agency is None:
-            raise NotFound("Không tìm thấy cơ quan.", field="agency_id")
+            raise NotFound(_("Không tìm thấy cơ quan."), field="agency_id")
     people = selectors.people_for_admin(actor, agency=agency, query=q)
     return [_person(u) for u in people[offset : offset + limit]]
 
@@ -163,12 +164,12 @@ class UserIn(Schema):
 def _spec(data: PositionIn) -> services.PositionSpec:
     agency = Agency.objects.filter(pk=data.agency_id).first()
     if agency is None:
-        raise NotFound("Không tìm thấy cơ quan.", field="agency_id")
+        raise NotFound(_("Không tìm thấy cơ quan."), field="agency_id")
     unit = None
     if data.unit_id is not None:
         unit = Unit.objects.filter(pk=data.unit_id).first()
         if unit is None:
-            raise NotFound("Không tìm thấy đơn vị.", field="unit_id")
+            raise NotFound(_("Không tìm thấy đơn vị."), field="unit_id")
     return services.PositionSpec(
         agency=agency, unit=unit, title=data.title, roles=data.roles, is_primary=data.is_primary
     )
@@ -245,10 +246,10 @@ def create_delegation(request: HttpRequest, payload: DelegationIn) -> Any:
     actor = _actor(request)
     position = Position.objects.select_related("agency", "user").filter(pk=payload.position_id).first()
     if position is None:
-        raise NotFound("Không tìm thấy chức vụ.", field="position_id")
+        raise NotFound(_("Không tìm thấy chức vụ."), field="position_id")
     delegate = get_user_model().objects.filter(pk=payload.delegate_id).first()
     if delegate is None:
-        raise NotFound("Không tìm thấy người được ủy quyền.", field="delegate_id")
+        raise NotFound(_("Không tìm thấy người được ủy quyền."), field="delegate_id")
     delegation = services.delegation_create(
         actor=actor,
         position=position,

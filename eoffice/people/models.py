@@ -5,16 +5,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _lazy
 
 from eoffice.directory.models import Agency, Unit
 
 
 class Role(models.TextChoices):
-    VAN_THU = "van_thu", "Văn thư"
-    LANH_DAO_CO_QUAN = "lanh_dao_co_quan", "Lãnh đạo cơ quan"
-    LANH_DAO_DON_VI = "lanh_dao_don_vi", "Lãnh đạo đơn vị"
-    CHUYEN_VIEN = "chuyen_vien", "Chuyên viên"
-    QUAN_TRI_CO_QUAN = "quan_tri_co_quan", "Quản trị cơ quan"
+    VAN_THU = "van_thu", _lazy("Văn thư")
+    LANH_DAO_CO_QUAN = "lanh_dao_co_quan", _lazy("Lãnh đạo cơ quan")
+    LANH_DAO_DON_VI = "lanh_dao_don_vi", _lazy("Lãnh đạo đơn vị")
+    CHUYEN_VIEN = "chuyen_vien", _lazy("Chuyên viên")
+    QUAN_TRI_CO_QUAN = "quan_tri_co_quan", _lazy("Quản trị cơ quan")
 
 
 class Position(models.Model):
@@ -24,24 +25,29 @@ class Position(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="positions",
-        verbose_name="Người dùng",
+        verbose_name=_lazy("Người dùng"),
     )
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="positions", verbose_name="Cơ quan"
+        Agency, on_delete=models.PROTECT, related_name="positions", verbose_name=_lazy("Cơ quan")
     )
     unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="positions", verbose_name="Đơn vị"
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
+        verbose_name=_lazy("Đơn vị"),
     )
-    title = models.CharField("Chức vụ", max_length=200)
-    is_primary = models.BooleanField("Chức vụ chính", default=False)
-    is_active = models.BooleanField("Đang giữ", default=True)
-    starts_on = models.DateField("Từ ngày", null=True, blank=True)
-    ends_on = models.DateField("Đến ngày", null=True, blank=True)
+    title = models.CharField(_lazy("Chức vụ"), max_length=200)
+    is_primary = models.BooleanField(_lazy("Chức vụ chính"), default=False)
+    is_active = models.BooleanField(_lazy("Đang giữ"), default=True)
+    starts_on = models.DateField(_lazy("Từ ngày"), null=True, blank=True)
+    ends_on = models.DateField(_lazy("Đến ngày"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "Chức vụ"
-        verbose_name_plural = "Chức vụ"
+        verbose_name = _lazy("Chức vụ")
+        verbose_name_plural = _lazy("Chức vụ")
         ordering = ["-is_primary", "agency_id", "id"]
         indexes = [models.Index(fields=["agency", "is_active"])]
 
@@ -74,42 +80,45 @@ class PositionRole(models.Model):
 
 
 class DelegationScope(models.TextChoices):
-    ALL = "all", "Toàn bộ công việc"
-    INCOMING = "incoming", "Văn bản đến"
-    OUTGOING = "outgoing", "Văn bản đi"
-    TASKS = "tasks", "Công việc"
+    ALL = "all", _lazy("Toàn bộ công việc")
+    INCOMING = "incoming", _lazy("Văn bản đến")
+    OUTGOING = "outgoing", _lazy("Văn bản đi")
+    TASKS = "tasks", _lazy("Công việc")
 
 
 class Delegation(models.Model):
     """Ủy quyền / thay thế: the delegate does the delegator's work, in one position, for a window."""
 
     position = models.ForeignKey(
-        Position, on_delete=models.PROTECT, related_name="delegations", verbose_name="Chức vụ được ủy quyền"
+        Position,
+        on_delete=models.PROTECT,
+        related_name="delegations",
+        verbose_name=_lazy("Chức vụ được ủy quyền"),
     )
     delegator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="delegations_given",
-        verbose_name="Người ủy quyền",
+        verbose_name=_lazy("Người ủy quyền"),
     )
     delegate = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="delegations_received",
-        verbose_name="Người được ủy quyền",
+        verbose_name=_lazy("Người được ủy quyền"),
     )
     scope = models.CharField(
-        "Phạm vi", max_length=16, choices=DelegationScope.choices, default=DelegationScope.ALL
+        _lazy("Phạm vi"), max_length=16, choices=DelegationScope.choices, default=DelegationScope.ALL
     )
-    starts_at = models.DateTimeField("Từ")
-    ends_at = models.DateTimeField("Đến")
-    reason = models.CharField("Lý do", max_length=500, blank=True)
+    starts_at = models.DateTimeField(_lazy("Từ"))
+    ends_at = models.DateTimeField(_lazy("Đến"))
+    reason = models.CharField(_lazy("Lý do"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "Ủy quyền"
-        verbose_name_plural = "Ủy quyền"
+        verbose_name = _lazy("Ủy quyền")
+        verbose_name_plural = _lazy("Ủy quyền")
         ordering = ["-starts_at"]
         constraints = [
             models.CheckConstraint(

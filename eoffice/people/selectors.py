@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import NotFound, PermissionDenied
@@ -51,7 +52,7 @@ def people_for_admin(actor: Actor, *, agency: Agency | None = None, query: str =
     positions = Position.objects.filter(user=OuterRef("pk"))
     if agency is not None:
         if not actor.is_superuser and not policies.can_view_agency_people(actor, agency):
-            raise PermissionDenied("Bạn không quản trị cơ quan này.")
+            raise PermissionDenied(_("Bạn không quản trị cơ quan này."))
         positions = positions.filter(agency_people_q(agency))
     elif scope is not None:
         positions = positions.filter(scope)
@@ -81,9 +82,9 @@ def person_search(actor: Actor, query: str, *, limit: int = 20) -> list[User]:
 def person_for_admin(actor: Actor, user_id: int) -> User:
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None:
-        raise NotFound("Không tìm thấy người dùng.")
+        raise NotFound(_("Không tìm thấy người dùng."))
     if not policies.can_view_person(actor, user):
-        raise PermissionDenied("Người dùng này không thuộc phạm vi quản trị của bạn.")
+        raise PermissionDenied(_("Người dùng này không thuộc phạm vi quản trị của bạn."))
     return user
 
 
@@ -103,9 +104,9 @@ def positions_of_user(actor: Actor, user: User, *, active_only: bool = False) ->
 def position_for_admin(actor: Actor, position_id: int) -> Position:
     position = with_roles(Position.objects.filter(pk=position_id)).first()
     if position is None:
-        raise NotFound("Không tìm thấy chức vụ.")
+        raise NotFound(_("Không tìm thấy chức vụ."))
     if not policies.can_manage_positions_in(actor, position.agency):
-        raise PermissionDenied("Chức vụ này không thuộc phạm vi quản trị của bạn.")
+        raise PermissionDenied(_("Chức vụ này không thuộc phạm vi quản trị của bạn."))
     return position
 
 
@@ -155,9 +156,9 @@ def delegations_of_agency(actor: Actor) -> QuerySet[Delegation]:
 def delegation_for_actor(actor: Actor, delegation_id: int) -> Delegation:
     delegation = _delegations().filter(pk=delegation_id).first()
     if delegation is None:
-        raise NotFound("Không tìm thấy ủy quyền.")
+        raise NotFound(_("Không tìm thấy ủy quyền."))
     if not policies.can_view_delegation(actor, delegation):
-        raise PermissionDenied("Bạn không có quyền xem ủy quyền này.")
+        raise PermissionDenied(_("Bạn không có quyền xem ủy quyền này."))
     return delegation
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_noop as _noop
 
 from eoffice.core.actor import Actor
 from eoffice.people.models import Role
@@ -12,6 +13,7 @@ from eoffice.people.models import Role
 
 @dataclass(frozen=True)
 class MenuItem:
+    # Vietnamese source text; base.html translates it with {% translate item.label %}.
     label: str
     url_name: str
     icon: str
@@ -29,29 +31,32 @@ class MenuItem:
 ADMIN_ROLES = frozenset({Role.QUAN_TRI_CO_QUAN})
 
 MENU: list[MenuItem] = [
-    MenuItem("Trang chủ", "web:home", "house"),
-    MenuItem("Hộp việc", "work:boxes", "list-check"),
+    MenuItem(_noop("Trang chủ"), "web:home", "house"),
+    MenuItem(_noop("Hộp việc"), "work:boxes", "list-check"),
     MenuItem(
-        "Văn bản đến", "documents:incoming", "inbox", roles=frozenset({Role.VAN_THU, Role.LANH_DAO_CO_QUAN})
+        _noop("Văn bản đến"),
+        "documents:incoming",
+        "inbox",
+        roles=frozenset({Role.VAN_THU, Role.LANH_DAO_CO_QUAN}),
     ),
     MenuItem(
-        "Sổ văn bản đến",
+        _noop("Sổ văn bản đến"),
         "documents:registers",
         "journal-bookmark",
         roles=frozenset({Role.VAN_THU, Role.QUAN_TRI_CO_QUAN}),
     ),
     MenuItem(
-        "Quy tắc chuyển xử lý",
+        _noop("Quy tắc chuyển xử lý"),
         "documents:routing_rules",
         "signpost-split",
         roles=frozenset({Role.VAN_THU, Role.QUAN_TRI_CO_QUAN}),
     ),
-    MenuItem("Danh bạ cơ quan", "directory:browse", "building"),
-    MenuItem("Quản trị cơ quan", "directory:admin_agencies", "diagram-3", roles=ADMIN_ROLES),
-    MenuItem("Người dùng và chức vụ", "people:admin_people", "people", roles=ADMIN_ROLES),
-    MenuItem("Ủy quyền", "people:delegations", "person-check"),
-    MenuItem("Lịch làm việc", "workcalendar:admin", "calendar3"),
-    MenuItem("Nhật ký hệ thống", "web:audit", "journal-text", superuser_only=True),
+    MenuItem(_noop("Danh bạ cơ quan"), "directory:browse", "building"),
+    MenuItem(_noop("Quản trị cơ quan"), "directory:admin_agencies", "diagram-3", roles=ADMIN_ROLES),
+    MenuItem(_noop("Người dùng và chức vụ"), "people:admin_people", "people", roles=ADMIN_ROLES),
+    MenuItem(_noop("Ủy quyền"), "people:delegations", "person-check"),
+    MenuItem(_noop("Lịch làm việc"), "workcalendar:admin", "calendar3"),
+    MenuItem(_noop("Nhật ký hệ thống"), "web:audit", "journal-text", superuser_only=True),
 ]
 
 

@@ -46,7 +46,7 @@ class OverrideForm(forms.Form):
         required=False,
         max_length=255,
         widget=forms.TextInput(
-            attrs={"class": "form-control", "maxlength": 255, "placeholder": "Thông báo 6150/TB-BLĐTBXH"}
+            attrs={"class": "form-control", "maxlength": 255, "placeholder": _("Thông báo 6150/TB-BLĐTBXH")}
         ),
     )
 

@@ -13,12 +13,22 @@ from datetime import date
 from functools import lru_cache
 
 import holidays
+from django.utils.translation import gettext_noop
 
 # The package covers Vietnam for these years; outside them the calendar refuses to answer.
 FIRST_YEAR = 1976  # Asia/Ho_Chi_Minh is a constant UTC+7 from 1976 on
 LAST_YEAR = 2100
 
-WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+# Vietnamese on purpose (stored override reasons quote them); pages translate them with gettext.
+WEEKDAYS_VI = (
+    gettext_noop("Thứ Hai"),
+    gettext_noop("Thứ Ba"),
+    gettext_noop("Thứ Tư"),
+    gettext_noop("Thứ Năm"),
+    gettext_noop("Thứ Sáu"),
+    gettext_noop("Thứ Bảy"),
+    gettext_noop("Chủ nhật"),
+)
 _SUBSTITUTED = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
 
 

@@ -100,7 +100,7 @@ def override_get(*, actor: Actor, override_id: int) -> CalendarOverride | None:
 
 
 def _entry(day: date, label: str, kind: str, override: CalendarOverride | None = None) -> DayEntry:
-    return DayEntry(day=day, weekday=WEEKDAYS_VI[day.weekday()], label=label, kind=kind, override=override)
+    return DayEntry(day=day, weekday=_(WEEKDAYS_VI[day.weekday()]), label=label, kind=kind, override=override)
 
 
 def _months(year: int, cells: dict[date, DayCell]) -> list[MonthView]:

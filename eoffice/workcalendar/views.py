@@ -47,7 +47,8 @@ def _render_page(request: HttpRequest, year: int, status: int = 200, **forms: An
         "prev_year": year - 1 if year > FIRST_YEAR else None,
         "next_year": year + 1 if year < LAST_YEAR else None,
         "kind_label": selectors.kind_label,
-        "day_hours": f"{view.day_length_minutes // 60} giờ {view.day_length_minutes % 60:02d} phút",
+        "day_hours": _("%(hours)d giờ %(minutes)02d phút")
+        % {"hours": view.day_length_minutes // 60, "minutes": view.day_length_minutes % 60},
     }
     return render(request, "workcalendar/admin.html", context, status=status)
 
@@ -178,8 +179,13 @@ def seed(request: HttpRequest) -> HttpResponse:
 def _duration_text(value: timedelta) -> str:
     minutes, seconds = divmod(int(value.total_seconds()), 60)
     hours, minutes = divmod(minutes, 60)
-    text = f"{hours} giờ {minutes:02d} phút"
-    return text + (f" {seconds:02d} giây" if seconds else "")
+    if seconds:
+        return _("%(hours)d giờ %(minutes)02d phút %(seconds)02d giây") % {
+            "hours": hours,
+            "minutes": minutes,
+            "seconds": seconds,
+        }
+    return _("%(hours)d giờ %(minutes)02d phút") % {"hours": hours, "minutes": minutes}
 
 
 @login_required

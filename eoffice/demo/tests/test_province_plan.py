@@ -104,7 +104,7 @@ def test_second_province_usernames_are_suffixed() -> None:
 def test_logins_exist_in_the_plan_with_their_role() -> None:
     plan = plan_provinces(1, 99)
     people = {p.username: p for p in plan.people}
-    role_labels = {label: value for value, label in Role.choices}
+    role_labels = {str(label): value for value, label in Role.choices}
     for login in demo_logins()[:-1]:
         person = people[login.username]
         assert role_labels[login.role] in {pos.role for pos in person.positions}

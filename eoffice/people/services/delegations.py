@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -34,21 +35,23 @@ def _clean_window(
 ) -> tuple[datetime, datetime]:
     start = starts_at or now
     if timezone.is_naive(start) or (ends_at is not None and timezone.is_naive(ends_at)):
-        raise ValidationFailed("naive_datetime", "Thời điểm phải kèm múi giờ.", field="starts_at")
+        raise ValidationFailed("naive_datetime", _("Thời điểm phải kèm múi giờ."), field="starts_at")
     if start < now - START_GRACE:
         raise ValidationFailed(
-            "starts_in_past", "Thời điểm bắt đầu không được ở trong quá khứ.", field="starts_at"
+            "starts_in_past", _("Thời điểm bắt đầu không được ở trong quá khứ."), field="starts_at"
         )
     if ends_at is None:
-        raise ValidationFailed("ends_at_required", "Vui lòng chọn thời điểm kết thúc.", field="ends_at")
+        raise ValidationFailed("ends_at_required", _("Vui lòng chọn thời điểm kết thúc."), field="ends_at")
     if ends_at <= start:
         raise ValidationFailed(
-            "ends_before_start", "Thời điểm kết thúc phải sau thời điểm bắt đầu.", field="ends_at"
+            "ends_before_start", _("Thời điểm kết thúc phải sau thời điểm bắt đầu."), field="ends_at"
         )
     max_days: int = settings.EOFFICE_DELEGATION_MAX_DAYS
     if ends_at - start > timedelta(days=max_days):
         raise ValidationFailed(
-            "window_too_long", f"Thời gian ủy quyền tối đa là {max_days} ngày.", field="ends_at"
+            "window_too_long",
+            _("Thời gian ủy quyền tối đa là %(max_days)s ngày.") % {"max_days": max_days},
+            field="ends_at",
         )
     return start, ends_at
 
@@ -57,25 +60,26 @@ def _check_people(position: Position, delegate: User) -> None:
     today = timezone.localdate()
     if not position.is_active or (position.ends_on is not None and position.ends_on < today):
         raise ValidationFailed(
-            "position_ended", "Chức vụ này đã kết thúc, không thể ủy quyền.", field="position"
+            "position_ended", _("Chức vụ này đã kết thúc, không thể ủy quyền."), field="position"
         )
     if not position.user.is_active:
         raise ValidationFailed(
-            "delegator_inactive", "Người giữ chức vụ đã bị khóa tài khoản.", field="position"
+            "delegator_inactive", _("Người giữ chức vụ đã bị khóa tài khoản."), field="position"
         )
     if delegate.pk == position.user_id:
         raise ValidationFailed(
-            "delegate_self", "Không thể ủy quyền cho chính người giữ chức vụ.", field="delegate"
+            "delegate_self", _("Không thể ủy quyền cho chính người giữ chức vụ."), field="delegate"
         )
     if not delegate.is_active:
         raise ValidationFailed(
-            "delegate_inactive", "Người được ủy quyền đã bị khóa tài khoản.", field="delegate"
+            "delegate_inactive", _("Người được ủy quyền đã bị khóa tài khoản."), field="delegate"
         )
     holds_post = Position.objects.filter(user=delegate, agency_id=position.agency_id, is_active=True).exists()
     if not holds_post:
         raise ValidationFailed(
             "delegate_not_in_agency",
-            f"{delegate.get_full_name()} không giữ chức vụ nào đang hiệu lực tại {position.agency.name}.",
+            _("%(delegate)s không giữ chức vụ nào đang hiệu lực tại %(agency)s.")
+            % {"delegate": delegate.get_full_name(), "agency": position.agency.name},
             field="delegate",
         )
 
@@ -93,9 +97,17 @@ def _check_overlap(position: Position, scope: str, start: datetime, end: datetim
     raise Conflict(
         "delegation_overlap",
         (
-            f"Chức vụ “{position.title}” đã được ủy quyền cho {clash.delegate.get_full_name()} "
-            f"(phạm vi: {clash.get_scope_display()}) từ {local_label(clash.starts_at)} "
-            f"đến {local_label(clash.ends_at)}, trùng với khoảng thời gian và phạm vi này."
+            _(
+                "Chức vụ “%(title)s” đã được ủy quyền cho %(delegate)s (phạm vi: %(scope)s) "
+                "từ %(starts)s đến %(ends)s, trùng với khoảng thời gian và phạm vi này."
+            )
+            % {
+                "title": position.title,
+                "delegate": clash.delegate.get_full_name(),
+                "scope": clash.get_scope_display(),
+                "starts": local_label(clash.starts_at),
+                "ends": local_label(clash.ends_at),
+            }
         ),
         field="starts_at",
         details={
@@ -122,12 +134,16 @@ def delegation_create(
     # Lock the position row first: a second request for the same position waits here until this
     # one commits, so its overlap check sees our row and cannot also pass.
     locked = Position.objects.select_for_update().get(pk=position.pk)
-    require(policies.can_delegate_position(actor, locked), "Bạn không có quyền ủy quyền chức vụ này.")
+    require(policies.can_delegate_position(actor, locked), _("Bạn không có quyền ủy quyền chức vụ này."))
     if scope not in DelegationScope.values:
-        raise ValidationFailed("scope_invalid", "Phạm vi ủy quyền không hợp lệ.", field="scope")
+        raise ValidationFailed("scope_invalid", _("Phạm vi ủy quyền không hợp lệ."), field="scope")
     reason = " ".join((reason or "").split())
     if len(reason) > MAX_REASON:
-        raise ValidationFailed("reason_too_long", f"Lý do tối đa {MAX_REASON} ký tự.", field="reason")
+        raise ValidationFailed(
+            "reason_too_long",
+            _("Lý do tối đa %(limit)s ký tự.") % {"limit": MAX_REASON},
+            field="reason",
+        )
     start, end = _clean_window(starts_at, ends_at, timezone.now())
     _check_people(locked, delegate)
     _check_overlap(locked, scope, start, end)
@@ -162,12 +178,12 @@ def delegation_create(
 def delegation_revoke(*, actor: Actor, delegation: Delegation) -> Delegation:
     # Lock the delegation so a revoke and another revoke (or an edit) cannot both apply.
     locked = Delegation.objects.select_for_update().get(pk=delegation.pk)
-    require(policies.can_revoke_delegation(actor, locked), "Bạn không có quyền thu hồi ủy quyền này.")
+    require(policies.can_revoke_delegation(actor, locked), _("Bạn không có quyền thu hồi ủy quyền này."))
     now = timezone.now()
     if locked.revoked_at is not None:
-        raise Conflict("delegation_revoked", "Ủy quyền này đã được thu hồi trước đó.")
+        raise Conflict("delegation_revoked", _("Ủy quyền này đã được thu hồi trước đó."))
     if locked.ends_at <= now:
-        raise Conflict("delegation_expired", "Ủy quyền này đã hết hạn, không cần thu hồi.")
+        raise Conflict("delegation_expired", _("Ủy quyền này đã hết hạn, không cần thu hồi."))
     locked.revoked_at = now
     locked.save(update_fields=["revoked_at"])
     audit.record(

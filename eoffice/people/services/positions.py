@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -40,9 +41,13 @@ class PositionSpec:
 def clean_title(title: str) -> str:
     title = " ".join((title or "").split())
     if not title:
-        raise ValidationFailed("title_required", "Vui lòng nhập tên chức vụ.", field="title")
+        raise ValidationFailed("title_required", _("Vui lòng nhập tên chức vụ."), field="title")
     if len(title) > MAX_TITLE:
-        raise ValidationFailed("title_too_long", f"Tên chức vụ tối đa {MAX_TITLE} ký tự.", field="title")
+        raise ValidationFailed(
+            "title_too_long",
+            _("Tên chức vụ tối đa %(limit)s ký tự.") % {"limit": MAX_TITLE},
+            field="title",
+        )
     return title
 
 
@@ -50,11 +55,13 @@ def clean_roles(roles: Iterable[str]) -> list[str]:
     wanted = []
     for role in roles:
         if role not in Role.values:
-            raise ValidationFailed("unknown_role", f"Vai trò không hợp lệ: {str(role)[:40]}.", field="roles")
+            raise ValidationFailed(
+                "unknown_role", _("Vai trò không hợp lệ: %(role)s.") % {"role": str(role)[:40]}, field="roles"
+            )
         if role not in wanted:
             wanted.append(role)
     if not wanted:
-        raise ValidationFailed("roles_required", "Chức vụ phải có ít nhất một vai trò.", field="roles")
+        raise ValidationFailed("roles_required", _("Chức vụ phải có ít nhất một vai trò."), field="roles")
     return wanted
 
 
@@ -62,13 +69,13 @@ def _check_place(agency: Agency, unit: Unit | None) -> None:
     if agency.status != AgencyStatus.ACTIVE:
         raise ValidationFailed(
             "agency_not_active",
-            "Cơ quan đã sáp nhập hoặc giải thể, không thể gán chức vụ mới.",
+            _("Cơ quan đã sáp nhập hoặc giải thể, không thể gán chức vụ mới."),
             field="agency",
         )
     if unit is not None and unit.agency_id != agency.pk:
-        raise ValidationFailed("unit_not_in_agency", "Đơn vị không thuộc cơ quan đã chọn.", field="unit")
+        raise ValidationFailed("unit_not_in_agency", _("Đơn vị không thuộc cơ quan đã chọn."), field="unit")
     if unit is not None and not unit.is_active:
-        raise ValidationFailed("unit_not_active", "Đơn vị đã ngừng hoạt động.", field="unit")
+        raise ValidationFailed("unit_not_active", _("Đơn vị đã ngừng hoạt động."), field="unit")
 
 
 def _lock_user(user: User) -> User:
@@ -122,14 +129,16 @@ def create_position_unchecked(*, actor: Actor, user: User, spec: PositionSpec) -
 def position_create(*, actor: Actor, user: User, spec: PositionSpec) -> Position:
     require(
         policies.can_manage_positions_in(actor, spec.agency),
-        "Bạn không có quyền gán chức vụ trong cơ quan này.",
+        _("Bạn không có quyền gán chức vụ trong cơ quan này."),
     )
     require(
         actor.is_superuser or policies.can_view_person(actor, user),
-        "Người dùng này không thuộc phạm vi quản trị của bạn.",
+        _("Người dùng này không thuộc phạm vi quản trị của bạn."),
     )
     if not user.is_active:
-        raise ValidationFailed("user_inactive", "Tài khoản đã bị khóa, không thể gán chức vụ.", field="user")
+        raise ValidationFailed(
+            "user_inactive", _("Tài khoản đã bị khóa, không thể gán chức vụ."), field="user"
+        )
     return create_position_unchecked(actor=actor, user=user, spec=spec)
 
 
@@ -150,11 +159,11 @@ def position_update(
 ) -> Position:
     require(
         policies.can_manage_positions_in(actor, position.agency),
-        "Chức vụ này không thuộc phạm vi quản trị của bạn.",
+        _("Chức vụ này không thuộc phạm vi quản trị của bạn."),
     )
     locked = _lock_position(position)
     if not locked.is_active:
-        raise Conflict("position_ended", "Chức vụ đã kết thúc, không thể sửa.")
+        raise Conflict("position_ended", _("Chức vụ đã kết thúc, không thể sửa."))
     title = clean_title(title)
     _check_place(locked.agency, unit)
     before = {"title": locked.title, "unit_id": locked.unit_id, "is_primary": locked.is_primary}
@@ -180,11 +189,11 @@ def position_update(
 def position_set_roles(*, actor: Actor, position: Position, roles: Iterable[str]) -> Position:
     require(
         policies.can_manage_positions_in(actor, position.agency),
-        "Chức vụ này không thuộc phạm vi quản trị của bạn.",
+        _("Chức vụ này không thuộc phạm vi quản trị của bạn."),
     )
     locked = _lock_position(position)
     if not locked.is_active:
-        raise Conflict("position_ended", "Chức vụ đã kết thúc, không thể đổi vai trò.")
+        raise Conflict("position_ended", _("Chức vụ đã kết thúc, không thể đổi vai trò."))
     wanted = clean_roles(roles)
     if (
         actor.position is not None
@@ -194,7 +203,7 @@ def position_set_roles(*, actor: Actor, position: Position, roles: Iterable[str]
     ):
         raise ValidationFailed(
             "own_admin_role",
-            "Không thể tự bỏ vai trò quản trị của chức vụ đang dùng; hãy nhờ quản trị khác.",
+            _("Không thể tự bỏ vai trò quản trị của chức vụ đang dùng; hãy nhờ quản trị khác."),
             field="roles",
         )
     before = sorted(locked.roles.values_list("role", flat=True))
@@ -233,18 +242,18 @@ def revoke_delegations_without_post(user: User, agency_id: int, now: object) -> 
 def position_end(*, actor: Actor, position: Position, ends_on: date | None = None) -> Position:
     require(
         policies.can_manage_positions_in(actor, position.agency),
-        "Chức vụ này không thuộc phạm vi quản trị của bạn.",
+        _("Chức vụ này không thuộc phạm vi quản trị của bạn."),
     )
     locked = _lock_position(position)
     if not locked.is_active:
-        raise Conflict("position_ended", "Chức vụ này đã kết thúc trước đó.")
+        raise Conflict("position_ended", _("Chức vụ này đã kết thúc trước đó."))
     today = timezone.localdate()
     ends_on = ends_on or today
     if ends_on > today:
-        raise ValidationFailed("ends_on_future", "Ngày kết thúc không được sau hôm nay.", field="ends_on")
+        raise ValidationFailed("ends_on_future", _("Ngày kết thúc không được sau hôm nay."), field="ends_on")
     if locked.starts_on and ends_on < locked.starts_on:
         raise ValidationFailed(
-            "ends_before_start", "Ngày kết thúc trước ngày bắt đầu giữ chức vụ.", field="ends_on"
+            "ends_before_start", _("Ngày kết thúc trước ngày bắt đầu giữ chức vụ."), field="ends_on"
         )
     now = timezone.now()
     _lock_user(locked.user)

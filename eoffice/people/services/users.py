@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -34,31 +35,39 @@ _PHONE = re.compile(r"^[0-9+()\-. ]*$")
 def _clean_username(username: str) -> str:
     username = (username or "").strip()
     if not username:
-        raise ValidationFailed("username_required", "Vui lòng nhập tên đăng nhập.", field="username")
+        raise ValidationFailed("username_required", _("Vui lòng nhập tên đăng nhập."), field="username")
     if len(username) > MAX_USERNAME:
         raise ValidationFailed(
-            "username_too_long", f"Tên đăng nhập tối đa {MAX_USERNAME} ký tự.", field="username"
+            "username_too_long",
+            _("Tên đăng nhập tối đa %(limit)s ký tự.") % {"limit": MAX_USERNAME},
+            field="username",
         )
     try:
         UnicodeUsernameValidator()(username)
     except ValidationError as exc:
         raise ValidationFailed(
             "username_invalid",
-            "Tên đăng nhập chỉ gồm chữ, số và các ký tự @ . + - _ (không có khoảng trắng).",
+            _("Tên đăng nhập chỉ gồm chữ, số và các ký tự @ . + - _ (không có khoảng trắng)."),
             field="username",
         ) from exc
     if get_user_model().objects.filter(username__iexact=username).exists():
-        raise Conflict("username_taken", f"Tên đăng nhập “{username}” đã được dùng.", field="username")
+        raise Conflict(
+            "username_taken",
+            _("Tên đăng nhập “%(username)s” đã được dùng.") % {"username": username},
+            field="username",
+        )
     return username
 
 
 def _clean_full_name(full_name: str) -> str:
     full_name = " ".join((full_name or "").split())
     if not full_name:
-        raise ValidationFailed("full_name_required", "Vui lòng nhập họ và tên.", field="full_name")
+        raise ValidationFailed("full_name_required", _("Vui lòng nhập họ và tên."), field="full_name")
     if len(full_name) > MAX_FULL_NAME:
         raise ValidationFailed(
-            "full_name_too_long", f"Họ và tên tối đa {MAX_FULL_NAME} ký tự.", field="full_name"
+            "full_name_too_long",
+            _("Họ và tên tối đa %(limit)s ký tự.") % {"limit": MAX_FULL_NAME},
+            field="full_name",
         )
     return full_name
 
@@ -68,18 +77,26 @@ def _clean_email(email: str, *, exclude_pk: int | None = None) -> str:
     if not email:
         return ""
     if len(email) > MAX_EMAIL:
-        raise ValidationFailed("email_too_long", f"Thư điện tử tối đa {MAX_EMAIL} ký tự.", field="email")
+        raise ValidationFailed(
+            "email_too_long",
+            _("Thư điện tử tối đa %(limit)s ký tự.") % {"limit": MAX_EMAIL},
+            field="email",
+        )
     try:
         EmailValidator()(email)
     except ValidationError as exc:
-        raise ValidationFailed("email_invalid", "Địa chỉ thư điện tử không hợp lệ.", field="email") from exc
+        raise ValidationFailed(
+            "email_invalid", _("Địa chỉ thư điện tử không hợp lệ."), field="email"
+        ) from exc
     # Sign-in with SSO matches people by e-mail, so two accounts may not share one.
     clash = get_user_model().objects.filter(email__iexact=email)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
         raise Conflict(
-            "email_taken", f"Thư điện tử “{email}” đã được dùng cho tài khoản khác.", field="email"
+            "email_taken",
+            _("Thư điện tử “%(email)s” đã được dùng cho tài khoản khác.") % {"email": email},
+            field="email",
         )
     return email
 
@@ -87,16 +104,18 @@ def _clean_email(email: str, *, exclude_pk: int | None = None) -> str:
 def _clean_phone(phone: str) -> str:
     phone = (phone or "").strip()
     if len(phone) > MAX_PHONE or not _PHONE.match(phone):
-        raise ValidationFailed("phone_invalid", "Số điện thoại không hợp lệ.", field="phone")
+        raise ValidationFailed("phone_invalid", _("Số điện thoại không hợp lệ."), field="phone")
     return phone
 
 
 def _check_password(password: str, user: User) -> None:
     if not password:
-        raise ValidationFailed("password_required", "Vui lòng nhập mật khẩu.", field="password")
+        raise ValidationFailed("password_required", _("Vui lòng nhập mật khẩu."), field="password")
     if len(password) > MAX_PASSWORD:
         raise ValidationFailed(
-            "password_too_long", f"Mật khẩu tối đa {MAX_PASSWORD} ký tự.", field="password"
+            "password_too_long",
+            _("Mật khẩu tối đa %(limit)s ký tự.") % {"limit": MAX_PASSWORD},
+            field="password",
         )
     try:
         password_validation.validate_password(password, user)
@@ -117,13 +136,15 @@ def user_create(
 ) -> User:
     """Create an account. An agency admin must give its first position, in their sub-tree;
     without a password the account can only sign in by SSO."""
-    require(policies.can_create_people(actor), "Bạn không có quyền tạo người dùng.")
+    require(policies.can_create_people(actor), _("Bạn không có quyền tạo người dùng."))
     if position is None and not actor.is_superuser:
-        raise ValidationFailed("position_required", "Cần gán một chức vụ cho người dùng mới.", field="agency")
+        raise ValidationFailed(
+            "position_required", _("Cần gán một chức vụ cho người dùng mới."), field="agency"
+        )
     if position is not None:
         require(
             policies.can_manage_positions_in(actor, position.agency),
-            "Bạn không có quyền gán chức vụ trong cơ quan này.",
+            _("Bạn không có quyền gán chức vụ trong cơ quan này."),
         )
     user = get_user_model()(
         username=_clean_username(username),
@@ -142,7 +163,7 @@ def user_create(
             user.save()
     except IntegrityError as exc:
         # Another request created the same username between our check and the insert.
-        raise Conflict("username_taken", "Tên đăng nhập đã được dùng.", field="username") from exc
+        raise Conflict("username_taken", _("Tên đăng nhập đã được dùng."), field="username") from exc
     audit.record(
         actor=actor,
         verb="user.created",
@@ -156,7 +177,7 @@ def user_create(
 
 
 def _lock_account(actor: Actor, user: User) -> User:
-    require(policies.can_manage_account(actor, user), "Bạn không có quyền quản lý tài khoản này.")
+    require(policies.can_manage_account(actor, user), _("Bạn không có quyền quản lý tài khoản này."))
     # Lock the row: concurrent edits of one account apply one after the other.
     return get_user_model().objects.select_for_update().get(pk=user.pk)
 
@@ -189,10 +210,10 @@ def user_set_password(*, actor: Actor, user: User, password: str) -> User:
 def user_deactivate(*, actor: Actor, user: User) -> User:
     """Lock the account: it can no longer sign in or use its tokens, and its delegations end."""
     if actor.user is not None and actor.user.pk == user.pk:
-        raise ValidationFailed("deactivate_self", "Không thể tự khóa tài khoản của chính mình.")
+        raise ValidationFailed("deactivate_self", _("Không thể tự khóa tài khoản của chính mình."))
     locked = _lock_account(actor, user)
     if not locked.is_active:
-        raise Conflict("user_inactive", "Tài khoản đã bị khóa trước đó.")
+        raise Conflict("user_inactive", _("Tài khoản đã bị khóa trước đó."))
     now = timezone.now()
     locked.is_active = False
     locked.save(update_fields=["is_active"])
@@ -207,7 +228,7 @@ def user_deactivate(*, actor: Actor, user: User) -> User:
 def user_activate(*, actor: Actor, user: User) -> User:
     locked = _lock_account(actor, user)
     if locked.is_active:
-        raise Conflict("user_active", "Tài khoản đang hoạt động.")
+        raise Conflict("user_active", _("Tài khoản đang hoạt động."))
     locked.is_active = True
     locked.save(update_fields=["is_active"])
     audit.record(actor=actor, verb="user.activated", target=locked)

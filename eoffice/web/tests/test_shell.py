@@ -45,6 +45,40 @@ def test_english_translation_is_available(cast) -> None:
     body = client.get("/").content.decode()
     assert 'lang="en"' in body
     assert "Hello" in body
+    # The menu, the header and the role labels (lazy choices) are English too.
+    for text in ("Home", "Work box", "Delegations", "Working calendar", "Sign out", "My profile", "Clerk"):
+        assert text in body, text
+    # (The position title "Văn thư" is data, typed by an administrator, and stays as typed.)
+    for text in ("Xin chào", "Trang chủ", "Hộp việc", "Đăng xuất"):
+        assert text not in body, text
+
+
+def test_english_login_page_for_anonymous_visitors(client: Client, db: None) -> None:
+    vietnamese = client.get("/accounts/login/").content.decode()
+    assert "Đăng nhập eOffice" in vietnamese and 'id="eo-language"' in vietnamese
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    body = client.get("/accounts/login/").content.decode()
+    assert 'lang="en"' in body
+    for text in ("Sign in to eOffice", "Username", "Password", "Sign in"):
+        assert text in body, text
+    assert "Đăng nhập" not in body and "Mật khẩu" not in body
+
+
+def test_browser_language_picks_english_without_a_choice(client: Client, db: None) -> None:
+    body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    assert "Sign in to eOffice" in body
+    body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Đăng nhập eOffice" in body
+
+
+def test_english_admin_menu_and_people_page(cast) -> None:
+    client = _client(cast.admin_a)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get("/people/admin/").content.decode()
+    for text in ("Users and positions", "Agency admin", "Agency directory", "Add user"):
+        assert text in body, text
+    assert "Người dùng và chức vụ" not in body
 
 
 def test_openapi_schema_is_served(client: Client, db: None) -> None:
