@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import SessionAuth
@@ -29,7 +30,7 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     body: dict[str, object] = {
         "code": "unauthenticated",
-        "message": "Cần đăng nhập hoặc mã truy cập hợp lệ.",
+        "message": _("Cần đăng nhập hoặc mã truy cập hợp lệ."),
         "field": None,
         "details": {},
     }
@@ -40,7 +41,7 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     body = {
         "code": "invalid_input",
-        "message": "Dữ liệu gửi lên không hợp lệ.",
+        "message": _("Dữ liệu gửi lên không hợp lệ."),
         "field": None,
         "details": {"errors": exc.errors},
     }

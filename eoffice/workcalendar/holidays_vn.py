@@ -13,7 +13,7 @@ from datetime import date
 from functools import lru_cache
 
 import holidays
-from django.utils.translation import gettext_noop
+from django.utils.translation import get_language, gettext_noop
 
 # The package covers Vietnam for these years; outside them the calendar refuses to answer.
 FIRST_YEAR = 1976  # Asia/Ho_Chi_Minh is a constant UTC+7 from 1976 on
@@ -46,6 +46,25 @@ def holidays_of_year(year: int) -> dict[date, str]:
     """Statutory days off of `year` with their Vietnamese names (read-only; cached)."""
     check_year(year)
     found = holidays.country_holidays("VN", years=year, language="vi")
+    return {day: str(name) for day, name in sorted(found.items()) if day.year == year}
+
+
+# UI languages whose holiday names the package ships; any other shows the Vietnamese names.
+_PACKAGE_LANGUAGES = {"vi": "vi", "en": "en_US"}
+
+
+def holiday_names(year: int) -> dict[date, str]:
+    """The days of `holidays_of_year`, named in the active UI language (for pages and messages)."""
+    ui = (get_language() or "vi").split("-")[0]
+    return _holiday_names(year, _PACKAGE_LANGUAGES.get(ui, "vi"))
+
+
+@lru_cache(maxsize=256)
+def _holiday_names(year: int, language: str) -> dict[date, str]:
+    if language == "vi":
+        return holidays_of_year(year)
+    check_year(year)
+    found = holidays.country_holidays("VN", years=year, language=language)
     return {day: str(name) for day, name in sorted(found.items()) if day.year == year}
 
 

@@ -12,7 +12,7 @@ from eoffice.core.actor import Actor
 from eoffice.core.errors import ValidationFailed
 from eoffice.core.policies import require
 from eoffice.workcalendar import policies
-from eoffice.workcalendar.holidays_vn import FIRST_YEAR, LAST_YEAR, WEEKDAYS_VI, holidays_of_year, makeup_days
+from eoffice.workcalendar.holidays_vn import FIRST_YEAR, LAST_YEAR, WEEKDAYS_VI, holiday_names, makeup_days
 from eoffice.workcalendar.loader import get_calendar
 from eoffice.workcalendar.models import CalendarOverride, OverrideKind
 from eoffice.workcalendar.sessions import format_minutes
@@ -84,7 +84,7 @@ def day_info(*, actor: Actor, day: date) -> DayInfo:
     return DayInfo(
         day=day,
         working=get_calendar().is_working_day(day),
-        holiday=holidays_of_year(day.year).get(day),
+        holiday=holiday_names(day.year).get(day),
         override=CalendarOverride.objects.filter(date=day).first(),
     )
 
@@ -118,7 +118,7 @@ def year_calendar(*, actor: Actor, year: int) -> YearCalendar:
     require(policies.can_view_calendar(actor))
     check_year(year)
     cal = get_calendar()
-    holidays = holidays_of_year(year)
+    holidays = holiday_names(year)
     overrides = {o.date: o for o in CalendarOverride.objects.filter(date__year=year)}
     cells: dict[date, DayCell] = {}
     weekday_off: list[DayEntry] = []

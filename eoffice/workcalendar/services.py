@@ -24,7 +24,7 @@ from eoffice.workcalendar.holidays_vn import (
     FIRST_YEAR,
     LAST_YEAR,
     WEEKDAYS_VI,
-    holidays_of_year,
+    holiday_names,
     makeup_days,
     package_source,
 )
@@ -84,8 +84,8 @@ def _check_meaningful(day: date, kind: str) -> None:
     """Refuse an override that would change nothing: it would only hide the real calendar."""
     if kind not in OverrideKind.values:
         raise ValidationFailed("invalid_kind", _("Loại điều chỉnh không hợp lệ."), field="kind")
-    label = f"{WEEKDAYS_VI[day.weekday()]} {day:%d/%m/%Y}"
-    holiday = holidays_of_year(day.year).get(day)
+    label = f"{_(WEEKDAYS_VI[day.weekday()])} {day:%d/%m/%Y}"
+    holiday = holiday_names(day.year).get(day)
     if kind == OverrideKind.DAY_OFF:
         if holiday is not None:
             raise ValidationFailed(

@@ -214,3 +214,16 @@ def test_api_errors_follow_the_request_language(cast) -> None:
     assert english.json()["message"] == "Only a system administrator manages service access tokens."
     vietnamese = client.get("/api/v1/accounts/service-tokens", HTTP_ACCEPT_LANGUAGE="vi")
     assert vietnamese.json()["message"] == "Chỉ quản trị hệ thống quản lý mã truy cập dịch vụ."
+
+
+def test_api_sign_in_error_follows_the_request_language(client: Client, db: None) -> None:
+    english = client.get("/api/v1/accounts/me", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 401
+    assert english.json() == {
+        "code": "unauthenticated",
+        "message": "Sign in or send a valid access token.",
+        "field": None,
+        "details": {},
+    }
+    vietnamese = client.get("/api/v1/accounts/me")
+    assert vietnamese.json()["message"] == "Cần đăng nhập hoặc mã truy cập hợp lệ."
