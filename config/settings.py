@@ -275,5 +275,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("EOFFICE_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # Third-party libraries that announce themselves at INFO are kept to warnings.
+    "loggers": {name: {"level": "WARNING"} for name in ("axes", "pikepdf", "ocrmypdf")},
 }

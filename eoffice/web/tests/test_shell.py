@@ -91,3 +91,24 @@ def test_api_refuses_anonymous_with_structured_error(client: Client, db: None) -
     response = client.get("/api/v1/accounts/me")
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
+
+
+def test_home_shows_work_box_counts_and_delegations(cast) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from eoffice.people.models import Delegation
+
+    now = timezone.now()
+    Delegation.objects.create(
+        position=cast.position(cast.leader_a),
+        delegator=cast.leader_a,
+        delegate=cast.specialist_a,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(days=2),
+    )
+    body = _client(cast.specialist_a).get("/").content.decode()
+    assert 'id="eo-box-counts"' in body and "Quá hạn" in body
+    assert "Thay Trần Văn Lãnh Đạo" in body
+    assert "Thay " not in _client(cast.clerk_a).get("/").content.decode()
