@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, ViewportSize, sync_playwright
 
 from eoffice.testing.browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -37,7 +37,7 @@ def main() -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         desk = browser.new_context(viewport={"width": 1280, "height": 760}, locale="vi-VN").new_page()
-        phone_size = {"width": 375, "height": 740}
+        phone_size: ViewportSize = {"width": 375, "height": 740}
         phone_context = browser.new_context(viewport=phone_size, locale="vi-VN", is_mobile=True)
         phone = phone_context.new_page()
 
