@@ -53,6 +53,15 @@ def item_of(document: Document) -> WorkItem | None:
     )
 
 
+def lock_work_item(document: Document) -> None:
+    """Lock the document's item, if any (lock order everywhere: work item → document)."""
+    list(
+        WorkItem.objects.select_for_update()
+        .filter(subject_type=SUBJECT_TYPE, subject_id=document.pk)
+        .values_list("pk", flat=True)
+    )
+
+
 def _reference(document: Document) -> str:
     return " · ".join(part for part in (document.number_symbol, document.organ_name) if part)[:200]
 

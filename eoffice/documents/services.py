@@ -277,6 +277,9 @@ def _clean_fields(values: DocumentFields, document: Document) -> dict[str, Any]:
 @transaction.atomic
 def document_confirm_fields(*, actor: Actor, document: Document, values: DocumentFields) -> Document:
     """The văn thư confirms or corrects the proposed metadata (Điều 22; Phụ lục VI Phần II)."""
+    # The work engine locks a document's item before the document (handling.follow_work); lock in
+    # the same order here, so a correction racing a leader's action waits instead of deadlocking.
+    handling.lock_work_item(document)
     # Lock the row so a concurrent confirmation or registration sees one consistent version.
     document = Document.objects.select_for_update().select_related("agency").get(pk=document.pk)
     policies.require_can_edit(actor, document)

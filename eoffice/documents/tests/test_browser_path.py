@@ -41,7 +41,8 @@ def shot(page: Any, name: str) -> None:
 def sign_in(page: Any, base: str, username: str) -> None:
     page.context.clear_cookies()
     login(page, base, username, PASSWORD)
-    page.wait_for_load_state()
+    # Wait for the sign-in to land before navigating on: a goto racing the POST would cancel it.
+    page.wait_for_url(lambda url: "/accounts/login" not in url)
 
 
 def open_from_box(page: Any, base: str, title: str) -> None:
