@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from eoffice.core.actor import Actor
 from eoffice.core.policies import require
+from eoffice.core.roles import Role
 from eoffice.directory.models import Agency
-from eoffice.people.models import Role
-from eoffice.people.rights import ServiceActor, administers
+from eoffice.directory.rights import ServiceActor, administers
 
 
 def is_directory_admin(actor: Actor) -> bool:

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from eoffice.core.actor import Actor
 from eoffice.core.errors import NotFound, ValidationFailed
 from eoffice.core.text import search_terms
+from eoffice.directory.lineage import MAX_LINEAGE_ROUNDS, agency_lineage_ids
 from eoffice.directory.models import Agency, AgencyEvent, AgencyStatus, Unit
-from eoffice.people.rights import administers
+from eoffice.directory.rights import administers
 
 MAX_LIMIT = 100
 MAX_TREE_DEPTH = 4
 MAX_TREE_NODES = 2000
-MAX_LINEAGE_ROUNDS = 100
 MAX_QUERY_CHARS = 200
 
 
@@ -174,29 +174,6 @@ def agency_ancestors(agency: Agency) -> list[Agency]:
     ids = [int(p) for p in agency.tree_path.strip("/").split("/") if p][:-1]
     by_id = Agency.objects.in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
-
-
-def agency_lineage_ids(agency: Agency) -> list[int]:
-    """The agency plus every agency merged into it, transitively.
-
-    This is how a successor finds what was filed under its predecessors: other apps filter
-    `agency_id__in=agency_lineage_ids(a)` for users, units, registers and documents.
-    """
-    found = [agency.pk]
-    seen = {agency.pk}
-    frontier = [agency.pk]
-    for _round in range(MAX_LINEAGE_ROUNDS):
-        if not frontier:
-            break
-        nxt = [
-            pk
-            for pk in Agency.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)
-            if pk not in seen
-        ]
-        seen.update(nxt)
-        found.extend(nxt)
-        frontier = nxt
-    return found
 
 
 def agency_predecessors(agency: Agency) -> list[Agency]:

@@ -20,6 +20,7 @@ from eoffice.core.actor import Actor
 from eoffice.core.errors import NotFound, ValidationFailed
 from eoffice.core.policies import require
 from eoffice.core.text import fold, search_terms
+from eoffice.directory.selectors import agency_lineage_ids
 from eoffice.documents import exports, handling, policies
 from eoffice.documents.exports import RegisterReport
 from eoffice.documents.models import (
@@ -55,7 +56,8 @@ def _visibility(actor: Actor) -> Q:
     agency = position.agency
     visible = Q(pk__in=[])
     if policies.is_clerk(actor, agency) or policies.is_agency_leader(actor, agency):
-        visible |= Q(agency_id=agency.pk)
+        # Documents filed under agencies merged into this one stay with their successor.
+        visible |= Q(agency_id__in=agency_lineage_ids(agency))
     for hook in VISIBILITY_HOOKS:
         extra = hook(actor)
         if extra is not None:
@@ -137,7 +139,7 @@ def registers_for(*, actor: Actor, year: int | None = None) -> QuerySet[Register
         or policies.may_print_register(actor, position.agency)
     ):
         return Register.objects.none()
-    registers = Register.objects.filter(agency_id=position.agency_id)
+    registers = Register.objects.filter(agency_id__in=agency_lineage_ids(position.agency))
     if not policies.is_clerk(actor, position.agency) and not policies.is_agency_leader(
         actor, position.agency
     ):

@@ -7,15 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _lazy
 
+from eoffice.core.roles import Role
 from eoffice.directory.models import Agency, Unit
 
-
-class Role(models.TextChoices):
-    VAN_THU = "van_thu", _lazy("Văn thư")
-    LANH_DAO_CO_QUAN = "lanh_dao_co_quan", _lazy("Lãnh đạo cơ quan")
-    LANH_DAO_DON_VI = "lanh_dao_don_vi", _lazy("Lãnh đạo đơn vị")
-    CHUYEN_VIEN = "chuyen_vien", _lazy("Chuyên viên")
-    QUAN_TRI_CO_QUAN = "quan_tri_co_quan", _lazy("Quản trị cơ quan")
+__all__ = ["Delegation", "DelegationScope", "Position", "PositionRole", "Role"]
 
 
 class Position(models.Model):
