@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import random
 import statistics
@@ -24,11 +23,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-BENCH_DB = "eoffice_bench"
+from _common import p95, report, throwaway_database
 
 PROVINCES = [
     "Tuyên Quang", "Lào Cai", "Thái Nguyên", "Phú Thọ", "Bắc Ninh", "Hưng Yên", "Hải Phòng", "Ninh Bình",
@@ -175,30 +171,6 @@ def write_csv(gen: Generated, path: Path, renamed: int = 0) -> None:
             writer.writerow(row)
 
 
-def setup_database(workdir: Path) -> tuple[str, Any]:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parsed = urlparse(url)
-        admin = urlunparse(parsed._replace(path="/postgres"))
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {BENCH_DB}")
-        os.environ["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{BENCH_DB}"))
-
-        def drop() -> None:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-
-        return "postgresql", drop
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    return "sqlite", lambda: None
-
-
 def tree_consistent() -> bool:
     from eoffice.directory.models import Agency
 
@@ -238,11 +210,6 @@ def all_matches(query: str) -> list[Any]:
             return found
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10,000 rows")
@@ -256,7 +223,7 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     with tempfile.TemporaryDirectory(prefix="eoffice-bench-") as tmp:
         workdir = Path(tmp)
-        vendor, drop = setup_database(workdir)
+        vendor, drop = throwaway_database(workdir, "directory")
         try:
             return run(total, workdir, vendor, args.out)
         finally:
@@ -324,17 +291,13 @@ def run(total: int, workdir: Path, vendor: str, out: Path | None) -> int:
         and 0 < sum(a.name.endswith(" Đồng Tâm") for a in dong_tam) == expected_dong_tam,
         "import_under_60s": first.seconds <= 60,
     }
-    result = {"figures": figures, "targets": {"import_seconds": ["<=", 60]}, "checks": checks}
-    print(f"Directory import benchmark ({vendor}, {len(gen.rows):,} rows)")
-    for key, value in figures.items():
-        if key != "search_hits":
-            print(f"  {key:<18} {value}")
-    for key, ok in checks.items():
-        print(f"  {'PASS' if ok else 'FAIL'}  {key}")
-    if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
-    return 0 if all(checks.values()) else 1
+    return report(
+        f"Directory import benchmark ({vendor}, {len(gen.rows):,} rows)",
+        figures,
+        {"seconds": ["<=", 60]},
+        checks,
+        out,
+    )
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ROOT, report
+
 PARTS = {"registration": "incoming_register.py", "workbox": "workbox.py"}
 
 
@@ -53,20 +54,20 @@ def run_part(name: str, quick: bool, workdir: Path) -> tuple[dict[str, Any], flo
     return result, seconds, completed.returncode
 
 
-def merge(results: dict[str, dict[str, Any]], seconds: dict[str, float], vendor: str) -> dict[str, Any]:
-    figures: dict[str, Any] = {"database": vendor}
-    if vendor != "postgresql":
-        figures["note"] = (
-            "DATABASE_URL is not PostgreSQL: measured on SQLite; the issue's figures are for PostgreSQL."
-        )
-    targets: dict[str, Any] = {}
+def merge(
+    results: dict[str, dict[str, Any]], seconds: dict[str, float], codes: dict[str, int]
+) -> tuple[dict[str, Any], dict[str, list[Any]], dict[str, bool]]:
+    """One flat result: every part's figures, targets and checks prefixed with the part's name."""
+    figures: dict[str, Any] = {}
+    targets: dict[str, list[Any]] = {}
     checks: dict[str, bool] = {}
     for name, result in results.items():
-        figures[name] = {**result.get("figures", {}), "wall_seconds": round(seconds[name], 1)}
-        targets[name] = result.get("targets", {})
-        for key, ok in result.get("checks", {}).items():
-            checks[f"{name}.{key}"] = bool(ok)
-    return {"figures": figures, "targets": targets, "checks": checks}
+        figures[name] = {**result.get("figures", {}), **result.get("meta", {}), "wall_seconds": seconds[name]}
+        targets.update({f"{name}.{key}": bound for key, bound in result.get("targets", {}).items()})
+        checks.update({f"{name}.{key}": bool(ok) for key, ok in result.get("checks", {}).items()})
+        # A part that crashed after writing its JSON still fails the run.
+        checks[f"{name}.exit_code_zero"] = codes[name] == 0
+    return figures, targets, checks
 
 
 def main() -> int:
@@ -85,18 +86,9 @@ def main() -> int:
         for name in PARTS:
             print(f"\n== {name} ({PARTS[name]}) ==", flush=True)
             results[name], seconds[name], codes[name] = run_part(name, args.quick, Path(tmp))
-    result = merge(results, seconds, vendor)
-    for name, code in codes.items():
-        # A part that crashed after writing its JSON still fails the run.
-        result["checks"][f"{name}.exit_code_zero"] = code == 0
-    print("\n== incoming (merged) ==")
-    for key, ok in result["checks"].items():
-        print(f"  {'PASS' if ok else 'FAIL'}  {key}")
-    if args.out is not None:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    print(json.dumps(result, ensure_ascii=False, default=str))
-    return 0 if all(result["checks"].values()) else 1
+    figures, targets, checks = merge(results, seconds, codes)
+    notes = [] if vendor == "postgresql" else ["measured on SQLite; the issue's targets are for PostgreSQL"]
+    return report(f"\n== incoming (merged, {vendor}) ==", figures, targets, checks, args.out, notes=notes)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ gap, the counter equal to the total, and the audit chain intact. Prints a table,
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -25,42 +24,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-# One database per run (process id): two runs at once (a helper's test suite and a benchmark) must
-# never drop each other's database.
-BENCH_DB = os.environ.get("EOFFICE_BENCH_DB") or f"eoffice_bench_register_{os.getpid()}"
-
-
-def setup_database(workdir: Path) -> tuple[str, Any]:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parsed = urlparse(url)
-        admin = urlunparse(parsed._replace(path="/postgres"))
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {BENCH_DB}")
-        os.environ["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{BENCH_DB}"))
-
-        def drop() -> None:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-
-        return "postgresql", drop
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    return "sqlite", lambda: None
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)] if ordered else 0.0
+from _common import p95, report, throwaway_database
 
 
 def build(clerks: int, per_clerk: int) -> tuple[list[Any], dict[int, list[int]]]:
@@ -152,7 +117,7 @@ def main() -> int:
     per_clerk = args.per_clerk or (10 if args.quick else 100)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     with tempfile.TemporaryDirectory(prefix="eoffice-bench-") as tmp:
-        vendor, drop = setup_database(Path(tmp))
+        vendor, drop = throwaway_database(Path(tmp), "register")
         try:
             return run(args.clerks, per_clerk, vendor, args.out)
         finally:
@@ -204,22 +169,17 @@ def run(clerks: int, per_clerk: int, vendor: str, out: Path | None) -> int:
         "audit_chain_intact": audit.verify() is None,
         "throughput_target": rate >= 20,
     }
-    result = {
-        "figures": figures,
-        "targets": {"registrations_per_second": [">=", 20], "duplicates": ["==", 0], "gaps": ["==", 0]},
-        "checks": checks,
-    }
-    print(f"Incoming registration benchmark ({vendor}, {clerks} clerks, {total} documents)")
-    for key, value in figures.items():
-        print(f"  {key:<26} {value}")
-    for key, ok in checks.items():
-        print(f"  {'PASS' if ok else 'FAIL'}  {key}")
-    for line in errors[:5]:
-        print(f"  error: {line}")
-    if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
-    return 0 if all(checks.values()) else 1
+    duplicates = len(numbers) - len(set(numbers))
+    figures["duplicates"] = duplicates
+    figures["gaps"] = len(set(range(1, total + 1)) - set(numbers))
+    return report(
+        f"Incoming registration benchmark ({vendor}, {clerks} clerks, {total} documents)",
+        figures,
+        {"registrations_per_second": [">=", 20], "duplicates": ["==", 0], "gaps": ["==", 0]},
+        checks,
+        out,
+        notes=[f"error: {line}" for line in errors[:5]],
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ person's box shows none of the measured user's lines. Prints a table, writes JSO
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import statistics
@@ -30,13 +29,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-# One database per run (process id): two runs at once (a helper's test suite and a benchmark) must
-# never drop each other's database.
-BENCH_DB = os.environ.get("EOFFICE_BENCH_DB") or f"eoffice_bench_workbox_{os.getpid()}"
+from _common import p95, report, throwaway_database
+
 TARGET_P95_MS = 150.0
 AGENCIES = 20
 PEOPLE = 2000
@@ -66,35 +61,6 @@ class Mine:
         default_factory=list
     )  # role, status, deadline, item
     planted_items: set[int] = field(default_factory=set)
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
-
-
-def setup_database(workdir: Path) -> tuple[str, Any]:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parsed = urlparse(url)
-        admin = urlunparse(parsed._replace(path="/postgres"))
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {BENCH_DB}")
-        os.environ["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{BENCH_DB}"))
-
-        def drop() -> None:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-
-        return "postgresql", drop
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    return "sqlite", lambda: None
 
 
 def make_people() -> tuple[Any, list[tuple[int, int]], Any]:
@@ -399,23 +365,13 @@ def run(total: int, mine: int, requests: int, vendor: str, out: Path | None) -> 
         "search_without_accents_exact": planted_items == expected_planted and len(expected_planted) > 0,
         "other_box_isolated": not (other_lines & mine_ids),
     }
-    result = {
-        "figures": figures,
-        "targets": {"page_ms_p95": ["<=", TARGET_P95_MS]},
-        "checks": checks,
-    }
-    print(
-        f"Work-box benchmark ({vendor}, {figures['lines']:,} lines, {figures['my_lines']:,} held by the user)"
+    return report(
+        f"Work-box benchmark ({vendor}, {figures['lines']:,} lines, {figures['my_lines']:,} held)",
+        figures,
+        {"page_ms_p95": ["<=", TARGET_P95_MS]},
+        checks,
+        out,
     )
-    for key, value in figures.items():
-        print(f"  {key:<22} {value}")
-    for key, ok in checks.items():
-        print(f"  {'PASS' if ok else 'FAIL'}  {key}")
-    if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    print(json.dumps(result, ensure_ascii=False, default=str))
-    return 0 if all(checks.values()) else 1
 
 
 def main() -> int:
@@ -434,7 +390,7 @@ def main() -> int:
     requests = args.requests or (70 if args.quick else 210)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     with tempfile.TemporaryDirectory(prefix="eoffice-bench-") as tmp:
-        vendor, drop = setup_database(Path(tmp))
+        vendor, drop = throwaway_database(Path(tmp), "workbox")
         try:
             return run(total, mine, requests, vendor, args.out)
         finally:
