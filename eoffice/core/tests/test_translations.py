@@ -54,12 +54,14 @@ def parse_po(path: Path) -> list[Entry]:
     entries: list[Entry] = []
     current: Entry | None = None
     target: tuple[str, int] = ("msgid", 0)
+    has_msgid = False
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         line = line.strip()
         if not line:
-            if current is not None:
+            # A block of comments only (such as obsolete "#~" entries msgmerge keeps) is no entry.
+            if current is not None and has_msgid:
                 entries.append(current)
-            current = None
+            current, has_msgid = None, False
             continue
         current = current or Entry()
         if line.startswith("#,"):
@@ -70,6 +72,7 @@ def parse_po(path: Path) -> list[Entry]:
             _append(current, target, _unquote(line))
         else:
             keyword, _, rest = line.partition(" ")
+            has_msgid = has_msgid or keyword == "msgid"
             target = (keyword[:6], int(keyword[7:-1])) if keyword.startswith("msgstr[") else (keyword, 0)
             _set(current, target, _unquote(rest))
     return entries
@@ -184,7 +187,8 @@ def test_the_checks_can_fail(tmp_path: Path) -> None:
     broken.write_text(
         'msgid ""\nmsgstr ""\n"Language: en\\n"\n\n'
         'msgid "Xin chào %(name)s"\nmsgstr ""\n\n'
-        '#, fuzzy\nmsgctxt "thứ"\nmsgid "T2"\nmsgstr "Mo"\n',
+        '#, fuzzy\nmsgctxt "thứ"\nmsgid "T2"\nmsgstr "Mo"\n\n'
+        '#~ msgid "Cũ"\n#~ msgstr "Old"\n',
         encoding="utf-8",
     )
     entries = parse_po(broken)[1:]
