@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "eoffice.workcalendar",
     "eoffice.documents",
     "eoffice.work",
+    "eoffice.outgoing",
     "eoffice.web",
     "eoffice.demo",
 ]

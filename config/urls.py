@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", include("eoffice.people.urls")),
     path("calendar/", include("eoffice.workcalendar.urls")),
     path("work/", include("eoffice.work.urls")),
+    path("outgoing/", include("eoffice.outgoing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

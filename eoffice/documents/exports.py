@@ -6,6 +6,7 @@ import io
 import logging
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -89,30 +90,39 @@ def build_report(
     return RegisterReport(register, date_from, date_to, rows)
 
 
-def to_xlsx(report: RegisterReport) -> bytes:
+def to_xlsx(
+    report: Any,
+    *,
+    columns: list[str] = INCOMING_COLUMNS,
+    widths: list[int] = _WIDTHS,
+    sheet_title: str = "So den",
+) -> bytes:
+    """Any register report: `report` has .register (with .agency, .year), .title, .period, .rows.
+
+    The outgoing register (app `outgoing`) prints through here with its own columns."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = f"So den {report.register.year}"
+    sheet.title = f"{sheet_title} {report.register.year}"
     sheet.append([report.register.agency.name.upper()])
     sheet.append([report.title])
     sheet.append([report.period])
     sheet.append([])
     header_row = 5
-    sheet.append(INCOMING_COLUMNS)
-    sheet.append([f"({i})" for i in range(1, len(INCOMING_COLUMNS) + 1)])
+    sheet.append(columns)
+    sheet.append([f"({i})" for i in range(1, len(columns) + 1)])
     for row in report.rows:
         sheet.append(row)
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for cells in sheet.iter_rows(min_row=header_row, max_row=sheet.max_row, max_col=len(INCOMING_COLUMNS)):
+    for cells in sheet.iter_rows(min_row=header_row, max_row=sheet.max_row, max_col=len(columns)):
         for cell in cells:
             cell.border = border
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if cell.row <= header_row + 1:
                 cell.font = Font(bold=True)
                 cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for index, width in enumerate(_WIDTHS, start=1):
+    for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet["A2"].font = Font(bold=True, size=13)
     sheet.print_title_rows = f"{header_row}:{header_row + 1}"
@@ -123,9 +133,11 @@ def to_xlsx(report: RegisterReport) -> bytes:
     return out.getvalue()
 
 
-def to_pdf(report: RegisterReport) -> bytes:
+def to_pdf(
+    report: Any, *, columns: list[str] = INCOMING_COLUMNS, template: str = "documents/register_print.html"
+) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("documents/register_print.html", {"report": report, "columns": INCOMING_COLUMNS})
+    html = render_to_string(template, {"report": report, "columns": columns})
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf

@@ -1,0 +1,242 @@
+"""Outgoing documents (văn bản đi): drafts and their immutable versions, numbering series.
+
+A draft never changes in place: every edit writes a new `DraftVersion` carrying the whole
+metadata, its recipients and its files, so any two versions can be compared and what a signer
+approved can be told apart from what was changed afterwards.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from eoffice.directory.models import Agency, Unit
+from eoffice.documents.models import Competence, Document, DocumentType, Secrecy, StoredFile, Urgency
+from eoffice.people.models import Position
+
+
+class DraftStatus(models.TextChoices):
+    DRAFTING = "drafting", "Đang soạn thảo"
+    NUMBERED = "numbered", "Đã cấp số"
+
+
+# Allowed transitions, checked in one place (services.apply_transition).
+DRAFT_TRANSITIONS: dict[str, set[str]] = {
+    DraftStatus.DRAFTING: {DraftStatus.NUMBERED},
+    DraftStatus.NUMBERED: set(),
+}
+
+
+class AdvisoryBody(models.Model):
+    """A Hội đồng, Ban or Tổ that issues under the agency's seal with its own series (PL I II.3.a)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="advisory_bodies")
+    name = models.CharField("Tên", max_length=200)
+    abbreviation = models.CharField("Chữ viết tắt", max_length=20)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "Tổ chức tư vấn"
+        verbose_name_plural = "Tổ chức tư vấn"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="advisory_body_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NumberingRule(models.Model):
+    """The head's choice (Điều 15.1.c): one series for every type, or one series per type."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="outgoing_numbering")
+    per_type = models.BooleanField("Mỗi loại văn bản một dãy số", default=False)
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}: {'per type' if self.per_type else 'single'}"
+
+
+class Draft(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="outgoing_drafts")
+    # The drafting unit: its abbreviation ends a công văn's symbol (45/UBND-VP).
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=DraftStatus.choices, default=DraftStatus.DRAFTING)
+    current_version = models.ForeignKey(
+        "DraftVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "Dự thảo văn bản đi"
+        verbose_name_plural = "Dự thảo văn bản đi"
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        version = self.current_version
+        return version.subject if version else f"Dự thảo #{self.pk}"
+
+
+class DraftVersion(models.Model):
+    """One immutable state of a draft (metadata, recipients, files)."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("Phiên bản")
+    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, verbose_name="Loại văn bản")
+    subject = models.CharField("Trích yếu", max_length=500)
+    signer = models.ForeignKey(
+        Position, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="Người ký"
+    )
+    signer_competence = models.CharField(
+        "Thẩm quyền ký", max_length=8, choices=Competence.choices, blank=True, default=""
+    )
+    urgency = models.CharField("Độ khẩn", max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
+    secrecy = models.CharField("Độ mật", max_length=10, choices=Secrecy.choices, default=Secrecy.NORMAL)
+    due_date = models.DateField("Hạn trả lời", null=True, blank=True)
+    advisory_body = models.ForeignKey(
+        AdvisoryBody, null=True, blank=True, on_delete=models.PROTECT, verbose_name="Tổ chức tư vấn"
+    )
+    reply_to = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="Trả lời"
+    )
+    replaces = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="Thay thế"
+    )
+    # Free-text "Nơi nhận" lines (e.g. "Như trên;", "Lưu: VT, TCBC."), one per line.
+    recipient_lines = models.TextField("Nơi nhận khác", blank=True)
+    note = models.CharField("Ghi chú thay đổi", max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["draft_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "number"], name="draft_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draft_id} v{self.number}"
+
+    @property
+    def is_secret(self) -> bool:
+        return self.secrecy != Secrecy.NORMAL
+
+
+class RecipientKind(models.TextChoices):
+    HOSTED = "hosted", "Cơ quan trong hệ thống"
+    EXTERNAL = "external", "Cơ quan ngoài hệ thống"
+
+
+class DraftRecipient(models.Model):
+    version = models.ForeignKey(DraftVersion, on_delete=models.CASCADE, related_name="recipients")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=RecipientKind.choices)
+
+    class Meta:
+        ordering = ["version_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "agency"], name="draft_recipient_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id} → {self.agency_id}"
+
+
+class DraftFileRole(models.TextChoices):
+    MAIN = "main", "Tệp văn bản chính"
+    ATTACHMENT = "attachment", "Tệp đính kèm"
+
+
+class DraftFile(models.Model):
+    version = models.ForeignKey(DraftVersion, on_delete=models.CASCADE, related_name="files")
+    stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=12, choices=DraftFileRole.choices)
+    file_name = models.CharField(max_length=255)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["version_id", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version"], condition=Q(role="main"), name="draft_version_one_main_file"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class OutgoingSeries(models.Model):
+    """One numbering series of an agency for a calendar year; its row is the lock."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="outgoing_series")
+    year = models.PositiveSmallIntegerField("Năm")
+    # "all", "type:<code>", "secret" or "advisory:<id>" (see numbering.series_key).
+    key = models.CharField(max_length=60)
+    name = models.CharField("Tên dãy số", max_length=200)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "Sổ văn bản đi"
+        verbose_name_plural = "Sổ văn bản đi"
+        ordering = ["-year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year", "key"], name="outgoing_series_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+
+class NumberStatus(models.TextChoices):
+    RESERVED = "reserved", "Giữ số"
+    ASSIGNED = "assigned", "Đã cấp"
+    RELEASED = "released", "Đã trả lại"
+
+
+class OutgoingNumber(models.Model):
+    """A number of a series: reserved (giữ số), assigned to a draft, or released for reuse."""
+
+    series = models.ForeignKey(OutgoingSeries, on_delete=models.PROTECT, related_name="numbers")
+    number = models.PositiveIntegerField("Số")
+    status = models.CharField(max_length=10, choices=NumberStatus.choices)
+    draft = models.OneToOneField(
+        Draft, null=True, blank=True, on_delete=models.PROTECT, related_name="outgoing_number"
+    )
+    code_notation = models.CharField("Ký hiệu", max_length=30, blank=True)
+    issued_date = models.DateField("Ngày văn bản", null=True, blank=True)
+    reason = models.CharField("Lý do giữ số", max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["series_id", "number"]
+        constraints = [
+            # The database, not the code, is the last guard against a duplicate number.
+            models.UniqueConstraint(fields=["series", "number"], name="outgoing_number_unique"),
+            models.CheckConstraint(name="outgoing_number_positive", condition=Q(number__gte=1)),
+            models.CheckConstraint(
+                name="outgoing_number_assigned_has_draft",
+                condition=~Q(status="assigned") | Q(draft__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code_number
+
+    @property
+    def code_number(self) -> str:
+        return format_number(self.number)
+
+    @property
+    def number_symbol(self) -> str:
+        return f"{self.code_number}/{self.code_notation}" if self.code_notation else self.code_number
+
+
+def format_number(number: int) -> str:
+    """Decree 30, PL I II.3: Arabic numerals, a leading zero below 10 (05, 45, 123)."""
+    return f"{number:02d}"

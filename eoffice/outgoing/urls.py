@@ -1,0 +1,18 @@
+from django.urls import path
+
+from eoffice.outgoing import views
+
+app_name = "outgoing"
+
+urlpatterns = [
+    path("", views.my_drafts, name="my_drafts"),
+    path("new/", views.draft_new, name="draft_new"),
+    path("to-number/", views.to_number, name="to_number"),
+    path("registers/", views.registers, name="registers"),
+    path("registers/<int:series_id>/export/", views.register_export, name="register_export"),
+    path("<int:draft_id>/", views.draft_detail, name="draft"),
+    path("<int:draft_id>/edit/", views.draft_edit, name="draft_edit"),
+    path("<int:draft_id>/compare/", views.compare, name="compare"),
+    path("<int:draft_id>/number/", views.draft_number, name="number"),
+    path("<int:draft_id>/files/<int:file_id>/", views.version_file, name="file"),
+]
