@@ -52,6 +52,7 @@ def _mount() -> None:
     from eoffice.accounts.api import router as accounts_router
     from eoffice.directory.api import router as directory_router
     from eoffice.documents.api import router as documents_router
+    from eoffice.outgoing.api import router as outgoing_router
     from eoffice.people.api import router as people_router
     from eoffice.work.api import router as work_router
     from eoffice.workcalendar.api import router as calendar_router
@@ -62,6 +63,7 @@ def _mount() -> None:
     api.add_router("/people", people_router)
     api.add_router("/calendar", calendar_router)
     api.add_router("/work", work_router)
+    api.add_router("/outgoing", outgoing_router)
 
 
 _mount()
