@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from eoffice.core.actor import Actor
@@ -387,7 +388,7 @@ def registers(request: HttpRequest, year: int | None = None) -> Any:
 def register_create(request: HttpRequest, payload: RegisterCreateIn) -> Any:
     actor = _actor(request)
     if actor.position is None:
-        raise ValidationFailed("no_position", "Bạn cần chọn chức vụ đang làm việc.")
+        raise ValidationFailed("no_position", _("Bạn cần chọn chức vụ đang làm việc."))
     created = services.register_create(
         actor=actor,
         agency=actor.position.agency,

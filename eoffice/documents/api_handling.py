@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from eoffice.core.actor import Actor
@@ -57,7 +58,7 @@ def _handling(actor: Actor, document_id: int) -> dict[str, Any]:
     document = selectors.document_get(actor=actor, document_id=document_id)
     handling = selectors.handling_for(actor=actor, document=document)
     if handling is None:
-        raise NotFound("Văn bản chưa vào sổ, hoặc bạn không tham gia xử lý văn bản này.")
+        raise NotFound(_("Văn bản chưa vào sổ, hoặc bạn không tham gia xử lý văn bản này."))
     return {
         "document_id": document.pk,
         "document_status": document.status,

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _lazy
 
 
 class DocumentsConfig(AppConfig):
     name = "eoffice.documents"
     label = "documents"
-    verbose_name = "Văn bản"
+    verbose_name = _lazy("Văn bản")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -80,8 +81,11 @@ def check_due_date(document: Document, arrived_at: datetime) -> None:
     if document.due_date is not None and document.due_date < arrival_day:
         raise ValidationFailed(
             "deadline_before_arrival",
-            f"Hạn trả lời ({document.due_date:%d/%m/%Y}) không được trước ngày đến "
-            f"({arrival_day:%d/%m/%Y}). Hãy sửa hạn trả lời rồi vào sổ lại.",
+            _(
+                "Hạn trả lời (%(due_date)s) không được trước ngày đến (%(arrival_day)s). "
+                "Hãy sửa hạn trả lời rồi vào sổ lại."
+            )
+            % {"due_date": f"{document.due_date:%d/%m/%Y}", "arrival_day": f"{arrival_day:%d/%m/%Y}"},
             field="due_date",
         )
 
@@ -152,25 +156,25 @@ def document_facts(document_id: int) -> list[tuple[str, str]]:
     if document is None:
         return []
     facts = [
-        ("Loại văn bản", document.document_type.name if document.document_type else "—"),
-        ("Số, ký hiệu", document.number_symbol or "—"),
-        ("Ngày văn bản", f"{document.issued_date:%d/%m/%Y}" if document.issued_date else "—"),
-        ("Cơ quan ban hành", document.organ_name or "—"),
+        (_("Loại văn bản"), document.document_type.name if document.document_type else "—"),
+        (_("Số, ký hiệu"), document.number_symbol or "—"),
+        (_("Ngày văn bản"), f"{document.issued_date:%d/%m/%Y}" if document.issued_date else "—"),
+        (_("Cơ quan ban hành"), document.organ_name or "—"),
     ]
     registration = getattr(document, "registration", None)
     if registration is not None:
         arrived = timezone.localtime(registration.arrived_at)
-        facts.append(("Số đến", f"{registration.number} — {registration.register.name}"))
-        facts.append(("Ngày đến", f"{arrived:%H:%M %d/%m/%Y}"))
+        facts.append((_("Số đến"), f"{registration.number} — {registration.register.name}"))
+        facts.append((_("Ngày đến"), f"{arrived:%H:%M %d/%m/%Y}"))
     if document.signer_full_name:
         signer = " ".join(
             p for p in (document.signer_competence, document.signer_position, document.signer_full_name) if p
         )
-        facts.append(("Người ký", signer))
+        facts.append((_("Người ký"), signer))
     if document.due_date:
-        facts.append(("Hạn trả lời", f"{document.due_date:%d/%m/%Y}"))
+        facts.append((_("Hạn trả lời"), f"{document.due_date:%d/%m/%Y}"))
     if document.is_secret:
-        facts.append(("Độ mật", document.get_secrecy_display()))
+        facts.append((_("Độ mật"), document.get_secrecy_display()))
     return facts
 
 
@@ -224,7 +228,7 @@ def handed_to(document_ids: list[int]) -> dict[int, HandedTo]:
 def _registered_item(document: Document) -> WorkItem:
     item = item_of(document)
     if item is None:
-        raise Conflict("not_registered", "Văn bản chưa vào sổ nên chưa thể trình hoặc chuyển xử lý.")
+        raise Conflict("not_registered", _("Văn bản chưa vào sổ nên chưa thể trình hoặc chuyển xử lý."))
     return item
 
 
@@ -251,7 +255,7 @@ def document_route(*, actor: Actor, document: Document) -> list[AssignmentLine]:
     keys = routing_keys(document)
     if not keys:
         raise ValidationFailed(
-            "no_rule", "Văn bản chưa có loại hoặc lĩnh vực để chọn quy tắc chuyển xử lý.", field="keys"
+            "no_rule", _("Văn bản chưa có loại hoặc lĩnh vực để chọn quy tắc chuyển xử lý."), field="keys"
         )
     return work_services.item_route(item=item, keys=keys, actor=actor)
 
@@ -274,7 +278,7 @@ def document_propose_reply(*, actor: Actor, document: Document, text: str) -> Op
         if work_policies.holds_line(actor, line)
     ]
     if not held:
-        raise PermissionDenied("Chỉ người chủ trì xử lý văn bản này mới đề xuất văn bản trả lời.")
+        raise PermissionDenied(_("Chỉ người chủ trì xử lý văn bản này mới đề xuất văn bản trả lời."))
     # The deepest lead the actor holds: the one whose work the reply answers.
     line = max(held, key=lambda x: (x.depth, x.pk))
     return work_services.opinion_add(line=line, text=text, kind=OpinionKind.REPLY_PROPOSAL, actor=actor)

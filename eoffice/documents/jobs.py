@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -105,7 +106,7 @@ def job_retry(*, actor: Actor, job: ProcessingJob) -> ProcessingJob:
     job = ProcessingJob.objects.select_for_update().select_related("document__agency").get(pk=job.pk)
     policies.require_can_edit(actor, job.document)
     if job.status != JobStatus.FAILED:
-        raise Conflict("job_not_failed", "Chỉ chạy lại được tác vụ bị lỗi.")
+        raise Conflict("job_not_failed", _("Chỉ chạy lại được tác vụ bị lỗi."))
     job.status = JobStatus.QUEUED
     job.progress = 0
     job.step = "Chờ chạy lại"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _lazy
 
 from eoffice.directory.models import Agency
 
@@ -18,16 +19,16 @@ from eoffice.directory.models import Agency
 class DocumentType(models.Model):
     """The catalogue of document types (Điều 7, Phụ lục III), kept as data, not an enum."""
 
-    code = models.CharField("Mã", max_length=40, unique=True)
-    name = models.CharField("Tên loại", max_length=100)
+    code = models.CharField(_lazy("Mã"), max_length=40, unique=True)
+    name = models.CharField(_lazy("Tên loại"), max_length=100)
     # Công văn and Thư công have none (Phụ lục I mục II.3.b): their symbol starts with the agency's.
-    abbreviation = models.CharField("Chữ viết tắt", max_length=20, blank=True)
-    is_active = models.BooleanField("Đang dùng", default=True)
+    abbreviation = models.CharField(_lazy("Chữ viết tắt"), max_length=20, blank=True)
+    is_active = models.BooleanField(_lazy("Đang dùng"), default=True)
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "Loại văn bản"
-        verbose_name_plural = "Loại văn bản"
+        verbose_name = _lazy("Loại văn bản")
+        verbose_name_plural = _lazy("Loại văn bản")
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
@@ -35,19 +36,19 @@ class DocumentType(models.Model):
 
 
 class Direction(models.TextChoices):
-    INCOMING = "incoming", "Văn bản đến"
-    OUTGOING = "outgoing", "Văn bản đi"
-    INTERNAL = "internal", "Văn bản nội bộ"
+    INCOMING = "incoming", _lazy("Văn bản đến")
+    OUTGOING = "outgoing", _lazy("Văn bản đi")
+    INTERNAL = "internal", _lazy("Văn bản nội bộ")
 
 
 class Urgency(models.TextChoices):
     """Mức độ khẩn; edXML `Priority` 0–4 is the position in this list (see PRIORITY_CODES)."""
 
-    NORMAL = "thuong", "Thường"
-    URGENT = "khan", "Khẩn"
-    VERY_URGENT = "thuong_khan", "Thượng khẩn"
-    FLASH = "hoa_toc", "Hỏa tốc"
-    FLASH_TIMED = "hoa_toc_hen_gio", "Hỏa tốc hẹn giờ"
+    NORMAL = "thuong", _lazy("Thường")
+    URGENT = "khan", _lazy("Khẩn")
+    VERY_URGENT = "thuong_khan", _lazy("Thượng khẩn")
+    FLASH = "hoa_toc", _lazy("Hỏa tốc")
+    FLASH_TIMED = "hoa_toc_hen_gio", _lazy("Hỏa tốc hẹn giờ")
 
 
 PRIORITY_CODES: dict[str, int] = {value: index for index, value in enumerate(Urgency.values)}
@@ -56,55 +57,55 @@ PRIORITY_CODES: dict[str, int] = {value: index for index, value in enumerate(Urg
 class Secrecy(models.TextChoices):
     """Độ mật (Luật Bảo vệ bí mật nhà nước 2018, Điều 8)."""
 
-    NORMAL = "thuong", "Thường"
-    CONFIDENTIAL = "mat", "Mật"
-    SECRET = "toi_mat", "Tối mật"
-    TOP_SECRET = "tuyet_mat", "Tuyệt mật"
+    NORMAL = "thuong", _lazy("Thường")
+    CONFIDENTIAL = "mat", _lazy("Mật")
+    SECRET = "toi_mat", _lazy("Tối mật")
+    TOP_SECRET = "tuyet_mat", _lazy("Tuyệt mật")
 
 
 class Competence(models.TextChoices):
     """Signing authority notation (Điều 13; Phụ lục I mục II.7)."""
 
-    NONE = "", "Ký trực tiếp"
-    TM = "TM.", "TM. (thay mặt)"
-    Q = "Q.", "Q. (quyền)"
-    KT = "KT.", "KT. (ký thay)"
-    TL = "TL.", "TL. (thừa lệnh)"
-    TUQ = "TUQ.", "TUQ. (thừa ủy quyền)"
+    NONE = "", _lazy("Ký trực tiếp")
+    TM = "TM.", _lazy("TM. (thay mặt)")
+    Q = "Q.", _lazy("Q. (quyền)")
+    KT = "KT.", _lazy("KT. (ký thay)")
+    TL = "TL.", _lazy("TL. (thừa lệnh)")
+    TUQ = "TUQ.", _lazy("TUQ. (thừa ủy quyền)")
 
 
 class ReceivedVia(models.TextChoices):
-    PAPER_SCAN = "paper_scan", "Văn bản giấy (quét)"
-    EMAIL = "email", "Tệp đính kèm thư điện tử"
-    UPLOAD = "upload", "Tệp điện tử khác"
-    INTERNAL = "internal", "Phát hành nội bộ"
-    EXCHANGE = "exchange", "Trục liên thông"
+    PAPER_SCAN = "paper_scan", _lazy("Văn bản giấy (quét)")
+    EMAIL = "email", _lazy("Tệp đính kèm thư điện tử")
+    UPLOAD = "upload", _lazy("Tệp điện tử khác")
+    INTERNAL = "internal", _lazy("Phát hành nội bộ")
+    EXCHANGE = "exchange", _lazy("Trục liên thông")
 
 
 class DocumentStatus(models.TextChoices):
-    RECEIVED = "received", "Mới tiếp nhận"
-    CONFIRMED = "confirmed", "Đã xác nhận thông tin"
-    REGISTERED = "registered", "Đã vào sổ"
+    RECEIVED = "received", _lazy("Mới tiếp nhận")
+    CONFIRMED = "confirmed", _lazy("Đã xác nhận thông tin")
+    REGISTERED = "registered", _lazy("Đã vào sổ")
     # Followed from the work engine: the first line assigned, and the top lead line done.
-    IN_PROGRESS = "in_progress", "Đang xử lý"
-    DONE = "done", "Đã giải quyết xong"
+    IN_PROGRESS = "in_progress", _lazy("Đang xử lý")
+    DONE = "done", _lazy("Đã giải quyết xong")
 
 
 class Document(models.Model):
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="documents", verbose_name="Cơ quan quản lý"
+        Agency, on_delete=models.PROTECT, related_name="documents", verbose_name=_lazy("Cơ quan quản lý")
     )
-    direction = models.CharField("Chiều", max_length=10, choices=Direction.choices, db_index=True)
+    direction = models.CharField(_lazy("Chiều"), max_length=10, choices=Direction.choices, db_index=True)
     status = models.CharField(
-        "Trạng thái", max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.RECEIVED
+        _lazy("Trạng thái"), max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.RECEIVED
     )
     # TypeName
     document_type = models.ForeignKey(
-        DocumentType, null=True, blank=True, on_delete=models.PROTECT, verbose_name="Loại văn bản"
+        DocumentType, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_lazy("Loại văn bản")
     )
-    code_number = models.CharField("Số (CodeNumber)", max_length=11, blank=True)
-    code_notation = models.CharField("Ký hiệu (CodeNotation)", max_length=30, blank=True)
-    issued_date = models.DateField("Ngày văn bản (IssuedDate)", null=True, blank=True)
+    code_number = models.CharField(_lazy("Số (CodeNumber)"), max_length=11, blank=True)
+    code_notation = models.CharField(_lazy("Ký hiệu (CodeNotation)"), max_length=30, blank=True)
+    issued_date = models.DateField(_lazy("Ngày văn bản (IssuedDate)"), null=True, blank=True)
     # OrganName is always kept as text; the link is set when the issuer is in the directory.
     issuing_agency = models.ForeignKey(
         Agency,
@@ -112,52 +113,56 @@ class Document(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="issued_documents",
-        verbose_name="Cơ quan ban hành",
+        verbose_name=_lazy("Cơ quan ban hành"),
     )
-    organ_name = models.CharField("Tên cơ quan ban hành (OrganName)", max_length=200, blank=True)
-    subject = models.CharField("Trích yếu (Subject)", max_length=500, blank=True)
+    organ_name = models.CharField(_lazy("Tên cơ quan ban hành (OrganName)"), max_length=200, blank=True)
+    subject = models.CharField(_lazy("Trích yếu (Subject)"), max_length=500, blank=True)
     # Lĩnh vực: what standing routing rules ("field:…" → unit) match on, besides the type.
-    field = models.CharField("Lĩnh vực", max_length=100, blank=True)
-    language = models.CharField("Ngôn ngữ (Language)", max_length=30, default="Tiếng Việt")
-    page_amount = models.PositiveIntegerField("Số trang (PageAmount)", null=True, blank=True)
-    description = models.CharField("Ghi chú (Description)", max_length=500, blank=True)
-    signer_position = models.CharField("Chức vụ người ký", max_length=100, blank=True)
-    signer_full_name = models.CharField("Họ tên người ký", max_length=50, blank=True)
+    field = models.CharField(_lazy("Lĩnh vực"), max_length=100, blank=True)
+    language = models.CharField(_lazy("Ngôn ngữ (Language)"), max_length=30, default="Tiếng Việt")
+    page_amount = models.PositiveIntegerField(_lazy("Số trang (PageAmount)"), null=True, blank=True)
+    description = models.CharField(_lazy("Ghi chú (Description)"), max_length=500, blank=True)
+    signer_position = models.CharField(_lazy("Chức vụ người ký"), max_length=100, blank=True)
+    signer_full_name = models.CharField(_lazy("Họ tên người ký"), max_length=50, blank=True)
     signer_competence = models.CharField(
-        "Thẩm quyền ký", max_length=8, choices=Competence.choices, blank=True, default=""
+        _lazy("Thẩm quyền ký"), max_length=8, choices=Competence.choices, blank=True, default=""
     )
-    urgency = models.CharField("Độ khẩn", max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
+    urgency = models.CharField(
+        _lazy("Độ khẩn"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )
     # Only for "Hỏa tốc hẹn giờ": the time by which it must be delivered.
-    urgency_deadline = models.DateTimeField("Hẹn giờ", null=True, blank=True)
-    secrecy = models.CharField("Độ mật", max_length=10, choices=Secrecy.choices, default=Secrecy.NORMAL)
-    due_date = models.DateField("Hạn trả lời (DueDate)", null=True, blank=True)
+    urgency_deadline = models.DateTimeField(_lazy("Hẹn giờ"), null=True, blank=True)
+    secrecy = models.CharField(
+        _lazy("Độ mật"), max_length=10, choices=Secrecy.choices, default=Secrecy.NORMAL
+    )
+    due_date = models.DateField(_lazy("Hạn trả lời (DueDate)"), null=True, blank=True)
     # ToPlaces: filled when the document is handed on (work engine); printed in the register.
-    to_places = models.CharField("Đơn vị hoặc người nhận (ToPlaces)", max_length=1000, blank=True)
+    to_places = models.CharField(_lazy("Đơn vị hoặc người nhận (ToPlaces)"), max_length=1000, blank=True)
 
     received_via = models.CharField(
-        "Nguồn tiếp nhận", max_length=12, choices=ReceivedVia.choices, default=ReceivedVia.UPLOAD
+        _lazy("Nguồn tiếp nhận"), max_length=12, choices=ReceivedVia.choices, default=ReceivedVia.UPLOAD
     )
-    received_at = models.DateTimeField("Thời điểm tiếp nhận", db_index=True)
+    received_at = models.DateTimeField(_lazy("Thời điểm tiếp nhận"), db_index=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="Người tiếp nhận",
+        verbose_name=_lazy("Người tiếp nhận"),
     )
-    first_page_text = models.TextField("Văn bản trang đầu", blank=True)
-    full_text = models.TextField("Nội dung nhận dạng", blank=True)
+    first_page_text = models.TextField(_lazy("Văn bản trang đầu"), blank=True)
+    full_text = models.TextField(_lazy("Nội dung nhận dạng"), blank=True)
     # What the rules proposed from the first page, kept so the clerk's corrections can be compared.
-    proposals = models.JSONField("Đề xuất", default=dict, blank=True)
+    proposals = models.JSONField(_lazy("Đề xuất"), default=dict, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "Văn bản"
-        verbose_name_plural = "Văn bản"
+        verbose_name = _lazy("Văn bản")
+        verbose_name_plural = _lazy("Văn bản")
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["agency", "direction", "status"]),
@@ -192,8 +197,8 @@ class StoredFile(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "Tệp lưu trữ"
-        verbose_name_plural = "Tệp lưu trữ"
+        verbose_name = _lazy("Tệp lưu trữ")
+        verbose_name_plural = _lazy("Tệp lưu trữ")
 
     def __str__(self) -> str:
         return self.sha256
@@ -204,9 +209,9 @@ class StoredFile(models.Model):
 
 
 class FileRole(models.TextChoices):
-    MAIN = "main", "Tệp văn bản chính"
-    ATTACHMENT = "attachment", "Tệp đính kèm"
-    RENDITION = "rendition", "Bản chuyển đổi để xem"
+    MAIN = "main", _lazy("Tệp văn bản chính")
+    ATTACHMENT = "attachment", _lazy("Tệp đính kèm")
+    RENDITION = "rendition", _lazy("Bản chuyển đổi để xem")
 
 
 class DocumentFile(models.Model):
@@ -217,7 +222,7 @@ class DocumentFile(models.Model):
     derived_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="renditions"
     )
-    file_name = models.CharField("Tên tệp", max_length=255)
+    file_name = models.CharField(_lazy("Tên tệp"), max_length=255)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     has_text_layer = models.BooleanField(default=False)
     sort_order = models.PositiveIntegerField(default=0)
@@ -241,7 +246,7 @@ class DocumentFile(models.Model):
 
 
 class RegisterKind(models.TextChoices):
-    INCOMING = "incoming", "Sổ đăng ký văn bản đến"
+    INCOMING = "incoming", _lazy("Sổ đăng ký văn bản đến")
 
 
 class Register(models.Model):
@@ -249,17 +254,17 @@ class Register(models.Model):
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="registers")
     kind = models.CharField(max_length=12, choices=RegisterKind.choices, default=RegisterKind.INCOMING)
-    year = models.PositiveSmallIntegerField("Năm")
-    name = models.CharField("Tên sổ", max_length=200)
+    year = models.PositiveSmallIntegerField(_lazy("Năm"))
+    name = models.CharField(_lazy("Tên sổ"), max_length=200)
     # Secret documents are registered in their own register (Điều 22.4).
-    is_secret = models.BooleanField("Sổ văn bản mật", default=False)
-    is_default = models.BooleanField("Sổ mặc định", default=False)
-    is_closed = models.BooleanField("Đã khóa sổ", default=False)
+    is_secret = models.BooleanField(_lazy("Sổ văn bản mật"), default=False)
+    is_default = models.BooleanField(_lazy("Sổ mặc định"), default=False)
+    is_closed = models.BooleanField(_lazy("Đã khóa sổ"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "Sổ văn bản"
-        verbose_name_plural = "Sổ văn bản"
+        verbose_name = _lazy("Sổ văn bản")
+        verbose_name_plural = _lazy("Sổ văn bản")
         ordering = ["-year", "is_secret", "name"]
         constraints = [
             models.UniqueConstraint(fields=["agency", "kind", "year", "name"], name="register_name_unique"),
@@ -294,8 +299,8 @@ class Registration(models.Model):
     document = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="registration")
     register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="registrations")
     year = models.PositiveSmallIntegerField()
-    number = models.PositiveIntegerField("Số đến (ArrivalNumber)")
-    arrived_at = models.DateTimeField("Ngày đến (ArrivalDate)", db_index=True)
+    number = models.PositiveIntegerField(_lazy("Số đến (ArrivalNumber)"))
+    arrived_at = models.DateTimeField(_lazy("Ngày đến (ArrivalDate)"), db_index=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -313,16 +318,16 @@ class Registration(models.Model):
 
 
 class JobKind(models.TextChoices):
-    ANALYSE = "analyse", "Đọc nội dung và đề xuất thông tin"
-    OCR = "ocr", "Nhận dạng chữ (OCR)"
-    CONVERT = "convert", "Chuyển DOCX sang PDF"
+    ANALYSE = "analyse", _lazy("Đọc nội dung và đề xuất thông tin")
+    OCR = "ocr", _lazy("Nhận dạng chữ (OCR)")
+    CONVERT = "convert", _lazy("Chuyển DOCX sang PDF")
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Đang chờ"
-    RUNNING = "running", "Đang xử lý"
-    DONE = "done", "Hoàn tất"
-    FAILED = "failed", "Lỗi"
+    QUEUED = "queued", _lazy("Đang chờ")
+    RUNNING = "running", _lazy("Đang xử lý")
+    DONE = "done", _lazy("Hoàn tất")
+    FAILED = "failed", _lazy("Lỗi")
 
 
 class ProcessingJob(models.Model):

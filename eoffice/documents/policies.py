@@ -8,6 +8,8 @@ through a processing line (work engine, via `selectors.VISIBILITY_HOOKS`).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from eoffice.core.actor import Actor
 from eoffice.core.policies import require
 from eoffice.directory.models import Agency
@@ -25,7 +27,7 @@ def is_agency_leader(actor: Actor, agency: Agency) -> bool:
 
 
 def require_clerk(actor: Actor, agency: Agency) -> None:
-    require(is_clerk(actor, agency), "Chỉ văn thư của cơ quan mới được tiếp nhận và vào sổ văn bản đến.")
+    require(is_clerk(actor, agency), _("Chỉ văn thư của cơ quan mới được tiếp nhận và vào sổ văn bản đến."))
 
 
 def require_can_edit(actor: Actor, document: Document) -> None:
@@ -39,7 +41,7 @@ def may_manage_registers(actor: Actor, agency: Agency) -> bool:
 def require_manage_registers(actor: Actor, agency: Agency) -> None:
     require(
         may_manage_registers(actor, agency),
-        "Chỉ văn thư hoặc quản trị của cơ quan mới được lập sổ văn bản.",
+        _("Chỉ văn thư hoặc quản trị của cơ quan mới được lập sổ văn bản."),
     )
 
 

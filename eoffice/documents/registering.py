@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -50,14 +51,18 @@ def register_create(
 ) -> Register:
     policies.require_manage_registers(actor, agency)
     if not 2000 <= year <= 2100:
-        raise ValidationFailed("invalid_year", "Năm của sổ không hợp lệ.", field="year")
+        raise ValidationFailed("invalid_year", _("Năm của sổ không hợp lệ."), field="year")
     name = " ".join((name or default_register_name(year, is_secret=is_secret)).split())
     if len(name) > 200:
-        raise ValidationFailed("too_long", "Tên sổ dài quá 200 ký tự.", field="name")
+        raise ValidationFailed("too_long", _("Tên sổ dài quá 200 ký tự."), field="name")
     if Register.objects.filter(agency=agency, kind=RegisterKind.INCOMING, year=year, name=name).exists():
-        raise Conflict("register_exists", f"Đã có sổ «{name}» năm {year}.", field="name")
+        raise Conflict(
+            "register_exists",
+            _("Đã có sổ «%(name)s» năm %(year)s.") % {"name": name, "year": year},
+            field="name",
+        )
     if is_default and _default_register(agency, year, is_secret) is not None:
-        raise Conflict("default_exists", "Năm này đã có sổ mặc định cùng loại.", field="is_default")
+        raise Conflict("default_exists", _("Năm này đã có sổ mặc định cùng loại."), field="is_default")
     try:
         with transaction.atomic():
             register = Register.objects.create(
@@ -69,7 +74,11 @@ def register_create(
                 is_default=is_default,
             )
     except IntegrityError as exc:  # a concurrent creation won
-        raise Conflict("register_exists", f"Đã có sổ «{name}» năm {year}.", field="name") from exc
+        raise Conflict(
+            "register_exists",
+            _("Đã có sổ «%(name)s» năm %(year)s.") % {"name": name, "year": year},
+            field="name",
+        ) from exc
     RegisterCounter.objects.create(register=register, year=year)
     audit.record(
         actor=actor,
@@ -108,21 +117,22 @@ def _register_for(actor: Actor, document: Document, year: int) -> Register:
 def _check_register(document: Document, register: Register, year: int) -> None:
     if register.agency_id != document.agency_id or register.kind != RegisterKind.INCOMING:
         raise ValidationFailed(
-            "wrong_register", "Sổ này không phải sổ văn bản đến của cơ quan.", field="register"
+            "wrong_register", _("Sổ này không phải sổ văn bản đến của cơ quan."), field="register"
         )
     if register.is_closed:
-        raise ValidationFailed("register_closed", "Sổ đã khóa, không vào thêm được.", field="register")
+        raise ValidationFailed("register_closed", _("Sổ đã khóa, không vào thêm được."), field="register")
     if register.year != year:
         raise ValidationFailed(
             "register_year",
-            f"Sổ của năm {register.year}; văn bản đến năm {year} phải vào sổ năm {year}.",
+            _("Sổ của năm %(year)s; văn bản đến năm %(year2)s phải vào sổ năm %(year2)s.")
+            % {"year": register.year, "year2": year},
             field="register",
         )
     if register.is_secret != document.is_secret:
         message = (
-            "Văn bản mật phải vào sổ văn bản mật."
+            _("Văn bản mật phải vào sổ văn bản mật.")
             if document.is_secret
-            else "Sổ văn bản mật chỉ dành cho văn bản mật."
+            else _("Sổ văn bản mật chỉ dành cho văn bản mật.")
         )
         raise ValidationFailed("secrecy_register_mismatch", message, field="register")
 
@@ -139,7 +149,7 @@ def _take_number(register: Register, year: int) -> int:
 def _register_locked(actor: Actor, document: Document, register: Register | None) -> Registration:
     """Register one document whose row the caller has locked."""
     if document.direction != Direction.INCOMING:
-        raise ValidationFailed("not_incoming", "Chỉ vào sổ văn bản đến.")
+        raise ValidationFailed("not_incoming", _("Chỉ vào sổ văn bản đến."))
     apply_transition(document, "register")
     handling.check_due_date(document, timezone.now())
     year = timezone.localdate().year
@@ -184,7 +194,7 @@ def document_register(*, actor: Actor, document: Document, register: Register | 
     policies.require_clerk(actor, document.agency)
     locked = _lock_documents([document.pk])
     if not locked:
-        raise NotFound("Không tìm thấy văn bản.")
+        raise NotFound(_("Không tìm thấy văn bản."))
     return _register_locked(actor, locked[0], register)
 
 
@@ -195,9 +205,15 @@ def document_register_bulk(
     """Register several documents at once, in order of receipt; all or none."""
     ids = list(dict.fromkeys(document_ids))
     if not ids:
-        raise ValidationFailed("nothing_selected", "Chưa chọn văn bản nào để vào sổ.", field="document_ids")
+        raise ValidationFailed(
+            "nothing_selected", _("Chưa chọn văn bản nào để vào sổ."), field="document_ids"
+        )
     if len(ids) > MAX_BULK:
-        raise ValidationFailed("too_many", f"Mỗi lần vào sổ tối đa {MAX_BULK} văn bản.", field="document_ids")
+        raise ValidationFailed(
+            "too_many",
+            _("Mỗi lần vào sổ tối đa %(max_bulk)s văn bản.") % {"max_bulk": MAX_BULK},
+            field="document_ids",
+        )
     if actor.position is None:
         raise PermissionDenied()
     policies.require_clerk(actor, actor.position.agency)
@@ -207,7 +223,8 @@ def document_register_bulk(
     foreign = [d.pk for d in documents if d.agency_id != actor.position.agency_id]
     if missing or foreign:
         raise NotFound(
-            "Có văn bản không tồn tại hoặc không thuộc cơ quan của bạn.", details={"ids": missing + foreign}
+            _("Có văn bản không tồn tại hoặc không thuộc cơ quan của bạn."),
+            details={"ids": missing + foreign},
         )
     registrations = []
     for document in documents:
@@ -215,6 +232,9 @@ def document_register_bulk(
             registrations.append(_register_locked(actor, document, register))
         except (ValidationFailed, Conflict) as exc:
             exc.details = {**exc.details, "document_id": document.pk}
-            exc.message = f"Văn bản «{document}»: {exc.message}"
+            exc.message = _("Văn bản «%(document)s»: %(message)s") % {
+                "document": document,
+                "message": exc.message,
+            }
             raise
     return registrations

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import NotFound, ValidationFailed
@@ -78,7 +79,7 @@ def document_get(*, actor: Actor, document_id: int) -> Document:
         .first()
     )
     if document is None:
-        raise NotFound("Không tìm thấy văn bản, hoặc bạn không có quyền xem văn bản này.")
+        raise NotFound(_("Không tìm thấy văn bản, hoặc bạn không có quyền xem văn bản này."))
     return document
 
 
@@ -121,14 +122,14 @@ def document_file_get(*, actor: Actor, file_id: int) -> DocumentFile:
         .first()
     )
     if found is None:
-        raise NotFound("Không tìm thấy tệp, hoặc bạn không có quyền xem tệp này.")
+        raise NotFound(_("Không tìm thấy tệp, hoặc bạn không có quyền xem tệp này."))
     return found
 
 
 def job_get(*, actor: Actor, job_id: int) -> ProcessingJob:
     job = ProcessingJob.objects.filter(pk=job_id, document__in=documents_visible_to(actor)).first()
     if job is None:
-        raise NotFound("Không tìm thấy tác vụ xử lý.")
+        raise NotFound(_("Không tìm thấy tác vụ xử lý."))
     return job
 
 
@@ -152,7 +153,7 @@ def registers_for(*, actor: Actor, year: int | None = None) -> QuerySet[Register
 def register_get(*, actor: Actor, register_id: int) -> Register:
     register = registers_for(actor=actor).filter(pk=register_id).first()
     if register is None:
-        raise NotFound("Không tìm thấy sổ văn bản, hoặc bạn không có quyền xem sổ này.")
+        raise NotFound(_("Không tìm thấy sổ văn bản, hoặc bạn không có quyền xem sổ này."))
     return register
 
 
@@ -199,8 +200,8 @@ def duplicate_warnings(document: Document) -> list[dict[str, Any]]:
 
 def _warning(kind: str, other: Document) -> dict[str, Any]:
     messages = {
-        "same_number": "Có thể trùng: đã có văn bản cùng số, ký hiệu và cơ quan ban hành.",
-        "same_file": "Có thể trùng: đã có văn bản với tệp có nội dung giống hệt.",
+        "same_number": _("Có thể trùng: đã có văn bản cùng số, ký hiệu và cơ quan ban hành."),
+        "same_file": _("Có thể trùng: đã có văn bản với tệp có nội dung giống hệt."),
     }
     return {
         "kind": kind,
@@ -260,13 +261,13 @@ MAX_REPORT_DAYS = 366
 
 def register_report(*, actor: Actor, register: Register, date_from: date, date_to: date) -> RegisterReport:
     """The register's entries for printing, for a date range of at most a year."""
-    require(policies.may_print_register(actor, register.agency), "Bạn không có quyền in sổ văn bản này.")
+    require(policies.may_print_register(actor, register.agency), _("Bạn không có quyền in sổ văn bản này."))
     if date_from > date_to:
         raise ValidationFailed(
-            "invalid_range", "Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.", field="date_from"
+            "invalid_range", _("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc."), field="date_from"
         )
     if (date_to - date_from).days > MAX_REPORT_DAYS:
-        raise ValidationFailed("range_too_long", "Mỗi lần in tối đa một năm.", field="date_to")
+        raise ValidationFailed("range_too_long", _("Mỗi lần in tối đa một năm."), field="date_to")
     entries = list(register_entries(register=register, date_from=date_from, date_to=date_to))
     # "Đơn vị hoặc người nhận", "Ngày chuyển": from the document's work.
     handed = handling.handed_to([entry.document_id for entry in entries])

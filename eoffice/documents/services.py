@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -48,14 +49,14 @@ class UploadPart:
 
 def _acting_agency(actor: Actor) -> Agency:
     if actor.position is None:
-        raise PermissionDenied("Bạn cần chọn chức vụ đang làm việc trước khi tiếp nhận văn bản.")
+        raise PermissionDenied(_("Bạn cần chọn chức vụ đang làm việc trước khi tiếp nhận văn bản."))
     return actor.position.agency
 
 
 def _check_main(parts: list[UploadPart]) -> CheckedFile | list[CheckedFile]:
     """One PDF or DOCX, or the page images of one paper scan."""
     if not parts:
-        raise ValidationFailed("main_file_missing", "Cần chọn tệp văn bản chính.", field="main_files")
+        raise ValidationFailed("main_file_missing", _("Cần chọn tệp văn bản chính."), field="main_files")
     allowed = list(settings.EOFFICE_DOCUMENT_MAIN_TYPES)
     checked = [check_upload(p.name, p.data, allowed=allowed, field="main_files") for p in parts]
     if all(c.is_image for c in checked):
@@ -63,7 +64,7 @@ def _check_main(parts: list[UploadPart]) -> CheckedFile | list[CheckedFile]:
     if len(checked) > 1:
         raise ValidationFailed(
             "main_file_multiple",
-            "Văn bản chính chỉ gồm một tệp PDF/DOCX, hoặc nhiều ảnh trang của một bản quét.",
+            _("Văn bản chính chỉ gồm một tệp PDF/DOCX, hoặc nhiều ảnh trang của một bản quét."),
             field="main_files",
         )
     return checked[0]
@@ -98,10 +99,14 @@ def document_receive_upload(
     policies.require_clerk(actor, agency)
     attachments = attachments or []
     if len(main_files) + len(attachments) > MAX_FILES_PER_UPLOAD:
-        raise ValidationFailed("too_many_files", f"Mỗi lần chỉ gửi tối đa {MAX_FILES_PER_UPLOAD} tệp.")
-    _check_choice(received_via, ReceivedVia.values, "received_via", "Nguồn tiếp nhận không hợp lệ.")
-    _check_choice(secrecy, Secrecy.values, "secrecy", "Độ mật không hợp lệ.")
-    _check_choice(urgency, Urgency.values, "urgency", "Độ khẩn không hợp lệ.")
+        raise ValidationFailed(
+            "too_many_files",
+            _("Mỗi lần chỉ gửi tối đa %(max_files_per_upload)s tệp.")
+            % {"max_files_per_upload": MAX_FILES_PER_UPLOAD},
+        )
+    _check_choice(received_via, ReceivedVia.values, "received_via", _("Nguồn tiếp nhận không hợp lệ."))
+    _check_choice(secrecy, Secrecy.values, "secrecy", _("Độ mật không hợp lệ."))
+    _check_choice(urgency, Urgency.values, "urgency", _("Độ khẩn không hợp lệ."))
     checked_main = _check_main(main_files)
     main = _scan_to_pdf(checked_main) if isinstance(checked_main, list) else checked_main
     allowed = list(settings.EOFFICE_DOCUMENT_ATTACHMENT_TYPES)
@@ -222,27 +227,32 @@ def _clean_fields(values: DocumentFields, document: Document) -> dict[str, Any]:
     for name, limit in _LIMITS.items():
         text = " ".join(str(data[name] or "").split())
         if len(text) > limit:
-            raise ValidationFailed("too_long", f"Trường này dài quá {limit} ký tự.", field=name)
+            raise ValidationFailed(
+                "too_long", _("Trường này dài quá %(limit)s ký tự.") % {"limit": limit}, field=name
+            )
         data[name] = text
     data["code_notation"] = data["code_notation"].replace(" ", "")
-    required = {"subject": "Cần nhập trích yếu nội dung.", "organ_name": "Cần nhập tên cơ quan ban hành."}
+    required = {
+        "subject": _("Cần nhập trích yếu nội dung."),
+        "organ_name": _("Cần nhập tên cơ quan ban hành."),
+    }
     for name, message in required.items():
         if not data[name]:
             raise ValidationFailed("required", message, field=name)
     if data["code_number"] and not data["code_number"].isdigit():
-        raise ValidationFailed("invalid_number", "Số văn bản chỉ gồm chữ số.", field="code_number")
+        raise ValidationFailed("invalid_number", _("Số văn bản chỉ gồm chữ số."), field="code_number")
     if data["issued_date"] is not None and data["issued_date"] > timezone.localdate():
-        raise ValidationFailed("future_date", "Ngày văn bản không thể sau hôm nay.", field="issued_date")
+        raise ValidationFailed("future_date", _("Ngày văn bản không thể sau hôm nay."), field="issued_date")
     if data["page_amount"] is not None and not 0 < data["page_amount"] < 100000:
-        raise ValidationFailed("invalid_pages", "Số trang không hợp lệ.", field="page_amount")
-    _check_choice(data["urgency"], Urgency.values, "urgency", "Độ khẩn không hợp lệ.")
-    _check_choice(data["secrecy"], Secrecy.values, "secrecy", "Độ mật không hợp lệ.")
+        raise ValidationFailed("invalid_pages", _("Số trang không hợp lệ."), field="page_amount")
+    _check_choice(data["urgency"], Urgency.values, "urgency", _("Độ khẩn không hợp lệ."))
+    _check_choice(data["secrecy"], Secrecy.values, "secrecy", _("Độ mật không hợp lệ."))
     _check_choice(
-        data["signer_competence"], Competence.values, "signer_competence", "Thẩm quyền ký không hợp lệ."
+        data["signer_competence"], Competence.values, "signer_competence", _("Thẩm quyền ký không hợp lệ.")
     )
     if data["urgency"] == Urgency.FLASH_TIMED and data["urgency_deadline"] is None:
         raise ValidationFailed(
-            "required", "Văn bản hỏa tốc hẹn giờ cần có giờ hẹn.", field="urgency_deadline"
+            "required", _("Văn bản hỏa tốc hẹn giờ cần có giờ hẹn."), field="urgency_deadline"
         )
     if data["urgency"] != Urgency.FLASH_TIMED:
         data["urgency_deadline"] = None
@@ -250,11 +260,11 @@ def _clean_fields(values: DocumentFields, document: Document) -> dict[str, Any]:
         data["document_type_id"] is None
         or not DocumentType.objects.filter(pk=data["document_type_id"]).exists()
     ):
-        raise ValidationFailed("required", "Cần chọn loại văn bản.", field="document_type_id")
+        raise ValidationFailed("required", _("Cần chọn loại văn bản."), field="document_type_id")
     agency_id = data["issuing_agency_id"]
     if agency_id is not None and not Agency.objects.filter(pk=agency_id).exists():
         raise ValidationFailed(
-            "unknown_agency", "Cơ quan ban hành không có trong danh bạ.", field="issuing_agency_id"
+            "unknown_agency", _("Cơ quan ban hành không có trong danh bạ."), field="issuing_agency_id"
         )
     registration = getattr(document, "registration", None)
     arrival = registration.arrived_at if registration is not None else document.received_at
@@ -262,13 +272,14 @@ def _clean_fields(values: DocumentFields, document: Document) -> dict[str, Any]:
     if data["due_date"] is not None and data["due_date"] < arrival_day:
         raise ValidationFailed(
             "deadline_before_arrival",
-            f"Hạn trả lời không được trước ngày đến ({arrival_day:%d/%m/%Y}).",
+            _("Hạn trả lời không được trước ngày đến (%(arrival_day)s).")
+            % {"arrival_day": f"{arrival_day:%d/%m/%Y}"},
             field="due_date",
         )
     if registration is not None and registration.register.is_secret != (data["secrecy"] != Secrecy.NORMAL):
         raise ValidationFailed(
             "secrecy_register_mismatch",
-            "Văn bản đã vào sổ; không thể đổi giữa văn bản mật và văn bản thường.",
+            _("Văn bản đã vào sổ; không thể đổi giữa văn bản mật và văn bản thường."),
             field="secrecy",
         )
     return data

@@ -8,6 +8,8 @@ recalled before anything was done.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _lazy
+
 from eoffice.core.errors import Conflict
 from eoffice.documents.models import Document, DocumentStatus
 
@@ -28,8 +30,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 _REFUSALS = {
-    "register": "Chỉ vào sổ được văn bản đã xác nhận thông tin và chưa vào sổ.",
-    "confirm": "Không thể xác nhận thông tin văn bản ở trạng thái này.",
+    "register": _lazy("Chỉ vào sổ được văn bản đã xác nhận thông tin và chưa vào sổ."),
+    "confirm": _lazy("Không thể xác nhận thông tin văn bản ở trạng thái này."),
 }
 
 
@@ -43,7 +45,7 @@ def apply_transition(document: Document, action: str) -> None:
     if target is None:
         raise Conflict(
             "invalid_transition",
-            _REFUSALS.get(action, "Thao tác không hợp lệ ở trạng thái hiện tại."),
+            str(_REFUSALS.get(action, _lazy("Thao tác không hợp lệ ở trạng thái hiện tại."))),
             details={"status": document.status, "action": action},
         )
     document.status = target

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from eoffice.core.errors import ValidationFailed
 from eoffice.documents.services import MAX_FILES_PER_UPLOAD, UploadPart
@@ -18,14 +19,21 @@ def read_parts(files: Iterable[UploadedFile], *, field: str) -> list[UploadPart]
     for index, uploaded in enumerate(files):
         if index >= MAX_FILES_PER_UPLOAD:
             raise ValidationFailed(
-                "too_many_files", f"Mỗi lần chỉ gửi tối đa {MAX_FILES_PER_UPLOAD} tệp.", field=field
+                "too_many_files",
+                _("Mỗi lần chỉ gửi tối đa %(max_files_per_upload)s tệp.")
+                % {"max_files_per_upload": MAX_FILES_PER_UPLOAD},
+                field=field,
             )
         name = clean_name(uploaded.name or "")
         if uploaded.size is not None and uploaded.size > limit:
             raise ValidationFailed(
                 "file_too_large",
-                f"Tệp «{name}» có dung lượng {uploaded.size / 1048576:.1f} MB, "
-                f"vượt giới hạn {limit / 1048576:.1f} MB.",
+                _("Tệp «%(name)s» có dung lượng %(value)s MB, vượt giới hạn %(value2)s MB.")
+                % {
+                    "name": name,
+                    "value": f"{uploaded.size / 1048576:.1f}",
+                    "value2": f"{limit / 1048576:.1f}",
+                },
                 field=field,
                 details={"size": uploaded.size, "limit": limit},
             )

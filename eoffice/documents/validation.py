@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pikepdf
 from django.conf import settings
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from eoffice.core.errors import ValidationFailed
@@ -89,11 +90,12 @@ def check_upload(name: str, data: bytes, *, allowed: list[str], field: str) -> C
     name = clean_name(name)
     limit = settings.EOFFICE_DOCUMENT_MAX_BYTES
     if not data:
-        raise ValidationFailed("file_empty", f"Tệp «{name}» rỗng (0 byte).", field=field)
+        raise ValidationFailed("file_empty", _("Tệp «%(name)s» rỗng (0 byte).") % {"name": name}, field=field)
     if len(data) > limit:
         raise ValidationFailed(
             "file_too_large",
-            f"Tệp «{name}» có dung lượng {_mb(len(data))}, vượt giới hạn {_mb(limit)}.",
+            _("Tệp «%(name)s» có dung lượng %(size)s, vượt giới hạn %(limit)s.")
+            % {"name": name, "size": _mb(len(data)), "limit": _mb(limit)},
             field=field,
             details={"size": len(data), "limit": limit},
         )
@@ -102,7 +104,8 @@ def check_upload(name: str, data: bytes, *, allowed: list[str], field: str) -> C
         accepted = ", ".join(KIND_LABELS.get(k, k.upper()) for k in allowed)
         raise ValidationFailed(
             "file_type_not_allowed",
-            f"Tệp «{name}» không thuộc loại được chấp nhận ({accepted}).",
+            _("Tệp «%(name)s» không thuộc loại được chấp nhận (%(accepted)s).")
+            % {"name": name, "accepted": accepted},
             field=field,
             details={"detected": kind, "allowed": list(allowed)},
         )
@@ -130,15 +133,20 @@ def _check_pdf(name: str, data: bytes, field: str) -> int:
         raise _encrypted(name, field) from exc
     except pikepdf.PdfError as exc:
         raise ValidationFailed(
-            "pdf_corrupt", f"Tệp «{name}» bị hỏng hoặc không phải PDF hợp lệ, không mở được.", field=field
+            "pdf_corrupt",
+            _("Tệp «%(name)s» bị hỏng hoặc không phải PDF hợp lệ, không mở được.") % {"name": name},
+            field=field,
         ) from exc
     if pages == 0:
-        raise ValidationFailed("pdf_empty", f"Tệp PDF «{name}» không có trang nào.", field=field)
+        raise ValidationFailed(
+            "pdf_empty", _("Tệp PDF «%(name)s» không có trang nào.") % {"name": name}, field=field
+        )
     max_pages = settings.EOFFICE_DOCUMENT_MAX_PAGES
     if pages > max_pages:
         raise ValidationFailed(
             "pdf_too_many_pages",
-            f"Tệp PDF «{name}» có {pages} trang, vượt giới hạn {max_pages} trang.",
+            _("Tệp PDF «%(name)s» có %(pages)s trang, vượt giới hạn %(max_pages)s trang.")
+            % {"name": name, "pages": pages, "max_pages": max_pages},
             field=field,
         )
     return pages
@@ -147,7 +155,7 @@ def _check_pdf(name: str, data: bytes, field: str) -> int:
 def _encrypted(name: str, field: str) -> ValidationFailed:
     return ValidationFailed(
         "pdf_encrypted",
-        f"Tệp PDF «{name}» được mã hóa hoặc đặt mật khẩu; hãy gửi bản không mã hóa.",
+        _("Tệp PDF «%(name)s» được mã hóa hoặc đặt mật khẩu; hãy gửi bản không mã hóa.") % {"name": name},
         field=field,
     )
 
@@ -158,13 +166,18 @@ def _check_image(name: str, data: bytes, field: str) -> None:
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
                 raise ValidationFailed(
-                    "image_too_large", f"Ảnh «{name}» quá lớn ({width}×{height} điểm ảnh).", field=field
+                    "image_too_large",
+                    _("Ảnh «%(name)s» quá lớn (%(width)s×%(height)s điểm ảnh).")
+                    % {"name": name, "width": width, "height": height},
+                    field=field,
                 )
             image.verify()
     except ValidationFailed:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationFailed("image_corrupt", f"Ảnh «{name}» bị hỏng, không mở được.", field=field) from exc
+        raise ValidationFailed(
+            "image_corrupt", _("Ảnh «%(name)s» bị hỏng, không mở được.") % {"name": name}, field=field
+        ) from exc
 
 
 def _check_zip(name: str, data: bytes, field: str) -> None:
@@ -174,8 +187,12 @@ def _check_zip(name: str, data: bytes, field: str) -> None:
             total = sum(info.file_size for info in archive.infolist())
             bad = archive.testzip() if total <= MAX_UNZIPPED_BYTES else None
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise ValidationFailed("file_corrupt", f"Tệp «{name}» bị hỏng, không mở được.", field=field) from exc
+        raise ValidationFailed(
+            "file_corrupt", _("Tệp «%(name)s» bị hỏng, không mở được.") % {"name": name}, field=field
+        ) from exc
     if total > MAX_UNZIPPED_BYTES or bad is not None:
         raise ValidationFailed(
-            "file_corrupt", f"Tệp «{name}» bị hỏng hoặc có cấu trúc bất thường.", field=field
+            "file_corrupt",
+            _("Tệp «%(name)s» bị hỏng hoặc có cấu trúc bất thường.") % {"name": name},
+            field=field,
         )

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -275,7 +276,7 @@ def rules_list(request: HttpRequest) -> list[Any]:
 def rule_create(request: HttpRequest, payload: RuleIn) -> Status:
     actor = _actor(request)
     if actor.position is None:
-        raise PermissionDenied("Bạn chưa có chức vụ để đặt quy tắc.")
+        raise PermissionDenied(_("Bạn chưa có chức vụ để đặt quy tắc."))
     rule = services.routing_rule_create(
         agency=actor.position.agency,
         key=payload.key,
@@ -292,7 +293,7 @@ def rule_delete(request: HttpRequest, rule_id: int) -> Status:
     actor = _actor(request)
     rule = selectors.routing_rules(actor).filter(pk=rule_id).first()
     if rule is None:
-        raise NotFound("Không tìm thấy quy tắc chuyển xử lý.")
+        raise NotFound(_("Không tìm thấy quy tắc chuyển xử lý."))
     services.routing_rule_delete(rule=rule, actor=actor)
     return Status(204, None)
 
@@ -303,7 +304,7 @@ def item_create(request: HttpRequest, payload: ItemIn) -> Status:
     agency_id = payload.agency_id or (actor.position.agency_id if actor.position else None)
     agency = Agency.objects.filter(pk=agency_id or 0).first()
     if agency is None:
-        raise ValidationFailed("invalid_agency", "Cơ quan không hợp lệ.", field="agency_id")
+        raise ValidationFailed("invalid_agency", _("Cơ quan không hợp lệ."), field="agency_id")
     item = services.item_create(
         agency=agency,
         kind=payload.kind,
@@ -465,7 +466,7 @@ def extension_decide(request: HttpRequest, request_id: int, payload: DecideIn) -
     actor = _actor(request)
     found = ExtensionRequest.objects.filter(pk=request_id).first()
     if found is None:
-        raise NotFound("Không tìm thấy đề nghị gia hạn.")
+        raise NotFound(_("Không tìm thấy đề nghị gia hạn."))
     selectors.line_for(actor, found.line_id)
     return services.extension_decide(request=found, approve=payload.approve, note=payload.note, actor=actor)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from eoffice.core.actor import Actor
 from eoffice.directory.models import Agency, AgencyStatus, Unit
 from eoffice.people.models import Position, Role
@@ -37,19 +39,20 @@ def assignees(actor: Actor, item: WorkItem, parent: AssignmentLine | None) -> li
         seen.add(position.user_id)
         where = f" ({position.unit.name})" if position.unit is not None else ""
         label = f"{position.user.get_full_name()} — {position.title}{where}"
-        options.append(Option(f"person:{position.user_id}", label, "Cá nhân"))
+        options.append(Option(f"person:{position.user_id}", label, _("Cá nhân")))
     units = Unit.objects.filter(agency_id=scope.agency_id, is_active=True)
     if scope.unit_ids is not None:
         units = units.filter(pk__in=scope.unit_ids)
     if parent is not None and parent.assignee_unit_id is not None:
         units = units.exclude(pk=parent.assignee_unit_id)
     options += [
-        Option(f"unit:{u.pk}", u.name, "Đơn vị") for u in units.order_by("sort_order", "name")[:MAX_OPTIONS]
+        Option(f"unit:{u.pk}", u.name, _("Đơn vị"))
+        for u in units.order_by("sort_order", "name")[:MAX_OPTIONS]
     ]
     if scope.other_agencies:
         agencies = Agency.objects.filter(hosted=True, status=AgencyStatus.ACTIVE).exclude(pk=scope.agency_id)
         options += [
-            Option(f"agency:{a.pk}", a.name, "Cơ quan khác")
+            Option(f"agency:{a.pk}", a.name, _("Cơ quan khác"))
             for a in agencies.order_by("tree_path")[:MAX_OPTIONS]
         ]
     return options

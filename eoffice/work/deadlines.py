@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core.errors import ValidationFailed
 from eoffice.workcalendar.engine import LOCAL_TZ
@@ -47,7 +48,8 @@ def after_working_days(start: datetime, days: int) -> datetime:
     if isinstance(days, bool) or not 1 <= days <= MAX_WORKING_DAYS:
         raise ValidationFailed(
             "invalid_working_days",
-            f"Số ngày làm việc phải từ 1 đến {MAX_WORKING_DAYS}.",
+            _("Số ngày làm việc phải từ 1 đến %(max_working_days)s.")
+            % {"max_working_days": MAX_WORKING_DAYS},
             field="working_days",
         )
     landed = get_calendar().add_working_days(start, days)
@@ -57,7 +59,7 @@ def after_working_days(start: datetime, days: int) -> datetime:
 def compute(spec: DeadlineInput, *, now: datetime) -> datetime | None:
     if spec.at is not None:
         if timezone.is_naive(spec.at):
-            raise ValidationFailed("invalid_deadline", "Hạn xử lý phải kèm múi giờ.", field="deadline")
+            raise ValidationFailed("invalid_deadline", _("Hạn xử lý phải kèm múi giờ."), field="deadline")
         return spec.at
     if spec.on is not None:
         return end_of_date(spec.on)
@@ -72,17 +74,19 @@ def validate_new(deadline: datetime, *, arrived_at: datetime, now: datetime, par
     if deadline < arrived_at:
         raise ValidationFailed(
             "deadline_before_arrival",
-            f"Hạn xử lý ({shown}) không được trước thời điểm văn bản/việc đến "
-            f"({timezone.localtime(arrived_at):%H:%M %d/%m/%Y}).",
+            _("Hạn xử lý (%(shown)s) không được trước thời điểm văn bản/việc đến (%(arrived)s).")
+            % {"shown": shown, "arrived": f"{timezone.localtime(arrived_at):%H:%M %d/%m/%Y}"},
             field="deadline",
         )
     if deadline < now:
-        raise ValidationFailed("deadline_in_past", f"Hạn xử lý ({shown}) đã ở quá khứ.", field="deadline")
+        raise ValidationFailed(
+            "deadline_in_past", _("Hạn xử lý (%(shown)s) đã ở quá khứ.") % {"shown": shown}, field="deadline"
+        )
     if parent is not None and deadline > parent:
         raise ValidationFailed(
             "deadline_after_parent",
-            f"Hạn xử lý ({shown}) không được sau hạn của người giao "
-            f"({timezone.localtime(parent):%H:%M %d/%m/%Y}).",
+            _("Hạn xử lý (%(shown)s) không được sau hạn của người giao (%(parent)s).")
+            % {"shown": shown, "parent": f"{timezone.localtime(parent):%H:%M %d/%m/%Y}"},
             field="deadline",
         )
 
@@ -100,7 +104,7 @@ def format_duration(value: timedelta | None) -> str:
     minutes = max(0, int(value.total_seconds() // 60))
     hours, minutes = divmod(minutes, 60)
     if hours and minutes:
-        return f"{hours} giờ {minutes} phút"
+        return _("%(hours)s giờ %(minutes)s phút") % {"hours": hours, "minutes": minutes}
     if hours:
-        return f"{hours} giờ"
-    return f"{minutes} phút"
+        return _("%(hours)s giờ") % {"hours": hours}
+    return _("%(minutes)s phút") % {"minutes": minutes}

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict, ValidationFailed
@@ -43,15 +44,15 @@ def actor_name(actor: Actor) -> str:
 def refusal(line: AssignmentLine, action: str) -> Conflict | ValidationFailed:
     """The clearest reason an action is not allowed from the line's current state."""
     if line.status == LineStatus.THU_HOI:
-        return Conflict("line_recalled", "Dòng xử lý này đã bị thu hồi, không thể thao tác tiếp.")
+        return Conflict("line_recalled", _("Dòng xử lý này đã bị thu hồi, không thể thao tác tiếp."))
     if line.status == LineStatus.TRA_LAI:
-        return Conflict("line_returned", "Dòng xử lý này đã bị trả lại, không thể thao tác tiếp.")
+        return Conflict("line_returned", _("Dòng xử lý này đã bị trả lại, không thể thao tác tiếp."))
     if line.status == LineStatus.HOAN_THANH:
-        return Conflict("line_completed", "Dòng xử lý này đã hoàn thành.")
+        return Conflict("line_completed", _("Dòng xử lý này đã hoàn thành."))
     if line.role == LineRole.INFO and action == LineAction.RETURN:
-        return ValidationFailed("info_not_returnable", "Văn bản nhận để biết không thể trả lại.")
+        return ValidationFailed("info_not_returnable", _("Văn bản nhận để biết không thể trả lại."))
     if line.role == LineRole.INFO and action == LineAction.START:
-        return ValidationFailed("info_needs_no_action", "Dòng nhận để biết không cần xử lý.")
+        return ValidationFailed("info_needs_no_action", _("Dòng nhận để biết không cần xử lý."))
     try:
         action_label = str(LineAction(action).label)
     except ValueError:
@@ -59,7 +60,8 @@ def refusal(line: AssignmentLine, action: str) -> Conflict | ValidationFailed:
     status_label = LineStatus(line.status).label
     return Conflict(
         "transition_not_allowed",
-        f"Không thể “{action_label}” khi dòng xử lý đang ở trạng thái “{status_label}”.",
+        _("Không thể “%(action_label)s” khi dòng xử lý đang ở trạng thái “%(status_label)s”.")
+        % {"action_label": action_label, "status_label": status_label},
         details={"status": line.status, "action": action},
     )
 

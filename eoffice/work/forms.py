@@ -68,7 +68,7 @@ class AssignForm(DeadlineFields):
         super().__init__(*args, **kwargs)
         grouped = _grouped(options)
         self.info_only = info_only
-        self.fields["info"].choices = [g for g in grouped if g[0] != "Cơ quan khác"]  # type: ignore[attr-defined]
+        self.fields["info"].choices = [g for g in grouped if g[0] != str(_("Cơ quan khác"))]  # type: ignore[attr-defined]
         if info_only:
             # Passing on a "nhận để biết" line: only readers, no deadline, no work roles.
             for name in ("lead", "co", "deadline_date", "working_days"):

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import NotFound, ValidationFailed
@@ -41,31 +42,33 @@ class Box:
 BOXES: tuple[Box, ...] = (
     Box(
         "cho_xu_ly",
-        _("Chờ xử lý"),
+        _lazy("Chờ xử lý"),
         lambda now, w: Q(role__in=ACTING, status__in=[S.CHO_TIEP_NHAN, S.CHO_XU_LY]),
     ),
-    Box("dang_xu_ly", _("Đang xử lý"), lambda now, w: Q(role__in=ACTING, status=S.DANG_XU_LY)),
+    Box("dang_xu_ly", _lazy("Đang xử lý"), lambda now, w: Q(role__in=ACTING, status=S.DANG_XU_LY)),
     Box(
         "sap_den_han",
-        _("Sắp đến hạn"),
+        _lazy("Sắp đến hạn"),
         lambda now, w: Q(
             role__in=ACTING, status__in=sorted(OPEN_STATUSES), deadline__gte=now, deadline__lt=now + w
         ),
     ),
     Box(
         "qua_han",
-        _("Quá hạn"),
+        _lazy("Quá hạn"),
         lambda now, w: Q(role__in=ACTING, status__in=sorted(OPEN_STATUSES), deadline__lt=now),
     ),
     Box(
         "nhan_de_biet",
-        _("Nhận để biết"),
+        _lazy("Nhận để biết"),
         lambda now, w: Q(
             role=LineRole.INFO, status__in=[S.CHO_TIEP_NHAN, S.CHO_XU_LY, S.DA_CHUYEN, S.HOAN_THANH]
         ),
     ),
-    Box("da_xu_ly", _("Đã xử lý"), lambda now, w: Q(role__in=ACTING, status__in=[S.DA_CHUYEN, S.TRA_LAI])),
-    Box("da_hoan_thanh", _("Đã hoàn thành"), lambda now, w: Q(role__in=ACTING, status=S.HOAN_THANH)),
+    Box(
+        "da_xu_ly", _lazy("Đã xử lý"), lambda now, w: Q(role__in=ACTING, status__in=[S.DA_CHUYEN, S.TRA_LAI])
+    ),
+    Box("da_hoan_thanh", _lazy("Đã hoàn thành"), lambda now, w: Q(role__in=ACTING, status=S.HOAN_THANH)),
 )
 BOX_BY_SLUG = {box.slug: box for box in BOXES}
 SORTS = ("-assigned_at", "assigned_at", "deadline")
@@ -81,7 +84,8 @@ def window(hours: int | None) -> timedelta:
     if not 1 <= hours <= MAX_WINDOW_HOURS:
         raise ValidationFailed(
             "invalid_window",
-            f"Khoảng sắp đến hạn phải từ 1 đến {MAX_WINDOW_HOURS} giờ.",
+            _("Khoảng sắp đến hạn phải từ 1 đến %(max_window_hours)s giờ.")
+            % {"max_window_hours": MAX_WINDOW_HOURS},
             field="window_hours",
         )
     return timedelta(hours=hours)
@@ -145,7 +149,7 @@ def _encode(value: datetime | None, pk: int) -> str:
 
 
 def _decode(cursor: str) -> tuple[datetime | None, int]:
-    bad = ValidationFailed("invalid_cursor", "Con trỏ phân trang không hợp lệ.", field="cursor")
+    bad = ValidationFailed("invalid_cursor", _("Con trỏ phân trang không hợp lệ."), field="cursor")
     if len(cursor) > 200:
         raise bad
     try:
@@ -163,11 +167,11 @@ def _after(sort: str, cursor: str) -> Q:
     value, pk = _decode(cursor)
     if sort == "-assigned_at":
         if value is None:
-            raise ValidationFailed("invalid_cursor", "Con trỏ phân trang không hợp lệ.", field="cursor")
+            raise ValidationFailed("invalid_cursor", _("Con trỏ phân trang không hợp lệ."), field="cursor")
         return Q(assigned_at__lt=value) | Q(assigned_at=value, id__lt=pk)
     if sort == "assigned_at":
         if value is None:
-            raise ValidationFailed("invalid_cursor", "Con trỏ phân trang không hợp lệ.", field="cursor")
+            raise ValidationFailed("invalid_cursor", _("Con trỏ phân trang không hợp lệ."), field="cursor")
         return Q(assigned_at__gt=value) | Q(assigned_at=value, id__gt=pk)
     # deadline ascending, lines without a deadline last.
     if value is None:
@@ -186,9 +190,9 @@ def _ordering(sort: str) -> list[Any]:
 def box_page(actor: Actor, box: str, filters: BoxFilters, *, cursor: str = "", limit: int = 25) -> Page:
     """One page of a box, newest first by default, with keyset pagination (stable under inserts)."""
     if box not in BOX_BY_SLUG:
-        raise NotFound("Không có hộp việc này.")
+        raise NotFound(_("Không có hộp việc này."))
     if filters.sort not in SORTS:
-        raise ValidationFailed("invalid_sort", "Cách sắp xếp không hợp lệ.", field="sort")
+        raise ValidationFailed("invalid_sort", _("Cách sắp xếp không hợp lệ."), field="sort")
     limit = max(1, min(limit, MAX_PAGE))
     now = timezone.now()
     lines = my_lines(actor).filter(BOX_BY_SLUG[box].condition(now, window(filters.window_hours)))
@@ -242,14 +246,14 @@ def item_for(actor: Actor, item_id: int) -> WorkItem:
     item = visible_items(actor).select_related("agency", "presented_to").filter(pk=item_id).first()
     if item is None:
         # Same answer for "absent" and "not yours": existence of another agency's work is not leaked.
-        raise NotFound("Không tìm thấy việc cần xử lý.")
+        raise NotFound(_("Không tìm thấy việc cần xử lý."))
     return item
 
 
 def line_for(actor: Actor, line_id: int) -> AssignmentLine:
     line = AssignmentLine.objects.select_related("item", "parent").filter(pk=line_id).first()
     if line is None or not visible_items(actor).filter(pk=line.item_id).exists():
-        raise NotFound("Không tìm thấy dòng xử lý.")
+        raise NotFound(_("Không tìm thấy dòng xử lý."))
     return line
 
 

@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from eoffice.core.actor import Actor
@@ -46,7 +48,7 @@ def _box_state(request: HttpRequest) -> tuple[BoxFilterForm, selectors.BoxFilter
     form = BoxFilterForm(request.GET or None)
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     if request.GET and not form.is_valid():
-        messages.error(request, "Bộ lọc không hợp lệ, đang hiển thị mặc định.")
+        messages.error(request, _("Bộ lọc không hợp lệ, đang hiển thị mặc định."))
     filters = selectors.BoxFilters(
         q=data.get("q") or "",
         kind=data.get("kind") or "",
@@ -106,7 +108,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     try:
         ids = [int(x) for x in request.POST.getlist("line")][: services.bulk.MAX_BULK + 1]
     except ValueError:
-        messages.error(request, "Danh sách dòng chọn không hợp lệ.")
+        messages.error(request, _("Danh sách dòng chọn không hợp lệ."))
         return redirect(back)
     try:
         outcomes = services.lines_bulk(
@@ -117,10 +119,17 @@ def bulk(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     done = sum(1 for o in outcomes if o.ok)
     if done:
-        messages.success(request, f"Đã thực hiện cho {done} dòng.")
+        messages.success(
+            request,
+            ngettext("Đã thực hiện cho %(done)s dòng.", "Đã thực hiện cho %(done)s dòng.", done)
+            % {"done": done},
+        )
     for outcome in outcomes:
         if not outcome.ok:
-            messages.warning(request, f"Dòng {outcome.line_id}: {outcome.message}")
+            messages.warning(
+                request,
+                _("Dòng %(line)s: %(message)s") % {"line": outcome.line_id, "message": outcome.message},
+            )
     return redirect(back)
 
 
@@ -197,7 +206,7 @@ def _run(request: HttpRequest, item_id: int, call: Any, success: str) -> HttpRes
 
 def _form_error(request: HttpRequest, form: Any, item_id: int) -> HttpResponse:
     errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-    messages.error(request, "Dữ liệu chưa hợp lệ: " + "; ".join(errors))
+    messages.error(request, _("Dữ liệu chưa hợp lệ: %(errors)s") % {"errors": "; ".join(errors)})
     return redirect(_back(request, reverse("work:item", args=[item_id])))
 
 
@@ -219,7 +228,7 @@ def item_present(request: HttpRequest, item_id: int) -> HttpResponse:
         lambda: services.item_present(
             item=item, leader_id=int(data["leader"]), note=data["note"], deadline=form.deadline(), actor=actor
         ),
-        "Đã trình lãnh đạo.",
+        _("Đã trình lãnh đạo."),
     )
 
 
@@ -240,7 +249,7 @@ def item_assign(request: HttpRequest, item_id: int) -> HttpResponse:
         lambda: services.lines_assign(
             item=item, specs=form.specs(), direction=form.cleaned_data["direction"], actor=actor
         ),
-        "Đã phân xử lý.",
+        _("Đã phân xử lý."),
     )
 
 
@@ -257,8 +266,8 @@ def line_action(request: HttpRequest, line_id: int, action: str) -> HttpResponse
     actor = _actor(request)
     line = _line(request, line_id)
     simple = {
-        "receive": (services.line_receive, "Đã tiếp nhận."),
-        "start": (services.line_start, "Đã chuyển sang đang xử lý."),
+        "receive": (services.line_receive, _("Đã tiếp nhận.")),
+        "start": (services.line_start, _("Đã chuyển sang đang xử lý.")),
     }
     if action in simple:
         service, text = simple[action]
@@ -271,13 +280,13 @@ def line_action(request: HttpRequest, line_id: int, action: str) -> HttpResponse
                 request,
                 line.item_id,
                 lambda: services.line_complete(line=line, note=note, actor=actor),
-                "Đã hoàn thành.",
+                _("Đã hoàn thành."),
             )
         return _run(
             request,
             line.item_id,
             lambda: services.line_recall(line=line, note=note, actor=actor),
-            "Đã thu hồi.",
+            _("Đã thu hồi."),
         )
     if action == "return":
         form = ReasonForm(request.POST)
@@ -288,9 +297,9 @@ def line_action(request: HttpRequest, line_id: int, action: str) -> HttpResponse
             request,
             line.item_id,
             lambda: services.line_return(line=line, reason=reason, actor=actor),
-            "Đã trả lại.",
+            _("Đã trả lại."),
         )
-    raise Http404("Không có thao tác này.")
+    raise Http404(_("Không có thao tác này."))
 
 
 @login_required
@@ -299,7 +308,7 @@ def line_forward(request: HttpRequest, line_id: int) -> HttpResponse:
     actor = _actor(request)
     line = _line(request, line_id)
     if not policies.holds_line(actor, line):
-        raise DjangoPermissionDenied("Bạn không giữ dòng xử lý này.")
+        raise DjangoPermissionDenied(_("Bạn không giữ dòng xử lý này."))
     form = AssignForm(
         request.POST,
         options=candidates.assignees(actor, line.item, line),
@@ -314,7 +323,7 @@ def line_forward(request: HttpRequest, line_id: int) -> HttpResponse:
         lambda: services.line_forward(
             line=line, specs=form.specs(), direction=form.cleaned_data["direction"], actor=actor
         ),
-        "Đã chuyển xử lý.",
+        _("Đã chuyển xử lý."),
     )
 
 
@@ -334,7 +343,7 @@ def line_opinion(request: HttpRequest, line_id: int) -> HttpResponse:
         lambda: services.opinion_add(
             line=line, text=data["text"], kind=data["kind"], files=uploads, actor=actor
         ),
-        "Đã ghi ý kiến.",
+        _("Đã ghi ý kiến."),
     )
 
 
@@ -352,7 +361,7 @@ def line_extension(request: HttpRequest, line_id: int) -> HttpResponse:
         lambda: services.extension_request(
             line=line, proposed_deadline=form.proposed(), reason=form.cleaned_data["reason"], actor=actor
         ),
-        "Đã gửi đề nghị gia hạn.",
+        _("Đã gửi đề nghị gia hạn."),
     )
 
 
@@ -362,7 +371,7 @@ def extension_decide(request: HttpRequest, request_id: int) -> HttpResponse:
     actor = _actor(request)
     found = ExtensionRequest.objects.filter(pk=request_id).first()
     if found is None:
-        raise Http404("Không tìm thấy đề nghị gia hạn.")
+        raise Http404(_("Không tìm thấy đề nghị gia hạn."))
     line = _line(request, found.line_id)
     form = DecideForm(request.POST)
     if not form.is_valid():
@@ -374,5 +383,5 @@ def extension_decide(request: HttpRequest, request_id: int) -> HttpResponse:
         lambda: services.extension_decide(
             request=found, approve=data["approve"], note=data["note"], actor=actor
         ),
-        "Đã xử lý đề nghị gia hạn.",
+        _("Đã xử lý đề nghị gia hạn."),
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -59,27 +60,30 @@ def lock_item(item_id: int) -> WorkItem:
     # Every change to an item's tree locks the item row first: one structural change at a time.
     item = WorkItem.objects.select_for_update().filter(pk=item_id).first()
     if item is None:
-        raise NotFound("Không tìm thấy việc cần xử lý.")
+        raise NotFound(_("Không tìm thấy việc cần xử lý."))
     return item
 
 
 def _check_roles(specs: list[LineSpec], live: list[AssignmentLine], parent: AssignmentLine | None) -> None:
     if not specs:
-        raise ValidationFailed("no_lines", "Chưa chọn người hoặc đơn vị nhận.", field="lines")
+        raise ValidationFailed("no_lines", _("Chưa chọn người hoặc đơn vị nhận."), field="lines")
     if len(specs) > MAX_LINES_PER_ASSIGNMENT:
         raise ValidationFailed(
-            "too_many_lines", f"Mỗi lần giao tối đa {MAX_LINES_PER_ASSIGNMENT} dòng.", field="lines"
+            "too_many_lines",
+            _("Mỗi lần giao tối đa %(max_lines_per_assignment)s dòng.")
+            % {"max_lines_per_assignment": MAX_LINES_PER_ASSIGNMENT},
+            field="lines",
         )
     for index, spec in enumerate(specs):
         if spec.role not in LineRole.values:
-            raise ValidationFailed("invalid_role", "Vai trò không hợp lệ.", field=f"lines[{index}]")
+            raise ValidationFailed("invalid_role", _("Vai trò không hợp lệ."), field=f"lines[{index}]")
     if parent is not None and parent.role == LineRole.INFO:
         # What was sent for information is passed on for information only: no work appears below it.
         for index, spec in enumerate(specs):
             if spec.role != LineRole.INFO:
                 raise ValidationFailed(
                     "info_forward_only_info",
-                    "Văn bản nhận để biết chỉ được chuyển tiếp để biết, không giao chủ trì hay phối hợp.",
+                    _("Văn bản nhận để biết chỉ được chuyển tiếp để biết, không giao chủ trì hay phối hợp."),
                     field=f"lines[{index}]",
                 )
         return
@@ -87,11 +91,11 @@ def _check_roles(specs: list[LineSpec], live: list[AssignmentLine], parent: Assi
     live_leads = sum(1 for line in live if line.role == LineRole.LEAD)
     if leads > 1 or (leads and live_leads):
         raise ValidationFailed(
-            "two_leads", "Mỗi cấp chỉ có đúng một đơn vị hoặc cá nhân chủ trì.", field="lines"
+            "two_leads", _("Mỗi cấp chỉ có đúng một đơn vị hoặc cá nhân chủ trì."), field="lines"
         )
     if not leads and not live_leads:
         raise ValidationFailed(
-            "missing_lead", "Phải chọn đúng một đơn vị hoặc cá nhân chủ trì.", field="lines"
+            "missing_lead", _("Phải chọn đúng một đơn vị hoặc cá nhân chủ trì."), field="lines"
         )
 
 
@@ -123,7 +127,7 @@ def _targets(
         if key in taken:
             raise ValidationFailed(
                 "duplicate_target",
-                "Người hoặc đơn vị này đã nhận việc ở cấp này (hoặc chính là người giao).",
+                _("Người hoặc đơn vị này đã nhận việc ở cấp này (hoặc chính là người giao)."),
                 field=f"lines[{index}]",
             )
         taken.add(key)
@@ -162,11 +166,13 @@ def assign_lines(
 ) -> list[AssignmentLine]:
     """Create lines under `parent` (or at the top). Caller holds the item lock and checked policy."""
     if item.status == ItemStatus.DONE:
-        raise Conflict("item_done", "Việc này đã hoàn thành, không thể giao thêm.")
+        raise Conflict("item_done", _("Việc này đã hoàn thành, không thể giao thêm."))
     direction = direction.strip()
     if len(direction) > MAX_DIRECTION:
         raise ValidationFailed(
-            "direction_too_long", f"Ý kiến chỉ đạo tối đa {MAX_DIRECTION} ký tự.", field="direction"
+            "direction_too_long",
+            _("Ý kiến chỉ đạo tối đa %(max_direction)s ký tự.") % {"max_direction": MAX_DIRECTION},
+            field="direction",
         )
     level_key = parent.pk if parent is not None else 0
     live = list(
@@ -210,7 +216,7 @@ def assign_lines(
             with transaction.atomic():
                 line.save(force_insert=True)
         except IntegrityError as exc:
-            raise Conflict("two_leads", "Mỗi cấp chỉ có đúng một đơn vị hoặc cá nhân chủ trì.") from exc
+            raise Conflict("two_leads", _("Mỗi cấp chỉ có đúng một đơn vị hoặc cá nhân chủ trì.")) from exc
         engine.record_event(line=line, action=event, actor=actor, note=spec.note or direction, at=now)
         created.append(line)
     if direction:
@@ -251,7 +257,9 @@ def lines_assign(
 ) -> list[AssignmentLine]:
     """Top-level assignment by the văn thư or a leader of the item's agency."""
     item = lock_item(item.pk)
-    require(policies.manages_item(actor, item), "Chỉ văn thư hoặc lãnh đạo cơ quan được phân xử lý việc này.")
+    require(
+        policies.manages_item(actor, item), _("Chỉ văn thư hoặc lãnh đạo cơ quan được phân xử lý việc này.")
+    )
     lines = assign_lines(item=item, parent=None, specs=specs, direction=direction, actor=actor)
     audit.record(
         actor=actor,
@@ -272,7 +280,7 @@ def line_forward(
     passed on for information only (a unit head letting the unit's staff know)."""
     item = lock_item(line.item_id)
     parent = AssignmentLine.objects.select_related("item").get(pk=line.pk)
-    require(policies.holds_line(actor, parent), "Bạn không giữ dòng xử lý này.")
+    require(policies.holds_line(actor, parent), _("Bạn không giữ dòng xử lý này."))
     if parent.status in TERMINAL_STATUSES:
         raise engine.refusal(parent, LineAction.FORWARD)
     lines = assign_lines(item=item, parent=parent, specs=specs, direction=direction, actor=actor)
@@ -291,5 +299,5 @@ def deadline_input(
 ) -> deadlines.DeadlineInput:
     given = sum(value is not None for value in (at, on, working_days))
     if given > 1:
-        raise ValidationFailed("ambiguous_deadline", "Chỉ nhập một cách tính hạn xử lý.", field="deadline")
+        raise ValidationFailed("ambiguous_deadline", _("Chỉ nhập một cách tính hạn xử lý."), field="deadline")
     return deadlines.DeadlineInput(at=at, on=on, working_days=working_days)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from eoffice.core.actor import Actor
 from eoffice.core.errors import DomainError, ValidationFailed
 from eoffice.work.models import AssignmentLine
@@ -29,19 +31,23 @@ class BulkOutcome:
 
 def lines_bulk(*, action: str, line_ids: list[int], actor: Actor) -> list[BulkOutcome]:
     if action not in BULK_ACTIONS:
-        raise ValidationFailed("invalid_action", "Thao tác hàng loạt không hợp lệ.", field="action")
+        raise ValidationFailed("invalid_action", _("Thao tác hàng loạt không hợp lệ."), field="action")
     ids = list(dict.fromkeys(line_ids))
     if not ids:
-        raise ValidationFailed("no_lines", "Chưa chọn dòng nào.", field="line_ids")
+        raise ValidationFailed("no_lines", _("Chưa chọn dòng nào."), field="line_ids")
     if len(ids) > MAX_BULK:
-        raise ValidationFailed("too_many_lines", f"Mỗi lần tối đa {MAX_BULK} dòng.", field="line_ids")
+        raise ValidationFailed(
+            "too_many_lines",
+            _("Mỗi lần tối đa %(max_bulk)s dòng.") % {"max_bulk": MAX_BULK},
+            field="line_ids",
+        )
     service = BULK_ACTIONS[LineAction(action)]
     lines = AssignmentLine.objects.in_bulk(ids)
     outcomes = []
     for line_id in ids:
         line = lines.get(line_id)
         if line is None:
-            outcomes.append(BulkOutcome(line_id, False, "not_found", "Không tìm thấy dòng xử lý."))
+            outcomes.append(BulkOutcome(line_id, False, "not_found", _("Không tìm thấy dòng xử lý.")))
             continue
         try:
             service(line=line, actor=actor)

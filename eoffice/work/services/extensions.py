@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -24,26 +25,32 @@ def extension_request(
 ) -> ExtensionRequest:
     reason = reason.strip()
     if not reason:
-        raise ValidationFailed("reason_required", "Phải nêu lý do xin gia hạn.", field="reason")
+        raise ValidationFailed("reason_required", _("Phải nêu lý do xin gia hạn."), field="reason")
     if len(reason) > MAX_REASON:
-        raise ValidationFailed("reason_too_long", f"Lý do tối đa {MAX_REASON} ký tự.", field="reason")
+        raise ValidationFailed(
+            "reason_too_long",
+            _("Lý do tối đa %(max_reason)s ký tự.") % {"max_reason": MAX_REASON},
+            field="reason",
+        )
     if timezone.is_naive(proposed_deadline):
-        raise ValidationFailed("invalid_deadline", "Hạn đề nghị phải kèm múi giờ.", field="proposed_deadline")
+        raise ValidationFailed(
+            "invalid_deadline", _("Hạn đề nghị phải kèm múi giờ."), field="proposed_deadline"
+        )
     line = locked_line(line.pk)
-    require(policies.holds_line(actor, line), "Bạn không giữ dòng xử lý này.")
+    require(policies.holds_line(actor, line), _("Bạn không giữ dòng xử lý này."))
     if line.status not in UNFINISHED_STATUSES:
         raise engine.refusal(line, "extend")
     if line.role == LineRole.INFO or line.deadline is None:
         raise ValidationFailed(
-            "no_deadline", "Dòng xử lý này không có hạn để gia hạn.", field="proposed_deadline"
+            "no_deadline", _("Dòng xử lý này không có hạn để gia hạn."), field="proposed_deadline"
         )
     now = timezone.now()
     if proposed_deadline <= line.deadline:
         raise ValidationFailed(
-            "not_later", "Hạn đề nghị phải sau hạn xử lý hiện tại.", field="proposed_deadline"
+            "not_later", _("Hạn đề nghị phải sau hạn xử lý hiện tại."), field="proposed_deadline"
         )
     if proposed_deadline < now:
-        raise ValidationFailed("deadline_in_past", "Hạn đề nghị đã ở quá khứ.", field="proposed_deadline")
+        raise ValidationFailed("deadline_in_past", _("Hạn đề nghị đã ở quá khứ."), field="proposed_deadline")
     try:
         with transaction.atomic():
             request = ExtensionRequest.objects.create(
@@ -56,7 +63,9 @@ def extension_request(
                 reason=reason,
             )
     except IntegrityError as exc:
-        raise Conflict("extension_pending", "Dòng xử lý này đang có một đề nghị gia hạn chờ duyệt.") from exc
+        raise Conflict(
+            "extension_pending", _("Dòng xử lý này đang có một đề nghị gia hạn chờ duyệt.")
+        ) from exc
     engine.record_event(
         line=line, action="extension_requested", actor=actor, before=line.status, note=reason, at=now
     )
@@ -75,16 +84,20 @@ def extension_decide(
     *, request: ExtensionRequest, approve: bool, actor: Actor, note: str = ""
 ) -> ExtensionRequest:
     if len(note) > MAX_REASON:
-        raise ValidationFailed("note_too_long", f"Ghi chú tối đa {MAX_REASON} ký tự.", field="note")
+        raise ValidationFailed(
+            "note_too_long",
+            _("Ghi chú tối đa %(max_reason)s ký tự.") % {"max_reason": MAX_REASON},
+            field="note",
+        )
     item_id = AssignmentLine.objects.filter(pk=request.line_id).values_list("item_id", flat=True).first()
     if item_id is None:
-        raise NotFound("Không tìm thấy dòng xử lý.")
+        raise NotFound(_("Không tìm thấy dòng xử lý."))
     lock_item(item_id)
     request = ExtensionRequest.objects.select_related("line__parent", "line__item").get(pk=request.pk)
     line = request.line
-    require(policies.is_assigner_of(actor, line), "Chỉ người giao dòng xử lý này được duyệt gia hạn.")
+    require(policies.is_assigner_of(actor, line), _("Chỉ người giao dòng xử lý này được duyệt gia hạn."))
     if request.status != ExtensionStatus.PENDING:
-        raise Conflict("already_decided", "Đề nghị gia hạn này đã được xử lý.")
+        raise Conflict("already_decided", _("Đề nghị gia hạn này đã được xử lý."))
     if line.status not in UNFINISHED_STATUSES:
         raise engine.refusal(line, "extend")
     now = timezone.now()

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -42,29 +44,36 @@ def item_create(
     """A new item waiting to be presented or routed. Subject apps call this when their thing
     needs handling (e.g. documents, once an incoming document is registered)."""
     if kind not in ItemKind.values:
-        raise ValidationFailed("invalid_kind", "Loại việc không hợp lệ.", field="kind")
+        raise ValidationFailed("invalid_kind", _("Loại việc không hợp lệ."), field="kind")
     require(
-        policies.may_create_item(actor, agency.pk, kind), "Chỉ văn thư hoặc lãnh đạo cơ quan được tạo việc."
+        policies.may_create_item(actor, agency.pk, kind),
+        _("Chỉ văn thư hoặc lãnh đạo cơ quan được tạo việc."),
     )
     title = " ".join(title.split())
     if not title:
-        raise ValidationFailed("title_required", "Trích yếu / tên việc không được để trống.", field="title")
+        raise ValidationFailed(
+            "title_required", _("Trích yếu / tên việc không được để trống."), field="title"
+        )
     if len(title) > MAX_TITLE:
-        raise ValidationFailed("title_too_long", f"Trích yếu tối đa {MAX_TITLE} ký tự.", field="title")
+        raise ValidationFailed(
+            "title_too_long",
+            _("Trích yếu tối đa %(max_title)s ký tự.") % {"max_title": MAX_TITLE},
+            field="title",
+        )
     if urgency not in Urgency.values:
-        raise ValidationFailed("invalid_urgency", "Độ khẩn không hợp lệ.", field="urgency")
+        raise ValidationFailed("invalid_urgency", _("Độ khẩn không hợp lệ."), field="urgency")
     if timezone.is_naive(arrived_at):
-        raise ValidationFailed("invalid_arrival", "Thời điểm đến phải kèm múi giờ.", field="arrived_at")
+        raise ValidationFailed("invalid_arrival", _("Thời điểm đến phải kèm múi giờ."), field="arrived_at")
     if arrived_at > timezone.now() + ARRIVAL_CLOCK_SLACK:
         raise ValidationFailed(
-            "arrival_in_future", "Thời điểm đến không được ở tương lai.", field="arrived_at"
+            "arrival_in_future", _("Thời điểm đến không được ở tương lai."), field="arrived_at"
         )
     if deadline is not None and deadline < arrived_at:
         raise ValidationFailed(
-            "deadline_before_arrival", "Hạn giải quyết không được trước thời điểm đến.", field="deadline"
+            "deadline_before_arrival", _("Hạn giải quyết không được trước thời điểm đến."), field="deadline"
         )
     if len(subject_type) > 64 or len(reference) > 200:
-        raise ValidationFailed("invalid_subject", "Tham chiếu đối tượng quá dài.", field="subject_type")
+        raise ValidationFailed("invalid_subject", _("Tham chiếu đối tượng quá dài."), field="subject_type")
     item = WorkItem(
         agency=agency,
         kind=kind,
@@ -102,15 +111,17 @@ def item_describe(
     """The subject's app corrected what the item shows (e.g. the văn thư fixed a document's
     subject after registration). Lines keep their own deadlines: they were set when assigned."""
     item = lock_item(item.pk)
-    require(policies.may_create_item(actor, item.agency_id, item.kind), "Bạn không được sửa việc này.")
+    require(policies.may_create_item(actor, item.agency_id, item.kind), _("Bạn không được sửa việc này."))
     title = " ".join(title.split())
     if not title or len(title) > MAX_TITLE:
-        raise ValidationFailed("title_required", "Trích yếu / tên việc không được để trống.", field="title")
+        raise ValidationFailed(
+            "title_required", _("Trích yếu / tên việc không được để trống."), field="title"
+        )
     if urgency not in Urgency.values:
-        raise ValidationFailed("invalid_urgency", "Độ khẩn không hợp lệ.", field="urgency")
+        raise ValidationFailed("invalid_urgency", _("Độ khẩn không hợp lệ."), field="urgency")
     if deadline is not None and deadline < item.arrived_at:
         raise ValidationFailed(
-            "deadline_before_arrival", "Hạn giải quyết không được trước thời điểm đến.", field="deadline"
+            "deadline_before_arrival", _("Hạn giải quyết không được trước thời điểm đến."), field="deadline"
         )
     before = {"title": item.title, "reference": item.reference, "urgency": item.urgency}
     item.title, item.reference = title, reference.strip()[:200]
@@ -137,7 +148,7 @@ def item_present(
     working day; the leader then writes the direction and assigns lines below their own.
     """
     item = lock_item(item.pk)
-    require(policies.manages_item(actor, item), "Chỉ văn thư hoặc lãnh đạo cơ quan được trình việc này.")
+    require(policies.manages_item(actor, item), _("Chỉ văn thư hoặc lãnh đạo cơ quan được trình việc này."))
     is_leader = (
         Position.objects.filter(user_id=leader_id, agency_id=item.agency_id, is_active=True)
         .filter(roles__role=Role.LANH_DAO_CO_QUAN)
@@ -145,7 +156,7 @@ def item_present(
     )
     if not is_leader:
         raise ValidationFailed(
-            "not_a_leader", "Người được trình phải là lãnh đạo của cơ quan.", field="leader"
+            "not_a_leader", _("Người được trình phải là lãnh đạo của cơ quan."), field="leader"
         )
     spec = LineSpec.person(LineRole.LEAD, leader_id, note=note, deadline=deadline or DeadlineInput())
     lines = assign_lines(item=item, parent=None, specs=[spec], direction="", actor=actor, event="present")
@@ -172,12 +183,12 @@ def item_route(*, item: WorkItem, keys: list[str], actor: Actor) -> list[Assignm
     """Route by the agency's standing rules (type or field → unit) instead of presenting."""
     item = lock_item(item.pk)
     require(
-        policies.manages_item(actor, item), "Chỉ văn thư hoặc lãnh đạo cơ quan được chuyển xử lý việc này."
+        policies.manages_item(actor, item), _("Chỉ văn thư hoặc lãnh đạo cơ quan được chuyển xử lý việc này.")
     )
     rules = _rules_for(item, keys[:20])
     if not rules:
         raise ValidationFailed(
-            "no_rule", "Không có quy tắc chuyển xử lý nào khớp với việc này.", field="keys"
+            "no_rule", _("Không có quy tắc chuyển xử lý nào khớp với việc này."), field="keys"
         )
     specs, seen = [], set()
     for rule in rules:
@@ -197,27 +208,27 @@ def item_route(*, item: WorkItem, keys: list[str], actor: Actor) -> list[Assignm
     return lines
 
 
-RULES_REFUSAL = "Chỉ văn thư hoặc quản trị cơ quan được đặt hoặc xóa quy tắc chuyển xử lý."
+RULES_REFUSAL = _lazy("Chỉ văn thư hoặc quản trị cơ quan được đặt hoặc xóa quy tắc chuyển xử lý.")
 
 
 @transaction.atomic
 def routing_rule_create(
     *, agency: Agency, key: str, unit_id: int, role: str, due_working_days: int | None, actor: Actor
 ) -> RoutingRule:
-    require(policies.manages_rules(actor, agency.pk), RULES_REFUSAL)
+    require(policies.manages_rules(actor, agency.pk), str(RULES_REFUSAL))
     key = " ".join(key.split())
     if not key or len(key) > 200:
-        raise ValidationFailed("invalid_key", "Điều kiện phải có từ 1 đến 200 ký tự.", field="key")
+        raise ValidationFailed("invalid_key", _("Điều kiện phải có từ 1 đến 200 ký tự."), field="key")
     if role not in LineRole.values:
-        raise ValidationFailed("invalid_role", "Vai trò không hợp lệ.", field="role")
+        raise ValidationFailed("invalid_role", _("Vai trò không hợp lệ."), field="role")
     if due_working_days is not None and not 1 <= due_working_days <= 366:
         raise ValidationFailed(
-            "invalid_working_days", "Số ngày làm việc phải từ 1 đến 366.", field="due_working_days"
+            "invalid_working_days", _("Số ngày làm việc phải từ 1 đến 366."), field="due_working_days"
         )
     if not agency.units.filter(pk=unit_id, is_active=True).exists():
-        raise ValidationFailed("invalid_unit", "Đơn vị không thuộc cơ quan.", field="unit")
+        raise ValidationFailed("invalid_unit", _("Đơn vị không thuộc cơ quan."), field="unit")
     if RoutingRule.objects.filter(agency=agency, key=key, unit_id=unit_id).exists():
-        raise ValidationFailed("duplicate_rule", "Quy tắc này đã có.", field="key")
+        raise ValidationFailed("duplicate_rule", _("Quy tắc này đã có."), field="key")
     rule = RoutingRule.objects.create(
         agency=agency, key=key, unit_id=unit_id, role=role, due_working_days=due_working_days
     )
@@ -237,8 +248,8 @@ def routing_rule_delete(*, rule: RoutingRule, actor: Actor) -> None:
     # Lock the rule so two clerks removing it at once get one deletion and one clear refusal.
     found = RoutingRule.objects.select_for_update().filter(pk=rule.pk).first()
     if found is None:
-        raise NotFound("Không tìm thấy quy tắc chuyển xử lý.")
-    require(policies.manages_rules(actor, found.agency_id), RULES_REFUSAL)
+        raise NotFound(_("Không tìm thấy quy tắc chuyển xử lý."))
+    require(policies.manages_rules(actor, found.agency_id), str(RULES_REFUSAL))
     audit.record(
         actor=actor,
         verb="work.routing_rule_deleted",

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -17,13 +19,13 @@ from eoffice.work.services.assign import lock_item
 from eoffice.work.statuses import GONE_STATUSES, LineAction
 
 MAX_REASON = 2000
-NOT_HOLDER = "Bạn không giữ dòng xử lý này."
+NOT_HOLDER = _lazy("Bạn không giữ dòng xử lý này.")
 
 
 def locked_line(line_id: int) -> AssignmentLine:
     found = AssignmentLine.objects.filter(pk=line_id).values_list("item_id", flat=True).first()
     if found is None:
-        raise NotFound("Không tìm thấy dòng xử lý.")
+        raise NotFound(_("Không tìm thấy dòng xử lý."))
     lock_item(found)
     return AssignmentLine.objects.select_related("item", "parent").get(pk=line_id)
 
@@ -40,7 +42,7 @@ def _audit(actor: Actor, verb: str, line: AssignmentLine, **data: Any) -> None:
 
 def _simple(line: AssignmentLine, action: str, verb: str, actor: Actor, note: str = "") -> AssignmentLine:
     line = locked_line(line.pk)
-    require(policies.holds_line(actor, line), NOT_HOLDER)
+    require(policies.holds_line(actor, line), str(NOT_HOLDER))
     line = engine.line_transition(line_id=line.pk, action=action, actor=actor, note=note)
     _audit(actor, verb, line)
     return line
@@ -89,9 +91,13 @@ def lines_open(*, item: WorkItem, actor: Actor) -> list[AssignmentLine]:
 def line_complete(*, line: AssignmentLine, actor: Actor, note: str = "") -> AssignmentLine:
     """Hoàn thành, with the completion rules (engine.after_completion)."""
     line = locked_line(line.pk)
-    require(policies.holds_line(actor, line), NOT_HOLDER)
+    require(policies.holds_line(actor, line), str(NOT_HOLDER))
     if len(note) > MAX_REASON:
-        raise ValidationFailed("note_too_long", f"Ghi chú tối đa {MAX_REASON} ký tự.", field="note")
+        raise ValidationFailed(
+            "note_too_long",
+            _("Ghi chú tối đa %(max_reason)s ký tự.") % {"max_reason": MAX_REASON},
+            field="note",
+        )
     now = timezone.now()
     line = engine.line_transition(line_id=line.pk, action=LineAction.COMPLETE, actor=actor, note=note, at=now)
     cascaded = engine.after_completion(line, actor=actor, at=now)
@@ -106,11 +112,15 @@ def line_return(*, line: AssignmentLine, reason: str, actor: Actor) -> Assignmen
     """Trả lại, with a reason; the line above is reopened so its holder can assign again."""
     reason = reason.strip()
     if not reason:
-        raise ValidationFailed("reason_required", "Phải nêu lý do trả lại.", field="reason")
+        raise ValidationFailed("reason_required", _("Phải nêu lý do trả lại."), field="reason")
     if len(reason) > MAX_REASON:
-        raise ValidationFailed("reason_too_long", f"Lý do trả lại tối đa {MAX_REASON} ký tự.", field="reason")
+        raise ValidationFailed(
+            "reason_too_long",
+            _("Lý do trả lại tối đa %(max_reason)s ký tự.") % {"max_reason": MAX_REASON},
+            field="reason",
+        )
     line = locked_line(line.pk)
-    require(policies.holds_line(actor, line), NOT_HOLDER)
+    require(policies.holds_line(actor, line), str(NOT_HOLDER))
     now = timezone.now()
     line = engine.line_transition(line_id=line.pk, action=LineAction.RETURN, actor=actor, note=reason, at=now)
     cascaded = engine.after_leaving(line, actor=actor, at=now)
@@ -123,9 +133,13 @@ def line_return(*, line: AssignmentLine, reason: str, actor: Actor) -> Assignmen
 def line_recall(*, line: AssignmentLine, actor: Actor, note: str = "") -> AssignmentLine:
     """Thu hồi by whoever assigned the line; everything below it is recalled too, history kept."""
     line = locked_line(line.pk)
-    require(policies.is_assigner_of(actor, line), "Chỉ người đã giao dòng xử lý này được thu hồi.")
+    require(policies.is_assigner_of(actor, line), _("Chỉ người đã giao dòng xử lý này được thu hồi."))
     if len(note) > MAX_REASON:
-        raise ValidationFailed("note_too_long", f"Ghi chú tối đa {MAX_REASON} ký tự.", field="note")
+        raise ValidationFailed(
+            "note_too_long",
+            _("Ghi chú tối đa %(max_reason)s ký tự.") % {"max_reason": MAX_REASON},
+            field="note",
+        )
     now = timezone.now()
     line = engine.line_transition(line_id=line.pk, action=LineAction.RECALL, actor=actor, note=note, at=now)
     cascaded = engine.after_leaving(line, actor=actor, at=now)

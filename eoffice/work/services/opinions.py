@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -55,24 +56,32 @@ def _checked(upload: Upload, index: int) -> tuple[bytes, str, str]:
     if not name or suffix not in ALLOWED_FILES:
         allowed = ", ".join(sorted(ALLOWED_FILES))
         raise ValidationFailed(
-            "file_type", f"Tệp “{name}” không đúng loại cho phép ({allowed}).", field=field
+            "file_type",
+            _("Tệp “%(name)s” không đúng loại cho phép (%(allowed)s).") % {"name": name, "allowed": allowed},
+            field=field,
         )
     limit = max_file_bytes()
     if upload.size > limit:
         raise ValidationFailed(
-            "file_too_large", f"Tệp “{name}” vượt quá {limit // (1024 * 1024)} MB.", field=field
+            "file_too_large",
+            _("Tệp “%(name)s” vượt quá %(value)s MB.") % {"name": name, "value": limit // (1024 * 1024)},
+            field=field,
         )
     data = upload.content.read(limit + 1)
     if len(data) > limit:
         raise ValidationFailed(
-            "file_too_large", f"Tệp “{name}” vượt quá {limit // (1024 * 1024)} MB.", field=field
+            "file_too_large",
+            _("Tệp “%(name)s” vượt quá %(value)s MB.") % {"name": name, "value": limit // (1024 * 1024)},
+            field=field,
         )
     if not data:
-        raise ValidationFailed("file_empty", f"Tệp “{name}” rỗng.", field=field)
+        raise ValidationFailed("file_empty", _("Tệp “%(name)s” rỗng.") % {"name": name}, field=field)
     content_type, magics = ALLOWED_FILES[suffix]
     if magics and not any(data.startswith(m) for m in magics):
         raise ValidationFailed(
-            "file_corrupt", f"Nội dung tệp “{name}” không khớp với loại {suffix}.", field=field
+            "file_corrupt",
+            _("Nội dung tệp “%(name)s” không khớp với loại %(suffix)s.") % {"name": name, "suffix": suffix},
+            field=field,
         )
     return data, name, content_type
 
@@ -99,22 +108,30 @@ def opinion_add(
     files = files or []
     text = text.strip()
     if kind not in (OpinionKind.OPINION, OpinionKind.REPLY_PROPOSAL):
-        raise ValidationFailed("invalid_kind", "Loại ý kiến không hợp lệ.", field="kind")
+        raise ValidationFailed("invalid_kind", _("Loại ý kiến không hợp lệ."), field="kind")
     if not text:
-        raise ValidationFailed("text_required", "Nội dung ý kiến không được để trống.", field="text")
+        raise ValidationFailed("text_required", _("Nội dung ý kiến không được để trống."), field="text")
     if len(text) > MAX_TEXT:
-        raise ValidationFailed("text_too_long", f"Nội dung ý kiến tối đa {MAX_TEXT} ký tự.", field="text")
+        raise ValidationFailed(
+            "text_too_long",
+            _("Nội dung ý kiến tối đa %(max_text)s ký tự.") % {"max_text": MAX_TEXT},
+            field="text",
+        )
     if len(files) > MAX_FILES:
-        raise ValidationFailed("too_many_files", f"Tối đa {MAX_FILES} tệp mỗi ý kiến.", field="files")
+        raise ValidationFailed(
+            "too_many_files",
+            _("Tối đa %(max_files)s tệp mỗi ý kiến.") % {"max_files": MAX_FILES},
+            field="files",
+        )
     line = locked_line(line.pk)
-    require(policies.holds_line(actor, line), "Bạn không giữ dòng xử lý này.")
+    require(policies.holds_line(actor, line), _("Bạn không giữ dòng xử lý này."))
     if line.status not in UNFINISHED_STATUSES:
         raise engine.refusal(line, "opinion")
     if line.status == LineStatus.CHO_TIEP_NHAN:
-        raise Conflict("not_received", "Hãy tiếp nhận dòng xử lý trước khi cho ý kiến.")
+        raise Conflict("not_received", _("Hãy tiếp nhận dòng xử lý trước khi cho ý kiến."))
     if kind == OpinionKind.REPLY_PROPOSAL and line.role != LineRole.LEAD:
         raise ValidationFailed(
-            "lead_only", "Chỉ đơn vị/cá nhân chủ trì đề xuất văn bản trả lời.", field="kind"
+            "lead_only", _("Chỉ đơn vị/cá nhân chủ trì đề xuất văn bản trả lời."), field="kind"
         )
     checked = [_checked(upload, i) for i, upload in enumerate(files)]
     now = timezone.now()

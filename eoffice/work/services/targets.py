@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from eoffice.core.actor import Actor
 from eoffice.core.errors import ValidationFailed
 from eoffice.directory.models import Agency, AgencyStatus, Unit
@@ -84,22 +86,22 @@ def resolve(
         if scope.unit_ids is not None:
             positions = positions.filter(unit_id__in=scope.unit_ids)
         if user_id is None or not positions.filter(user__is_active=True).exists():
-            raise _refuse("Người nhận không thuộc phạm vi bạn được giao việc.", index)
+            raise _refuse(_("Người nhận không thuộc phạm vi bạn được giao việc."), index)
         return Target(kind, scope.agency_id, user_id=user_id)
     if kind == TargetKind.UNIT:
         units = Unit.objects.filter(pk=unit_id or 0, agency_id=scope.agency_id, is_active=True)
         if scope.unit_ids is not None:
             units = units.filter(pk__in=scope.unit_ids)
         if unit_id is None or not units.exists():
-            raise _refuse("Đơn vị nhận không thuộc phạm vi bạn được giao việc.", index)
+            raise _refuse(_("Đơn vị nhận không thuộc phạm vi bạn được giao việc."), index)
         return Target(kind, scope.agency_id, unit_id=unit_id)
     if kind == TargetKind.AGENCY:
         if role == LineRole.INFO:
-            raise _refuse("Chỉ giao chủ trì hoặc phối hợp cho cơ quan khác.", index)
+            raise _refuse(_("Chỉ giao chủ trì hoặc phối hợp cho cơ quan khác."), index)
         if not scope.other_agencies:
-            raise _refuse("Bạn không được chuyển việc sang cơ quan khác từ dòng xử lý này.", index)
+            raise _refuse(_("Bạn không được chuyển việc sang cơ quan khác từ dòng xử lý này."), index)
         agency = Agency.objects.filter(pk=agency_id or 0, hosted=True, status=AgencyStatus.ACTIVE).first()
         if agency is None or agency.pk == scope.agency_id:
-            raise _refuse("Cơ quan nhận phải là một cơ quan khác đang dùng hệ thống.", index)
+            raise _refuse(_("Cơ quan nhận phải là một cơ quan khác đang dùng hệ thống."), index)
         return Target(kind, agency.pk)
-    raise _refuse("Loại người nhận không hợp lệ.", index)
+    raise _refuse(_("Loại người nhận không hợp lệ."), index)
