@@ -6,7 +6,7 @@ CodeNumber, CodeNotation, IssuedDate, SignerInfo, DueDate, To).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -17,8 +17,8 @@ from eoffice.core.errors import NotFound, PermissionDenied, ValidationFailed
 from eoffice.documents.downloads import file_response
 from eoffice.documents.models import DocumentFile, DocumentType
 from eoffice.documents.uploads import read_parts
-from eoffice.outgoing import exports, numbering, policies, selectors, services
-from eoffice.outgoing.models import AdvisoryBody, Draft, DraftFile, DraftVersion, OutgoingNumber
+from eoffice.outgoing import approval, exports, numbering, policies, selectors, services
+from eoffice.outgoing.models import AdvisoryBody, Draft, DraftFile, DraftVersion, OutgoingNumber, StepRun
 
 router = Router(tags=["outgoing"])
 
@@ -436,3 +436,100 @@ def register_export(request: HttpRequest, series_id: int, query: Query[ExportQue
     return exports.report_response(
         exports.build_report(series, query.date_from, query.date_to, entries), query.format
     )
+
+
+class StepRunOut(Schema):
+    submission: int
+    order: int
+    kind: str
+    version: int
+    assignee_user_id: int | None
+    line_id: int
+    line_status: str
+    deadline: datetime | None
+    outcome: str
+    reason: str
+
+
+class StepIn(Schema):
+    kind: Literal["review", "form_check", "sign"]
+    user_id: int
+    working_days: int = Field(1, ge=1, le=60)
+
+
+class ChainIn(Schema):
+    type_id: int | None = None
+    name: str = Field(..., max_length=200)
+    steps: list[StepIn] = Field(..., max_length=10)
+
+
+class ReturnIn(Schema):
+    reason: str = Field(..., max_length=2000)
+
+
+class ApproveIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+def _runs(draft: Draft) -> list[dict[str, Any]]:
+    runs = StepRun.objects.filter(draft=draft).select_related("line", "version")
+    return [
+        {
+            "submission": r.submission,
+            "order": r.order,
+            "kind": r.kind,
+            "version": r.version.number,
+            "assignee_user_id": r.line.assignee_user_id,
+            "line_id": r.line_id,
+            "line_status": r.line.status,
+            "deadline": r.line.deadline,
+            "outcome": r.outcome,
+            "reason": r.reason,
+        }
+        for r in runs
+    ]
+
+
+@router.put("/chains", response=dict[str, int], summary="Đặt quy trình trình ký (theo loại văn bản)")
+def chain_set(request: HttpRequest, payload: ChainIn) -> Any:
+    actor = _actor(request)
+    agency = _agency(actor)
+    document_type = None
+    if payload.type_id is not None:
+        document_type = DocumentType.objects.filter(pk=payload.type_id, is_active=True).first()
+        if document_type is None:
+            raise ValidationFailed("unknown_type", "Loại văn bản không hợp lệ.", field="type_id")
+    steps = [approval.StepInput(s.kind, s.user_id, s.working_days) for s in payload.steps]
+    chain = approval.approval_chain_set(
+        actor=actor, agency=agency, document_type=document_type, name=payload.name, steps=steps
+    )
+    return {"id": chain.pk}
+
+
+@router.get("/drafts/{int:draft_id}/steps", response=list[StepRunOut], summary="Các bước trình ký")
+def steps(request: HttpRequest, draft_id: int) -> Any:
+    return _runs(selectors.draft_get(actor=_actor(request), draft_id=draft_id))
+
+
+@router.post("/drafts/{int:draft_id}/submit", response=list[StepRunOut], summary="Trình ký")
+def submit(request: HttpRequest, draft_id: int) -> Any:
+    actor = _actor(request)
+    draft = selectors.draft_get(actor=actor, draft_id=draft_id)
+    approval.draft_submit(actor=actor, draft=draft)
+    return _runs(draft)
+
+
+@router.post("/drafts/{int:draft_id}/approve", response=list[StepRunOut], summary="Đồng ý bước trình ký")
+def approve(request: HttpRequest, draft_id: int, payload: ApproveIn) -> Any:
+    actor = _actor(request)
+    draft = selectors.draft_get(actor=actor, draft_id=draft_id)
+    approval.draft_step_approve(actor=actor, draft=draft, note=payload.note)
+    return _runs(draft)
+
+
+@router.post("/drafts/{int:draft_id}/return", response=list[StepRunOut], summary="Trả lại dự thảo")
+def return_draft(request: HttpRequest, draft_id: int, payload: ReturnIn) -> Any:
+    actor = _actor(request)
+    draft = selectors.draft_get(actor=actor, draft_id=draft_id)
+    approval.draft_step_return(actor=actor, draft=draft, reason=payload.reason)
+    return _runs(draft)

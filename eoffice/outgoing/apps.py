@@ -6,3 +6,15 @@ class OutgoingConfig(AppConfig):
     label = "outgoing"
     verbose_name = "Văn bản đi"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Wiring only: approval steps are work items; the engine never imports outgoing.
+        from eoffice.outgoing import approval
+        from eoffice.work import subjects
+
+        subjects.register_subject(
+            approval.SUBJECT_TYPE,
+            on_status=approval.follow_work,
+            url=approval.draft_url,
+            describe=approval.draft_facts,
+        )

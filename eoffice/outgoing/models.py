@@ -18,14 +18,23 @@ from eoffice.people.models import Position
 
 class DraftStatus(models.TextChoices):
     DRAFTING = "drafting", "Đang soạn thảo"
+    IN_REVIEW = "in_review", "Đang trình ký"
+    RETURNED = "returned", "Bị trả lại"
+    APPROVED = "approved", "Đã ký duyệt"
     NUMBERED = "numbered", "Đã cấp số"
 
 
-# Allowed transitions, checked in one place (services.apply_transition).
+# Allowed transitions, checked in one place (transitions.apply_transition). A draft with no
+# approval chain for its type goes to numbering straight from drafting.
 DRAFT_TRANSITIONS: dict[str, set[str]] = {
-    DraftStatus.DRAFTING: {DraftStatus.NUMBERED},
+    DraftStatus.DRAFTING: {DraftStatus.IN_REVIEW, DraftStatus.NUMBERED},
+    DraftStatus.IN_REVIEW: {DraftStatus.RETURNED, DraftStatus.APPROVED},
+    DraftStatus.RETURNED: {DraftStatus.IN_REVIEW},
+    DraftStatus.APPROVED: {DraftStatus.NUMBERED},
     DraftStatus.NUMBERED: set(),
 }
+# States in which the drafter may save a new version.
+EDITABLE_STATUSES = frozenset({DraftStatus.DRAFTING, DraftStatus.RETURNED})
 
 
 class AdvisoryBody(models.Model):
@@ -240,3 +249,31 @@ class OutgoingNumber(models.Model):
 def format_number(number: int) -> str:
     """Decree 30, PL I II.3: Arabic numerals, a leading zero below 10 (05, 45, 123)."""
     return f"{number:02d}"
+
+
+# Approval chains live in their own module; imported here so Django finds the models.
+from eoffice.outgoing.approval_models import (  # noqa: E402
+    ApprovalChain,
+    ApprovalStep,
+    StepKind,
+    StepOutcome,
+    StepRun,
+)
+
+__all__ = [
+    "AdvisoryBody",
+    "ApprovalChain",
+    "ApprovalStep",
+    "Draft",
+    "DraftFile",
+    "DraftRecipient",
+    "DraftStatus",
+    "DraftVersion",
+    "NumberStatus",
+    "NumberingRule",
+    "OutgoingNumber",
+    "OutgoingSeries",
+    "StepKind",
+    "StepOutcome",
+    "StepRun",
+]

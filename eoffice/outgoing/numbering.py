@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from eoffice.core import audit
@@ -26,6 +27,7 @@ from eoffice.documents.models import DocumentType, Secrecy
 from eoffice.outgoing import policies
 from eoffice.outgoing.models import (
     AdvisoryBody,
+    ApprovalChain,
     Draft,
     DraftStatus,
     NumberingRule,
@@ -36,6 +38,12 @@ from eoffice.outgoing.models import (
 from eoffice.outgoing.transitions import apply_transition
 
 MAX_REASON = 300
+
+
+def approval_chain_exists(agency: Agency, document_type: DocumentType) -> bool:
+    return ApprovalChain.objects.filter(
+        Q(document_type=document_type) | Q(document_type__isnull=True), agency=agency
+    ).exists()
 
 
 def series_key(
@@ -184,10 +192,15 @@ def draft_number(
     # Why the lock: two clerks pressing "cấp số" on the same draft must not both number it.
     draft = Draft.objects.select_for_update(of=("self",)).select_related("agency", "unit").get(pk=draft.pk)
     policies.require_clerk(actor, draft.agency)
-    if draft.status != DraftStatus.DRAFTING:
+    if draft.status == DraftStatus.NUMBERED:
         raise Conflict("already_numbered", "Văn bản này đã được cấp số.")
     version = draft.current_version
     assert version is not None
+    # Numbers go to signed documents (Điều 15.3); a type the agency sends through no chain is
+    # numbered from the draft.
+    has_chain = approval_chain_exists(draft.agency, version.document_type)
+    if draft.status != DraftStatus.APPROVED and (has_chain or draft.status != DraftStatus.DRAFTING):
+        raise Conflict("not_approved", "Văn bản chưa được ký duyệt, chưa thể cấp số.")
     issued_date = issued_date or timezone.localdate()
     key, name = series_key(
         agency=draft.agency,

@@ -70,6 +70,12 @@ def may_read(actor: Actor, draft: Draft) -> bool:
         return True
     if actor.user is not None and draft.created_by_id == (actor.on_behalf_of or actor.user).pk:
         return True
+    # Whoever was given a step of its approval chain reads it (and its earlier versions).
+    if (
+        actor.user is not None
+        and draft.step_runs.filter(line__assignee_user=actor.on_behalf_of or actor.user).exists()
+    ):
+        return True
     return is_clerk(actor, draft.agency) or (
         has_role(actor, Role.LANH_DAO_CO_QUAN, draft.agency) and delegation_allows(actor, "outgoing")
     )

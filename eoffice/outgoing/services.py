@@ -22,12 +22,12 @@ from eoffice.documents.services import MAX_FILES_PER_UPLOAD, UploadPart
 from eoffice.documents.validation import check_upload
 from eoffice.outgoing import policies
 from eoffice.outgoing.models import (
+    EDITABLE_STATUSES,
     AdvisoryBody,
     Draft,
     DraftFile,
     DraftFileRole,
     DraftRecipient,
-    DraftStatus,
     DraftVersion,
     RecipientKind,
 )
@@ -254,8 +254,8 @@ def draft_revise(*, actor: Actor, draft: Draft, data: DraftInput) -> DraftVersio
     # Why the lock: two saves of the same draft must not both write version n+1.
     draft = Draft.objects.select_for_update(of=("self",)).select_related("agency").get(pk=draft.pk)
     policies.require_revise(actor, draft)
-    if draft.status != DraftStatus.DRAFTING:
-        raise Conflict("not_editable", "Văn bản đã được cấp số, không thể sửa dự thảo.")
+    if draft.status not in EDITABLE_STATUSES:
+        raise Conflict("not_editable", "Dự thảo đang trình ký, đã duyệt hoặc đã cấp số, không thể sửa.")
     previous = draft.current_version
     assert previous is not None
     checked = _check(actor, draft.agency, data)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:draft_id>/edit/", views.draft_edit, name="draft_edit"),
     path("<int:draft_id>/compare/", views.compare, name="compare"),
     path("<int:draft_id>/number/", views.draft_number, name="number"),
+    path("<int:draft_id>/step/<slug:action>/", views.draft_step, name="step"),
     path("<int:draft_id>/files/<int:file_id>/", views.version_file, name="file"),
 ]

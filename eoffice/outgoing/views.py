@@ -19,7 +19,7 @@ from eoffice.core.errors import DomainError, NotFound, PermissionDenied
 from eoffice.documents.downloads import file_response
 from eoffice.documents.models import DocumentFile
 from eoffice.documents.uploads import read_parts
-from eoffice.outgoing import exports, numbering, policies, selectors, services
+from eoffice.outgoing import approval, exports, numbering, policies, selectors, services
 from eoffice.outgoing.forms import (
     AdvisoryBodyForm,
     DraftForm,
@@ -29,7 +29,15 @@ from eoffice.outgoing.forms import (
     RuleForm,
     initial_from,
 )
-from eoffice.outgoing.models import Draft, DraftFile, DraftStatus, NumberingRule, OutgoingNumber
+from eoffice.outgoing.models import (
+    EDITABLE_STATUSES,
+    Draft,
+    DraftFile,
+    DraftStatus,
+    NumberingRule,
+    OutgoingNumber,
+    StepRun,
+)
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -119,7 +127,7 @@ def draft_new(request: HttpRequest) -> HttpResponse:
 def draft_edit(request: HttpRequest, draft_id: int) -> HttpResponse:
     actor = _actor(request)
     draft = _draft_or_404(request, draft_id)
-    if not policies.may_revise(actor, draft) or draft.status != DraftStatus.DRAFTING:
+    if not policies.may_revise(actor, draft) or draft.status not in EDITABLE_STATUSES:
         raise DjangoPermissionDenied(_("Chỉ người soạn thảo mới được sửa dự thảo đang soạn."))
     assert draft.current_version is not None
     form = DraftForm(
@@ -150,7 +158,12 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
     assert draft.current_version is not None
     version = selectors.version_get(actor=actor, draft=draft, number=draft.current_version.number)
     number = OutgoingNumber.objects.filter(draft=draft).select_related("series").first()
-    can_number = policies.is_clerk(actor, draft.agency) and draft.status == DraftStatus.DRAFTING
+    can_number = policies.is_clerk(actor, draft.agency) and draft.status in (
+        DraftStatus.DRAFTING,
+        DraftStatus.APPROVED,
+    )
+    pending = approval.pending_step(draft)
+    holder = actor.on_behalf_of or actor.user
     context = {
         "draft": draft,
         "version": version,
@@ -158,7 +171,12 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
         "files": version.files.select_related("stored_file"),
         "versions": selectors.versions(draft=draft),
         "number": number,
-        "can_edit": policies.may_revise(actor, draft) and draft.status == DraftStatus.DRAFTING,
+        "can_edit": policies.may_revise(actor, draft) and draft.status in EDITABLE_STATUSES,
+        "runs": StepRun.objects.filter(draft=draft).select_related("line__assignee_user", "version"),
+        "pending": pending,
+        "acts_on_step": pending is not None
+        and holder is not None
+        and pending.line.assignee_user_id == holder.pk,
         "number_form": NumberForm(reserved=selectors.reserved_numbers(actor=actor, agency=draft.agency))
         if can_number
         else None,
@@ -353,3 +371,26 @@ def register_export(request: HttpRequest, series_id: int) -> HttpResponse:
     )
     report = exports.build_report(series, data["date_from"], data["date_to"], entries)
     return exports.report_response(report, data["format"])
+
+
+@login_required
+@require_POST
+def draft_step(request: HttpRequest, draft_id: int, action: str) -> HttpResponse:
+    """Trình ký (submit), đồng ý (approve) or trả lại (return, with a reason)."""
+    actor = _actor(request)
+    draft = _draft_or_404(request, draft_id)
+    try:
+        if action == "submit":
+            approval.draft_submit(actor=actor, draft=draft)
+            messages.success(request, _("Đã trình ký dự thảo."))
+        elif action == "approve":
+            approval.draft_step_approve(actor=actor, draft=draft, note=request.POST.get("note", "")[:2000])
+            messages.success(request, _("Đã đồng ý; dự thảo chuyển sang bước tiếp theo."))
+        elif action == "return":
+            approval.draft_step_return(actor=actor, draft=draft, reason=request.POST.get("reason", "")[:2001])
+            messages.success(request, _("Đã trả lại dự thảo cho người soạn thảo."))
+        else:
+            raise Http404(_("Thao tác không hợp lệ."))
+    except DomainError as error:
+        _show_error(request, error)
+    return redirect("outgoing:draft", draft_id=draft.pk)

@@ -17,11 +17,12 @@ from eoffice.work.statuses import ItemKind
 _SCOPE_OF_KIND = {
     ItemKind.INCOMING_DOCUMENT: DelegationScope.INCOMING,
     ItemKind.TASK: DelegationScope.TASKS,
+    ItemKind.OUTGOING_DRAFT: DelegationScope.OUTGOING,
 }
 _KINDS_OF_SCOPE = {
     DelegationScope.INCOMING: [ItemKind.INCOMING_DOCUMENT],
     DelegationScope.TASKS: [ItemKind.TASK],
-    DelegationScope.OUTGOING: [],
+    DelegationScope.OUTGOING: [ItemKind.OUTGOING_DRAFT],
 }
 
 

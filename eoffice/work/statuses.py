@@ -19,6 +19,8 @@ class ItemKind(models.TextChoices):
     TASK = "task", _("Công việc")
     ISO_STEP = "iso_step", _("Bước quy trình ISO")
     PETITION = "petition", _("Kiến nghị cử tri")
+    # One step of an outgoing draft's approval chain (trình ký), app `outgoing`.
+    OUTGOING_DRAFT = "outgoing_draft", _("Dự thảo văn bản đi")
 
 
 class ItemStatus(models.TextChoices):

@@ -144,3 +144,42 @@ def test_anonymous_is_refused() -> None:
     from django.test import Client
 
     assert Client().get(f"{BASE}/drafts").status_code == 401
+
+
+def test_chain_submit_return_approve_through_the_api(cast: Cast) -> None:
+    admin = login(cast.admin_a)
+    chain = {
+        "name": "Trình ký",
+        "steps": [
+            {"kind": "review", "user_id": cast.unit_head_a.pk, "working_days": 2},
+            {"kind": "sign", "user_id": cast.leader_a.pk},
+        ],
+    }
+    assert admin.put(f"{BASE}/chains", chain, content_type="application/json").status_code == 200
+    refused = login(cast.specialist_a).put(f"{BASE}/chains", chain, content_type="application/json")
+    assert refused.status_code == 403
+    bad = admin.put(
+        f"{BASE}/chains", {"name": "X", "steps": [chain["steps"][0]]}, content_type="application/json"
+    )
+    assert bad.status_code == 422 and bad.json()["code"] == "sign_last"
+
+    draft = make_draft(cast)
+    specialist, head, leader = login(cast.specialist_a), login(cast.unit_head_a), login(cast.leader_a)
+    runs = specialist.post(f"{BASE}/drafts/{draft.pk}/submit").json()
+    assert runs[0]["assignee_user_id"] == cast.unit_head_a.pk and runs[0]["deadline"]
+    no_reason = head.post(
+        f"{BASE}/drafts/{draft.pk}/return", {"reason": " "}, content_type="application/json"
+    )
+    assert no_reason.status_code == 422
+    returned = head.post(
+        f"{BASE}/drafts/{draft.pk}/return", {"reason": "Sai căn cứ"}, content_type="application/json"
+    )
+    assert returned.json()[0]["outcome"] == "returned"
+    specialist.post(f"{BASE}/drafts/{draft.pk}/submit")
+    not_holder = leader.post(f"{BASE}/drafts/{draft.pk}/approve", {}, content_type="application/json")
+    assert not_holder.status_code == 403
+    head.post(f"{BASE}/drafts/{draft.pk}/approve", {}, content_type="application/json")
+    final = leader.post(f"{BASE}/drafts/{draft.pk}/approve", {}, content_type="application/json").json()
+    assert [r["outcome"] for r in final] == ["returned", "approved", "approved"]
+    assert specialist.get(f"{BASE}/drafts/{draft.pk}").json()["status"] == "approved"
+    assert login(cast.clerk_b).get(f"{BASE}/drafts/{draft.pk}/steps").status_code == 404

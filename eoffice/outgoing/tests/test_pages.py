@@ -176,3 +176,39 @@ def test_numbered_draft_shows_its_symbol_on_my_drafts(cast: Cast) -> None:
     numbering.draft_number(actor=actor_of(cast, cast.clerk_a), draft=draft)
     assert "01/SNV-TCBC" in login(cast.specialist_a).get(reverse("outgoing:my_drafts")).content.decode()
     assert services is not None
+
+
+def test_chain_through_the_pages(cast: Cast) -> None:
+    from eoffice.outgoing import approval
+    from eoffice.outgoing.approval import StepInput
+    from eoffice.outgoing.models import DraftStatus, StepKind
+
+    approval.approval_chain_set(
+        actor=actor_of(cast, cast.admin_a),
+        agency=cast.agency_a,
+        document_type=None,
+        name="Trình ký",
+        steps=[StepInput(StepKind.REVIEW, cast.unit_head_a.pk), StepInput(StepKind.SIGN, cast.leader_a.pk)],
+    )
+    draft = make_draft(cast)
+    specialist, head, leader = login(cast.specialist_a), login(cast.unit_head_a), login(cast.leader_a)
+    assert head.get(reverse("outgoing:draft", args=[draft.pk])).status_code == 404
+    specialist.post(reverse("outgoing:step", args=[draft.pk, "submit"]))
+    page = head.get(reverse("outgoing:draft", args=[draft.pk])).content.decode()
+    assert "Lý do trả lại" in page
+    # Refused without a reason, shown as a message; nothing changes.
+    head.post(reverse("outgoing:step", args=[draft.pk, "return"]), {"reason": ""})
+    draft.refresh_from_db()
+    assert draft.status == DraftStatus.IN_REVIEW
+    head.post(reverse("outgoing:step", args=[draft.pk, "return"]), {"reason": "Sửa căn cứ"})
+    draft.refresh_from_db()
+    assert draft.status == DraftStatus.RETURNED
+    assert "Sửa căn cứ" in specialist.get(reverse("outgoing:draft", args=[draft.pk])).content.decode()
+    specialist.post(reverse("outgoing:step", args=[draft.pk, "submit"]))
+    # The leader is not the holder of the review step.
+    assert leader.post(reverse("outgoing:step", args=[draft.pk, "approve"])).status_code == 403
+    head.post(reverse("outgoing:step", args=[draft.pk, "approve"]))
+    leader.post(reverse("outgoing:step", args=[draft.pk, "approve"]))
+    draft.refresh_from_db()
+    assert draft.status == DraftStatus.APPROVED
+    assert head.post(reverse("outgoing:step", args=[draft.pk, "bogus"])).status_code == 404
