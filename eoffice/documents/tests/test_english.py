@@ -1,0 +1,67 @@
+"""The incoming documents pages and API follow the reader's language: English when asked for."""
+
+from __future__ import annotations
+
+from eoffice.core.actor import Actor
+from eoffice.documents import services
+from eoffice.documents.models import Document
+from eoffice.documents.tests.conftest import login
+from eoffice.documents.tests.factories import confirmed_document
+
+
+def _registered(cast) -> Document:
+    document = confirmed_document(cast)
+    actor = Actor(user=cast.clerk_a, position=cast.position(cast.clerk_a))
+    services.document_register(actor=actor, document=document)
+    document.refresh_from_db()
+    return document
+
+
+def test_incoming_list_renders_in_english_when_asked(cast) -> None:
+    document = _registered(cast)
+    english = login(cast.clerk_a).get("/documents/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 200
+    body = english.content.decode()
+    assert '<html lang="en"' in body
+    for words in ("Incoming documents", "Arrival number", "Issuing agency", "Subject", "Registered"):
+        assert words in body, words
+    for vietnamese in ("Văn bản đến</h1>", "Số đến", "Cơ quan ban hành", "Đã vào sổ"):
+        assert vietnamese not in body, vietnamese
+    # The subject is data, shown as entered.
+    assert document.subject in body
+    default = login(cast.clerk_a).get("/documents/").content.decode()
+    assert "Đã vào sổ" in default and "Arrival number" not in default
+
+
+def test_document_page_in_english_is_still_scoped(cast) -> None:
+    document = _registered(cast)
+    english = login(cast.clerk_a).get(f"/documents/{document.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 200
+    body = english.content.decode()
+    assert "Present to leader" in body and "Trình lãnh đạo" not in body
+    # Another agency's clerk still sees nothing, in either language.
+    assert login(cast.clerk_b).get(f"/documents/{document.pk}/", HTTP_ACCEPT_LANGUAGE="en").status_code == 404
+
+
+def test_documents_api_errors_in_english(cast) -> None:
+    clerk = login(cast.clerk_a)
+    english = clerk.post(
+        "/api/v1/documents/incoming/register-bulk",
+        data={"document_ids": []},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert english.status_code == 422
+    assert english.json()["message"] == "No document has been chosen for registration."
+    vietnamese = clerk.post(
+        "/api/v1/documents/incoming/register-bulk", data={"document_ids": []}, content_type="application/json"
+    )
+    assert vietnamese.json()["message"] == "Chưa chọn văn bản nào để vào sổ."
+    refused = login(cast.specialist_a).post(
+        "/api/v1/documents/incoming/register-bulk",
+        data={"document_ids": [_registered(cast).pk]},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "Only the agency's clerk may receive and register incoming documents."
