@@ -80,6 +80,7 @@ bench-quick: install-dev
 	$(BIN)/python bench/directory_import.py --quick
 	$(BIN)/python bench/incoming_register.py --quick
 	$(BIN)/python bench/workbox.py --quick
+	$(BIN)/python bench/signing.py --quick
 
 clean:
 	rm -rf $(VENV) var/test-artifacts .pytest_cache .mypy_cache .ruff_cache

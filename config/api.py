@@ -54,6 +54,7 @@ def _mount() -> None:
     from eoffice.documents.api import router as documents_router
     from eoffice.outgoing.api import router as outgoing_router
     from eoffice.people.api import router as people_router
+    from eoffice.signing.api import router as signing_router
     from eoffice.work.api import router as work_router
     from eoffice.workcalendar.api import router as calendar_router
 
@@ -64,6 +65,7 @@ def _mount() -> None:
     api.add_router("/calendar", calendar_router)
     api.add_router("/work", work_router)
     api.add_router("/outgoing", outgoing_router)
+    api.add_router("/signing", signing_router)
 
 
 _mount()

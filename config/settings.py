@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "eoffice.workcalendar",
     "eoffice.documents",
     "eoffice.work",
+    "eoffice.signing",
     "eoffice.outgoing",
     "eoffice.web",
     "eoffice.demo",
@@ -185,6 +186,8 @@ if TESTING or DEBUG:
     WHITENOISE_AUTOREFRESH = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("EOFFICE_MAX_FORM_BYTES", 10 * 1024 * 1024, minimum=1024)
+# CA certificates signatures must chain to: a directory of PEM/DER files or one file (signing).
+EOFFICE_TRUST_STORE = env_str("EOFFICE_TRUST_STORE", str(VAR_DIR / "trust"))
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("calendar/", include("eoffice.workcalendar.urls")),
     path("work/", include("eoffice.work.urls")),
     path("outgoing/", include("eoffice.outgoing.urls")),
+    path("signing/", include("eoffice.signing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

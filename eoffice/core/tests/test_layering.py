@@ -23,6 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "demo": {"core", "directory", "people", "accounts"},
     "web": {"core", "directory", "people", "accounts", "workcalendar", "work", "documents"},
     "testing": {"core", "directory", "people", "accounts"},
+    "signing": {"core", "directory"},
 }
 
 

@@ -1,0 +1,59 @@
+"""/api/v1/signing: validate the signatures of an uploaded PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import File, Router, Schema, UploadedFile
+
+from eoffice.core.actor import Actor
+from eoffice.signing import selectors
+from eoffice.signing.uploads import read_pdf_upload
+
+router = Router(tags=["signing"])
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined]
+
+
+class SignatureOut(Schema):
+    field_name: str
+    signer_name: str
+    signer_organisation: str
+    certificate_chain: list[str]
+    signing_time: dt.datetime | None
+    intact: bool
+    valid: bool
+    coverage: str
+    modification_level: str
+    changed_form_fields: list[str]
+    docmdp_ok: bool | None
+    trusted: bool
+    expired: bool
+    revoked: bool
+    revocation_unknown: bool
+    certification: bool
+    bottom_line: bool
+    problems: list[str]
+    summary: str
+
+
+class ValidationOut(Schema):
+    sha256: str
+    all_valid: bool
+    summary: str
+    signatures: list[SignatureOut]
+
+
+@router.post("/validate", response=ValidationOut)
+def validate(request: HttpRequest, file: File[UploadedFile]) -> dict[str, object]:
+    """Validate every signature of the uploaded PDF against the configured trust store."""
+    result = selectors.signatures_validate(actor=_actor(request), data=read_pdf_upload(file))
+    return {
+        "sha256": result.sha256,
+        "all_valid": result.all_valid,
+        "summary": result.summary,
+        "signatures": [s.as_dict() for s in result.signatures],
+    }
