@@ -22,6 +22,7 @@ class DraftStatus(models.TextChoices):
     RETURNED = "returned", "Bị trả lại"
     APPROVED = "approved", "Đã ký duyệt"
     NUMBERED = "numbered", "Đã cấp số"
+    RELEASED = "released", "Đã phát hành"
 
 
 # Allowed transitions, checked in one place (transitions.apply_transition). A draft with no
@@ -31,7 +32,8 @@ DRAFT_TRANSITIONS: dict[str, set[str]] = {
     DraftStatus.IN_REVIEW: {DraftStatus.RETURNED, DraftStatus.APPROVED},
     DraftStatus.RETURNED: {DraftStatus.IN_REVIEW},
     DraftStatus.APPROVED: {DraftStatus.NUMBERED},
-    DraftStatus.NUMBERED: set(),
+    DraftStatus.NUMBERED: {DraftStatus.RELEASED},
+    DraftStatus.RELEASED: set(),
 }
 # States in which the drafter may save a new version.
 EDITABLE_STATUSES = frozenset({DraftStatus.DRAFTING, DraftStatus.RETURNED})
@@ -259,11 +261,14 @@ from eoffice.outgoing.approval_models import (  # noqa: E402
     StepOutcome,
     StepRun,
 )
+from eoffice.outgoing.release_models import Delivery, DeliveryStatus  # noqa: E402
 
 __all__ = [
     "AdvisoryBody",
     "ApprovalChain",
     "ApprovalStep",
+    "Delivery",
+    "DeliveryStatus",
     "Draft",
     "DraftFile",
     "DraftRecipient",

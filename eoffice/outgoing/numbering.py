@@ -192,7 +192,7 @@ def draft_number(
     # Why the lock: two clerks pressing "cấp số" on the same draft must not both number it.
     draft = Draft.objects.select_for_update(of=("self",)).select_related("agency", "unit").get(pk=draft.pk)
     policies.require_clerk(actor, draft.agency)
-    if draft.status == DraftStatus.NUMBERED:
+    if draft.status in (DraftStatus.NUMBERED, DraftStatus.RELEASED):
         raise Conflict("already_numbered", "Văn bản này đã được cấp số.")
     version = draft.current_version
     assert version is not None

@@ -15,5 +15,7 @@ urlpatterns = [
     path("<int:draft_id>/compare/", views.compare, name="compare"),
     path("<int:draft_id>/number/", views.draft_number, name="number"),
     path("<int:draft_id>/step/<slug:action>/", views.draft_step, name="step"),
+    path("<int:draft_id>/release/", views.draft_release, name="release"),
+    path("deliveries/<int:delivery_id>/reject/", views.delivery_reject, name="reject"),
     path("<int:draft_id>/files/<int:file_id>/", views.version_file, name="file"),
 ]

@@ -19,7 +19,7 @@ from eoffice.core.errors import DomainError, NotFound, PermissionDenied
 from eoffice.documents.downloads import file_response
 from eoffice.documents.models import DocumentFile
 from eoffice.documents.uploads import read_parts
-from eoffice.outgoing import approval, exports, numbering, policies, selectors, services
+from eoffice.outgoing import approval, exports, numbering, policies, release, selectors, services
 from eoffice.outgoing.forms import (
     AdvisoryBodyForm,
     DraftForm,
@@ -31,6 +31,8 @@ from eoffice.outgoing.forms import (
 )
 from eoffice.outgoing.models import (
     EDITABLE_STATUSES,
+    Delivery,
+    DeliveryStatus,
     Draft,
     DraftFile,
     DraftStatus,
@@ -172,6 +174,8 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
         "versions": selectors.versions(draft=draft),
         "number": number,
         "can_edit": policies.may_revise(actor, draft) and draft.status in EDITABLE_STATUSES,
+        "deliveries": _deliveries(draft),
+        "can_release": policies.is_clerk(actor, draft.agency) and draft.status == DraftStatus.NUMBERED,
         "runs": StepRun.objects.filter(draft=draft).select_related("line__assignee_user", "version"),
         "pending": pending,
         "acts_on_step": pending is not None
@@ -394,3 +398,54 @@ def draft_step(request: HttpRequest, draft_id: int, action: str) -> HttpResponse
     except DomainError as error:
         _show_error(request, error)
     return redirect("outgoing:draft", draft_id=draft.pk)
+
+
+def _deliveries(draft: Draft) -> list[tuple[Delivery, str]]:
+    deliveries = list(draft.deliveries.select_related("agency"))
+    statuses = release.delivery_statuses(deliveries)
+    return [(d, DeliveryStatus(statuses[d.pk]).label) for d in deliveries]
+
+
+@login_required
+@require_POST
+def draft_release(request: HttpRequest, draft_id: int) -> HttpResponse:
+    actor = _actor(request)
+    draft = _draft_or_404(request, draft_id)
+    try:
+        deliveries = release.draft_release(actor=actor, draft=draft)
+    except DomainError as error:
+        _show_error(request, error)
+    else:
+        messages.success(request, _("Đã phát hành tới %(count)s nơi nhận.") % {"count": len(deliveries)})
+    return redirect("outgoing:draft", draft_id=draft.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delivery_reject(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    """The recipient clerk's refusal of a copy released to their agency."""
+    actor = _actor(request)
+    delivery = (
+        Delivery.objects.select_related("agency", "incoming", "draft__agency").filter(pk=delivery_id).first()
+    )
+    if delivery is None or delivery.incoming is None:
+        raise Http404(_("Không tìm thấy văn bản được gửi đến."))
+    if request.method == "POST":
+        try:
+            release.delivery_reject(
+                actor=actor, delivery=delivery, reason=request.POST.get("reason", "")[:2001]
+            )
+        except DomainError as error:
+            _show_error(request, error)
+        else:
+            messages.success(request, _("Đã từ chối văn bản và báo lại cơ quan gửi."))
+            return redirect("documents:incoming")
+    elif not policies_incoming_clerk(actor, delivery):
+        raise DjangoPermissionDenied(_("Chỉ văn thư của cơ quan nhận mới được từ chối văn bản."))
+    return render(request, "outgoing/reject.html", {"delivery": delivery})
+
+
+def policies_incoming_clerk(actor: Actor, delivery: Delivery) -> bool:
+    from eoffice.documents.policies import is_clerk
+
+    return is_clerk(actor, delivery.agency)

@@ -183,3 +183,25 @@ def test_chain_submit_return_approve_through_the_api(cast: Cast) -> None:
     assert [r["outcome"] for r in final] == ["returned", "approved", "approved"]
     assert specialist.get(f"{BASE}/drafts/{draft.pk}").json()["status"] == "approved"
     assert login(cast.clerk_b).get(f"{BASE}/drafts/{draft.pk}/steps").status_code == 404
+
+
+def test_release_and_reject_through_the_api(cast: Cast) -> None:
+    draft = make_draft(cast, recipient_ids=[cast.agency_b.pk])
+    clerk = login(cast.clerk_a)
+    unnumbered = clerk.post(f"{BASE}/drafts/{draft.pk}/release")
+    assert unnumbered.status_code == 409 and unnumbered.json()["code"] == "not_numbered"
+    clerk.post(f"{BASE}/drafts/{draft.pk}/number", {}, content_type="application/json")
+    assert login(cast.specialist_a).post(f"{BASE}/drafts/{draft.pk}/release").status_code == 403
+    (sent,) = clerk.post(f"{BASE}/drafts/{draft.pk}/release").json()
+    assert sent["status"] == "arrived" and sent["OrganId"] == cast.agency_b.code
+    other = login(cast.clerk_b)
+    assert other.get(f"/api/v1/documents/{sent['incoming_id']}").status_code == 200
+    refused = clerk.post(
+        f"{BASE}/deliveries/{sent['id']}/reject", {"reason": "x"}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    rejected = other.post(
+        f"{BASE}/deliveries/{sent['id']}/reject", {"reason": "Sai"}, content_type="application/json"
+    )
+    assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
+    assert clerk.get(f"{BASE}/drafts/{draft.pk}/deliveries").json()[0]["reason"] == "Sai"

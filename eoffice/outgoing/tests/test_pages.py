@@ -212,3 +212,27 @@ def test_chain_through_the_pages(cast: Cast) -> None:
     draft.refresh_from_db()
     assert draft.status == DraftStatus.APPROVED
     assert head.post(reverse("outgoing:step", args=[draft.pk, "bogus"])).status_code == 404
+
+
+def test_release_page_and_recipient_rejection(cast: Cast) -> None:
+    from eoffice.outgoing.models import Delivery, DraftStatus
+
+    draft = make_draft(cast, recipient_ids=[cast.agency_b.pk])
+    clerk = login(cast.clerk_a)
+    # Without a number the release is refused with a message; nothing is sent.
+    clerk.post(reverse("outgoing:release", args=[draft.pk]))
+    assert not Delivery.objects.exists()
+    numbering.draft_number(actor=actor_of(cast, cast.clerk_a), draft=draft)
+    assert login(cast.leader_a).post(reverse("outgoing:release", args=[draft.pk])).status_code == 403
+    clerk.post(reverse("outgoing:release", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert draft.status == DraftStatus.RELEASED
+    page = clerk.get(reverse("outgoing:draft", args=[draft.pk])).content.decode()
+    assert "Theo dõi nơi nhận" in page and "Đã đến" in page
+    delivery = Delivery.objects.get()
+    url = reverse("outgoing:reject", args=[delivery.pk])
+    assert login(cast.clerk_a).get(url).status_code == 403
+    recipient = login(cast.clerk_b)
+    assert recipient.get(url).status_code == 200
+    assert recipient.post(url, {"reason": "Gửi nhầm"}).status_code == 302
+    assert "Từ chối: Gửi nhầm" in clerk.get(reverse("outgoing:draft", args=[draft.pk])).content.decode()

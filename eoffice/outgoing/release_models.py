@@ -1,0 +1,45 @@
+"""Who an outgoing document was released to, and where each copy stands; imported by models.py."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from eoffice.directory.models import Agency
+from eoffice.documents.models import Document
+
+
+class DeliveryStatus(models.TextChoices):
+    """The sender's view of one recipient (PL VI III.1: the sender sees the receiver's status).
+
+    Hosted recipients: "arrived" at release; from then on the status follows the recipient's own
+    incoming document (see release.delivery_status). External ones wait for the exchange.
+    """
+
+    WAITING_EXCHANGE = "waiting_exchange", "Chờ gửi qua trục liên thông"
+    SENT = "sent", "Đã gửi"
+    ARRIVED = "arrived", "Đã đến"
+    ACCEPTED = "accepted", "Đã tiếp nhận"
+    REJECTED = "rejected", "Từ chối"
+    ASSIGNED = "assigned", "Đã phân xử lý"
+    PROCESSING = "processing", "Đang xử lý"
+    DONE = "done", "Đã xử lý xong"
+
+
+class Delivery(models.Model):
+    draft = models.ForeignKey("outgoing.Draft", on_delete=models.PROTECT, related_name="deliveries")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    hosted = models.BooleanField()
+    status = models.CharField(max_length=20, choices=DeliveryStatus.choices)
+    # The recipient's own incoming copy (hosted recipients only).
+    incoming = models.OneToOneField(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="outgoing_delivery"
+    )
+    reason = models.CharField("Lý do từ chối", max_length=2000, blank=True)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["draft_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["draft", "agency"], name="delivery_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.draft_id} → {self.agency_id}"
