@@ -179,8 +179,8 @@ def _job(job: ProcessingJob) -> dict[str, Any]:
         "kind": job.kind,
         "status": job.status,
         "progress": job.progress,
-        "step": job.step,
-        "error": job.error,
+        "step": _(job.step) if job.step else "",
+        "error": _(job.error) if job.error else "",
         "finished": job.is_finished,
     }
 

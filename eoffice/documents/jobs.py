@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -24,7 +25,7 @@ def job_claim(job_id: int) -> ProcessingJob | None:
         status=JobStatus.RUNNING,
         started_at=timezone.now(),
         progress=5,
-        step="Bắt đầu xử lý",
+        step=_noop("Bắt đầu xử lý"),
         attempts=F("attempts") + 1,
     )
     if not claimed:
@@ -75,7 +76,7 @@ def job_complete(
     if updates:
         type(document).objects.filter(pk=document.pk).update(**updates)
     ProcessingJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.DONE, progress=100, step="Hoàn tất", error="", finished_at=timezone.now()
+        status=JobStatus.DONE, progress=100, step=_noop("Hoàn tất"), error="", finished_at=timezone.now()
     )
     audit.record(
         actor=actor,
@@ -89,7 +90,7 @@ def job_complete(
 @transaction.atomic
 def job_fail(*, job: ProcessingJob, message: str) -> None:
     ProcessingJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.FAILED, error=message[:1000], step="Lỗi", finished_at=timezone.now()
+        status=JobStatus.FAILED, error=message[:1000], step=_noop("Lỗi"), finished_at=timezone.now()
     )
     audit.record(
         actor=Actor.system("documents.processing"),
@@ -109,7 +110,7 @@ def job_retry(*, actor: Actor, job: ProcessingJob) -> ProcessingJob:
         raise Conflict("job_not_failed", _("Chỉ chạy lại được tác vụ bị lỗi."))
     job.status = JobStatus.QUEUED
     job.progress = 0
-    job.step = "Chờ chạy lại"
+    job.step = _noop("Chờ chạy lại")
     job.error = ""
     job.finished_at = None
     job.save(update_fields=["status", "progress", "step", "error", "finished_at"])

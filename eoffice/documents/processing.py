@@ -14,6 +14,7 @@ from pathlib import Path
 
 import img2pdf
 from django.conf import settings
+from django.utils.translation import gettext_noop as _noop
 from PIL import Image
 from pypdf import PdfReader
 
@@ -109,7 +110,7 @@ def docx_to_pdf(docx: bytes) -> bytes:
     """Convert with headless LibreOffice, one private profile per call so conversions never share state."""
     binary = shutil.which(settings.EOFFICE_SOFFICE_BIN)
     if binary is None:
-        raise ProcessingError("Máy chủ chưa cài LibreOffice nên không chuyển được DOCX sang PDF.")
+        raise ProcessingError(_noop("Máy chủ chưa cài LibreOffice nên không chuyển được DOCX sang PDF."))
     with tempfile.TemporaryDirectory(prefix="eo-soffice-") as tmp:
         source = Path(tmp) / "document.docx"
         source.write_bytes(docx)
@@ -136,10 +137,10 @@ def docx_to_pdf(docx: bytes) -> bytes:
                 env=env,
             )
         except subprocess.TimeoutExpired as exc:
-            raise ProcessingError("Chuyển DOCX sang PDF quá thời gian cho phép.") from exc
+            raise ProcessingError(_noop("Chuyển DOCX sang PDF quá thời gian cho phép.")) from exc
         except subprocess.CalledProcessError as exc:
-            raise ProcessingError("LibreOffice không chuyển được tệp DOCX này sang PDF.") from exc
+            raise ProcessingError(_noop("LibreOffice không chuyển được tệp DOCX này sang PDF.")) from exc
         output = Path(tmp) / "document.pdf"
         if not output.exists() or output.stat().st_size == 0:
-            raise ProcessingError("LibreOffice không tạo ra tệp PDF từ tệp DOCX này.")
+            raise ProcessingError(_noop("LibreOffice không tạo ra tệp PDF từ tệp DOCX này."))
         return output.read_bytes()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from django.utils.translation import gettext_noop as _noop
 from huey.contrib.djhuey import db_task
 
 from eoffice.documents import blobs, jobs, processing
@@ -29,7 +30,9 @@ def run_job(job_id: int) -> None:
         jobs.job_fail(job=job, message=str(exc))
     except Exception:
         log.exception("document job %s failed", job_id)
-        jobs.job_fail(job=job, message="Lỗi không mong đợi khi xử lý tệp; hãy thử lại hoặc báo quản trị.")
+        jobs.job_fail(
+            job=job, message=_noop("Lỗi không mong đợi khi xử lý tệp; hãy thử lại hoặc báo quản trị.")
+        )
 
 
 def _run(job: ProcessingJob) -> None:
@@ -37,11 +40,11 @@ def _run(job: ProcessingJob) -> None:
     data = blobs.read_bytes(source)
     rendition: bytes | None = None
     if job.kind == JobKind.CONVERT:
-        jobs.job_progress(job, 20, "Đang chuyển DOCX sang PDF")
+        jobs.job_progress(job, 20, _noop("Đang chuyển DOCX sang PDF"))
         rendition = processing.docx_to_pdf(data)
         pdf = rendition
     elif job.kind == JobKind.OCR:
-        jobs.job_progress(job, 15, "Đang nhận dạng chữ (OCR)")
+        jobs.job_progress(job, 15, _noop("Đang nhận dạng chữ (OCR)"))
         rendition = processing.ocr_pdf(data)
         pdf = rendition
     else:
@@ -50,7 +53,7 @@ def _run(job: ProcessingJob) -> None:
     texts: list[str] | None = None
     proposals: dict[str, object] | None = None
     if is_main:
-        jobs.job_progress(job, 80, "Đang đọc trang đầu và đề xuất thông tin")
+        jobs.job_progress(job, 80, _noop("Đang đọc trang đầu và đề xuất thông tin"))
         texts = processing.page_texts(pdf)
         proposals = propose(texts[0] if texts else "").as_json()
     jobs.job_complete(

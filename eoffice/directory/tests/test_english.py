@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from django.test import Client
+from django.utils import translation
 
 from eoffice.testing.cast import Cast
+
+
+@pytest.fixture(autouse=True)
+def _language_restored() -> Iterator[None]:
+    # A request in English leaves English active in this thread; later tests expect the default.
+    before = translation.get_language()
+    yield
+    translation.activate(before)
 
 
 def _client(user) -> Client:

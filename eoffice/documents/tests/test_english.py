@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+from django.utils import translation
+
 from eoffice.core.actor import Actor
 from eoffice.documents import services
 from eoffice.documents.models import Document
 from eoffice.documents.tests.conftest import login
 from eoffice.documents.tests.factories import confirmed_document
+
+
+@pytest.fixture(autouse=True)
+def _language_restored() -> Iterator[None]:
+    # A request in English leaves English active in this thread; later tests expect the default.
+    before = translation.get_language()
+    yield
+    translation.activate(before)
 
 
 def _registered(cast) -> Document:
