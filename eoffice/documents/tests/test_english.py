@@ -9,7 +9,7 @@ from django.utils import translation
 
 from eoffice.core.actor import Actor
 from eoffice.documents import services
-from eoffice.documents.models import Document
+from eoffice.documents.models import Document, JobStatus
 from eoffice.documents.tests.conftest import login
 from eoffice.documents.tests.factories import confirmed_document
 
@@ -78,3 +78,27 @@ def test_documents_api_errors_in_english(cast) -> None:
     )
     assert refused.status_code == 403
     assert refused.json()["message"] == "Only the agency's clerk may receive and register incoming documents."
+
+
+def test_processing_steps_and_errors_follow_the_language(cast) -> None:
+    document = confirmed_document(cast)
+    job = document.jobs.first()
+    assert job is not None
+    job.status, job.step = JobStatus.RUNNING, "Đang nhận dạng chữ (OCR)"
+    job.save(update_fields=["status", "step"])
+    clerk = login(cast.clerk_a)
+    running = clerk.get(f"/documents/{document.pk}/jobs/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Recognising text (OCR)" in running and "Đang nhận dạng chữ" not in running
+    job.status, job.error = JobStatus.FAILED, "Chuyển DOCX sang PDF quá thời gian cho phép."
+    job.save(update_fields=["status", "error"])
+    failed = clerk.get(f"/documents/{document.pk}/jobs/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Converting DOCX to PDF took longer than allowed." in failed
+    api = clerk.get(f"/api/v1/documents/jobs/{job.pk}", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert api["error"] == "Converting DOCX to PDF took longer than allowed."
+    vietnamese = clerk.get(f"/documents/{document.pk}/jobs/").content.decode()
+    assert "Chuyển DOCX sang PDF quá thời gian cho phép." in vietnamese
+    # Another agency's clerk sees none of it.
+    assert (
+        login(cast.clerk_b).get(f"/api/v1/documents/jobs/{job.pk}", HTTP_ACCEPT_LANGUAGE="en").status_code
+        == 404
+    )
