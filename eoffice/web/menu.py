@@ -59,6 +59,8 @@ MENU: list[MenuItem] = [
         "journal-arrow-up",
         roles=frozenset({Role.VAN_THU, Role.QUAN_TRI_CO_QUAN}),
     ),
+    # Any agency post may check signatures; a user with no post is refused by the page.
+    MenuItem(_noop("Kiểm tra chữ ký số"), "signing:validate", "patch-check", roles=frozenset(Role.values)),
     MenuItem(_noop("Danh bạ cơ quan"), "directory:browse", "building"),
     MenuItem(_noop("Quản trị cơ quan"), "directory:admin_agencies", "diagram-3", roles=ADMIN_ROLES),
     MenuItem(_noop("Người dùng và chức vụ"), "people:admin_people", "people", roles=ADMIN_ROLES),

@@ -7,6 +7,7 @@ before the first session is opened.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -43,6 +44,7 @@ def _conf_dir() -> Path:
     global _CONF_DIR
     if _CONF_DIR is None:
         _CONF_DIR = Path(tempfile.mkdtemp(prefix="eoffice-softhsm-"))
+        atexit.register(shutil.rmtree, _CONF_DIR, ignore_errors=True)
         (_CONF_DIR / "tokens").mkdir()
         conf = _CONF_DIR / "softhsm2.conf"
         conf.write_text(

@@ -116,3 +116,9 @@ def test_page_refuses_outsiders_and_anonymous(cast: Cast) -> None:
     assert _client(cast.outsider).get(PAGE).status_code == 403
     anonymous = _client().get(PAGE)
     assert anonymous.status_code == 302 and "login" in anonymous["Location"]
+
+
+def test_menu_links_the_page_for_staff(cast: Cast) -> None:
+    home = _client(cast.clerk_a).get("/").content.decode()
+    assert PAGE in home and "Kiểm tra chữ ký số" in home
+    assert PAGE not in _client(cast.outsider).get("/").content.decode()
