@@ -17,10 +17,9 @@ from eoffice.core.errors import NotFound, PermissionDenied, ValidationFailed
 from eoffice.documents.downloads import file_response
 from eoffice.documents.models import DocumentFile, DocumentType
 from eoffice.documents.uploads import read_parts
-from eoffice.outgoing import approval, exports, numbering, policies, release, selectors, services
+from eoffice.outgoing import approval, exports, numbering, policies, selectors, services
 from eoffice.outgoing.models import (
     AdvisoryBody,
-    Delivery,
     Draft,
     DraftFile,
     DraftVersion,
@@ -543,58 +542,7 @@ def return_draft(request: HttpRequest, draft_id: int, payload: ReturnIn) -> Any:
     return _runs(draft)
 
 
-class DeliveryOut(Schema):
-    id: int
-    agency_id: int
-    OrganId: str
-    OrganName: str
-    hosted: bool
-    status: str
-    reason: str
-    incoming_id: int | None
+# Release, tracking and recall: their own module, mounted on this router.
+from eoffice.outgoing.api_release import router as release_router  # noqa: E402
 
-
-class RejectIn(Schema):
-    reason: str = Field(..., max_length=2000)
-
-
-def _deliveries(draft: Draft) -> list[dict[str, Any]]:
-    deliveries = list(draft.deliveries.select_related("agency"))
-    statuses = release.delivery_statuses(deliveries)
-    return [
-        {
-            "id": d.pk,
-            "agency_id": d.agency_id,
-            "OrganId": d.agency.code,
-            "OrganName": d.agency.name,
-            "hosted": d.hosted,
-            "status": statuses[d.pk],
-            "reason": d.reason,
-            "incoming_id": d.incoming_id,
-        }
-        for d in deliveries
-    ]
-
-
-@router.post("/drafts/{int:draft_id}/release", response=list[DeliveryOut], summary="Phát hành văn bản đi")
-def release_draft(request: HttpRequest, draft_id: int) -> Any:
-    actor = _actor(request)
-    draft = selectors.draft_get(actor=actor, draft_id=draft_id)
-    release.draft_release(actor=actor, draft=draft)
-    return _deliveries(draft)
-
-
-@router.get("/drafts/{int:draft_id}/deliveries", response=list[DeliveryOut], summary="Theo dõi nơi nhận")
-def deliveries(request: HttpRequest, draft_id: int) -> Any:
-    return _deliveries(selectors.draft_get(actor=_actor(request), draft_id=draft_id))
-
-
-@router.post(
-    "/deliveries/{int:delivery_id}/reject", response=DeliveryOut, summary="Cơ quan nhận từ chối văn bản"
-)
-def reject(request: HttpRequest, delivery_id: int, payload: RejectIn) -> Any:
-    delivery = Delivery.objects.filter(pk=delivery_id).first()
-    if delivery is None:
-        raise NotFound("Không tìm thấy văn bản được gửi đến.")
-    release.delivery_reject(actor=_actor(request), delivery=delivery, reason=payload.reason)
-    return next(d for d in _deliveries(delivery.draft) if d["id"] == delivery.pk)
+router.add_router("", release_router)

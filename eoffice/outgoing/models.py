@@ -23,6 +23,7 @@ class DraftStatus(models.TextChoices):
     APPROVED = "approved", "Đã ký duyệt"
     NUMBERED = "numbered", "Đã cấp số"
     RELEASED = "released", "Đã phát hành"
+    RECALLED = "recalled", "Đã thu hồi"
 
 
 # Allowed transitions, checked in one place (transitions.apply_transition). A draft with no
@@ -33,7 +34,8 @@ DRAFT_TRANSITIONS: dict[str, set[str]] = {
     DraftStatus.RETURNED: {DraftStatus.IN_REVIEW},
     DraftStatus.APPROVED: {DraftStatus.NUMBERED},
     DraftStatus.NUMBERED: {DraftStatus.RELEASED},
-    DraftStatus.RELEASED: set(),
+    DraftStatus.RELEASED: {DraftStatus.RECALLED},
+    DraftStatus.RECALLED: set(),
 }
 # States in which the drafter may save a new version.
 EDITABLE_STATUSES = frozenset({DraftStatus.DRAFTING, DraftStatus.RETURNED})
@@ -261,7 +263,7 @@ from eoffice.outgoing.approval_models import (  # noqa: E402
     StepOutcome,
     StepRun,
 )
-from eoffice.outgoing.release_models import Delivery, DeliveryStatus  # noqa: E402
+from eoffice.outgoing.release_models import Delivery, DeliveryStatus, Recall  # noqa: E402
 
 __all__ = [
     "AdvisoryBody",
@@ -278,6 +280,7 @@ __all__ = [
     "NumberingRule",
     "OutgoingNumber",
     "OutgoingSeries",
+    "Recall",
     "StepKind",
     "StepOutcome",
     "StepRun",

@@ -43,6 +43,17 @@ _FOLLOWED: dict[str, str] = {
 }
 
 
+# Set by the sender's or recipient's acts, not followed from the recipient's processing.
+_STORED = frozenset(
+    {
+        DeliveryStatus.REJECTED,
+        DeliveryStatus.RECALL_PENDING,
+        DeliveryStatus.RECALLED,
+        DeliveryStatus.RECALL_REFUSED,
+    }
+)
+
+
 def _incoming_copy(
     draft: Draft, version: DraftVersion, number: OutgoingNumber, recipient_id: int
 ) -> Document:
@@ -178,7 +189,7 @@ def delivery_statuses(deliveries: list[Delivery]) -> dict[int, str]:
     )
     result: dict[int, str] = {}
     for d in deliveries:
-        if d.incoming_id is None or d.status == DeliveryStatus.REJECTED:
+        if d.incoming_id is None or d.status in _STORED:
             result[d.pk] = d.status
             continue
         followed = _FOLLOWED.get(doc_status.get(d.incoming_id, ""), DeliveryStatus.ARRIVED)

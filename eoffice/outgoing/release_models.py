@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from eoffice.directory.models import Agency
@@ -23,6 +24,10 @@ class DeliveryStatus(models.TextChoices):
     ASSIGNED = "assigned", "Đã phân xử lý"
     PROCESSING = "processing", "Đang xử lý"
     DONE = "done", "Đã xử lý xong"
+    # Thu hồi (edXML status 15 accepted / 16 refused by the recipient).
+    RECALL_PENDING = "recall_pending", "Chờ xác nhận thu hồi"
+    RECALLED = "recalled", "Đã thu hồi"
+    RECALL_REFUSED = "recall_refused", "Từ chối thu hồi"
 
 
 class Delivery(models.Model):
@@ -43,3 +48,17 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draft_id} → {self.agency_id}"
+
+
+class Recall(models.Model):
+    """Thu hồi (Điều 18.4.b; PL VI III.8): the outgoing document is frozen; its metadata stays."""
+
+    draft = models.OneToOneField("outgoing.Draft", on_delete=models.PROTECT, related_name="recall")
+    reason = models.CharField("Lý do thu hồi", max_length=2000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"recall {self.draft_id}"

@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:draft_id>/number/", views.draft_number, name="number"),
     path("<int:draft_id>/step/<slug:action>/", views.draft_step, name="step"),
     path("<int:draft_id>/release/", views.draft_release, name="release"),
+    path("<int:draft_id>/recall/", views.draft_recall, name="recall"),
     path("deliveries/<int:delivery_id>/reject/", views.delivery_reject, name="reject"),
+    path("deliveries/<int:delivery_id>/recall/", views.recall_answer, name="recall_answer"),
     path("<int:draft_id>/files/<int:file_id>/", views.version_file, name="file"),
 ]

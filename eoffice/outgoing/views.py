@@ -19,7 +19,7 @@ from eoffice.core.errors import DomainError, NotFound, PermissionDenied
 from eoffice.documents.downloads import file_response
 from eoffice.documents.models import DocumentFile
 from eoffice.documents.uploads import read_parts
-from eoffice.outgoing import approval, exports, numbering, policies, release, selectors, services
+from eoffice.outgoing import approval, exports, numbering, policies, recall, release, selectors, services
 from eoffice.outgoing.forms import (
     AdvisoryBodyForm,
     DraftForm,
@@ -176,6 +176,7 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
         "can_edit": policies.may_revise(actor, draft) and draft.status in EDITABLE_STATUSES,
         "deliveries": _deliveries(draft),
         "can_release": policies.is_clerk(actor, draft.agency) and draft.status == DraftStatus.NUMBERED,
+        "can_recall": policies.is_clerk(actor, draft.agency) and draft.status == DraftStatus.RELEASED,
         "runs": StepRun.objects.filter(draft=draft).select_related("line__assignee_user", "version"),
         "pending": pending,
         "acts_on_step": pending is not None
@@ -449,3 +450,45 @@ def policies_incoming_clerk(actor: Actor, delivery: Delivery) -> bool:
     from eoffice.documents.policies import is_clerk
 
     return is_clerk(actor, delivery.agency)
+
+
+@login_required
+@require_POST
+def draft_recall(request: HttpRequest, draft_id: int) -> HttpResponse:
+    actor = _actor(request)
+    draft = _draft_or_404(request, draft_id)
+    try:
+        recall.draft_recall(actor=actor, draft=draft, reason=request.POST.get("reason", "")[:2001])
+    except DomainError as error:
+        _show_error(request, error)
+    else:
+        messages.success(request, _("Đã thu hồi văn bản; đang chờ các nơi nhận xác nhận."))
+    return redirect("outgoing:draft", draft_id=draft.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recall_answer(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    """The recipient clerk accepts (15) or refuses (16, with a reason) a recall."""
+    actor = _actor(request)
+    delivery = (
+        Delivery.objects.select_related("agency", "incoming", "draft__recall").filter(pk=delivery_id).first()
+    )
+    if delivery is None or delivery.status != DeliveryStatus.RECALL_PENDING:
+        raise Http404(_("Không có yêu cầu thu hồi nào đang chờ trả lời."))
+    if not policies_incoming_clerk(actor, delivery):
+        raise DjangoPermissionDenied(_("Chỉ văn thư của cơ quan nhận mới được trả lời thu hồi."))
+    if request.method == "POST":
+        try:
+            if request.POST.get("answer") == "accept":
+                recall.recall_accept(actor=actor, delivery=delivery)
+            else:
+                recall.recall_refuse(
+                    actor=actor, delivery=delivery, reason=request.POST.get("reason", "")[:2001]
+                )
+        except DomainError as error:
+            _show_error(request, error)
+        else:
+            messages.success(request, _("Đã trả lời yêu cầu thu hồi."))
+            return redirect("documents:incoming")
+    return render(request, "outgoing/recall_answer.html", {"delivery": delivery})

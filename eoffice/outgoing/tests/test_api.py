@@ -205,3 +205,28 @@ def test_release_and_reject_through_the_api(cast: Cast) -> None:
     )
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
     assert clerk.get(f"{BASE}/drafts/{draft.pk}/deliveries").json()[0]["reason"] == "Sai"
+
+
+def test_recall_through_the_api(cast: Cast) -> None:
+    draft = make_draft(cast, recipient_ids=[cast.agency_b.pk])
+    clerk = login(cast.clerk_a)
+    clerk.post(f"{BASE}/drafts/{draft.pk}/number", {}, content_type="application/json")
+    (sent,) = clerk.post(f"{BASE}/drafts/{draft.pk}/release").json()
+    no_reason = clerk.post(
+        f"{BASE}/drafts/{draft.pk}/recall", {"reason": ""}, content_type="application/json"
+    )
+    assert no_reason.status_code == 422
+    assert (
+        login(cast.leader_a)
+        .post(f"{BASE}/drafts/{draft.pk}/recall", {"reason": "x"}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    (pending,) = clerk.post(
+        f"{BASE}/drafts/{draft.pk}/recall", {"reason": "Sai"}, content_type="application/json"
+    ).json()
+    assert pending["status"] == "recall_pending"
+    assert clerk.post(f"{BASE}/deliveries/{sent['id']}/recall/accept").status_code == 403
+    accepted = login(cast.clerk_b).post(f"{BASE}/deliveries/{sent['id']}/recall/accept")
+    assert accepted.status_code == 200 and accepted.json()["status"] == "recalled"
+    assert login(cast.clerk_b).get(f"/api/v1/documents/{sent['incoming_id']}").status_code == 404

@@ -236,3 +236,34 @@ def test_release_page_and_recipient_rejection(cast: Cast) -> None:
     assert recipient.get(url).status_code == 200
     assert recipient.post(url, {"reason": "Gửi nhầm"}).status_code == 302
     assert "Từ chối: Gửi nhầm" in clerk.get(reverse("outgoing:draft", args=[draft.pk])).content.decode()
+
+
+def test_recall_pages(cast: Cast) -> None:
+    from eoffice.documents.models import Document
+    from eoffice.outgoing import release
+    from eoffice.outgoing.models import Delivery, DeliveryStatus, DraftStatus
+
+    draft = make_draft(cast, recipient_ids=[cast.agency_b.pk])
+    numbering.draft_number(actor=actor_of(cast, cast.clerk_a), draft=draft)
+    release.draft_release(actor=actor_of(cast, cast.clerk_a), draft=draft)
+    clerk = login(cast.clerk_a)
+    assert (
+        login(cast.leader_a).post(reverse("outgoing:recall", args=[draft.pk]), {"reason": "x"}).status_code
+        == 403
+    )
+    clerk.post(reverse("outgoing:recall", args=[draft.pk]), {"reason": "Sai thẩm quyền"})
+    draft.refresh_from_db()
+    assert draft.status == DraftStatus.RECALLED
+    assert "Sai thẩm quyền" in clerk.get(reverse("outgoing:draft", args=[draft.pk])).content.decode()
+    delivery = Delivery.objects.get()
+    url = reverse("outgoing:recall_answer", args=[delivery.pk])
+    assert clerk.get(url).status_code == 403
+    recipient = login(cast.clerk_b)
+    assert "Sai thẩm quyền" in recipient.get(url).content.decode()
+    assert recipient.post(url, {"answer": "accept"}).status_code == 302
+    delivery.refresh_from_db()
+    assert (
+        delivery.status == DeliveryStatus.RECALLED
+        and not Document.objects.filter(agency=cast.agency_b).exists()
+    )
+    assert recipient.get(url).status_code == 404
