@@ -10,7 +10,15 @@ from eoffice.core.actor import Actor
 from eoffice.core.errors import NotFound
 from eoffice.directory.models import Agency
 from eoffice.outgoing import policies
-from eoffice.outgoing.models import Draft, DraftVersion, NumberStatus, OutgoingNumber, OutgoingSeries
+from eoffice.outgoing.models import (
+    ApprovalChain,
+    Draft,
+    DraftStatus,
+    DraftVersion,
+    NumberStatus,
+    OutgoingNumber,
+    OutgoingSeries,
+)
 
 
 def my_drafts(*, actor: Actor) -> QuerySet[Draft]:
@@ -86,4 +94,17 @@ def register_entries(*, series: OutgoingSeries, date_from: date, date_to: date) 
             "draft__unit",
         )
         .order_by("number")
+    )
+
+
+def to_number_and_release(*, agency: Agency) -> QuerySet[Draft]:
+    """The clerk's box: approved drafts to number, numbered ones to release; where the agency has
+    no approval chain at all, drafts are numbered straight from drafting."""
+    statuses = [DraftStatus.APPROVED, DraftStatus.NUMBERED]
+    if not ApprovalChain.objects.filter(agency=agency).exists():
+        statuses.append(DraftStatus.DRAFTING)
+    return (
+        Draft.objects.filter(agency=agency, status__in=statuses)
+        .select_related("current_version__document_type", "created_by")
+        .order_by("-updated_at")
     )

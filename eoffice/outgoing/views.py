@@ -255,11 +255,7 @@ def to_number(request: HttpRequest) -> HttpResponse:
     agency = _acting_agency(request)
     if not policies.is_clerk(actor, agency):
         raise DjangoPermissionDenied(_("Chỉ văn thư của cơ quan mới được cấp số văn bản đi."))
-    drafts = (
-        Draft.objects.filter(agency=agency, status=DraftStatus.DRAFTING)
-        .select_related("current_version__document_type", "created_by")
-        .order_by("-updated_at")
-    )
+    drafts = selectors.to_number_and_release(agency=agency)
     page = Paginator(drafts, 25).get_page(request.GET.get("page"))
     return render(request, "outgoing/to_number.html", {"page": page})
 

@@ -267,3 +267,24 @@ def test_recall_pages(cast: Cast) -> None:
         and not Document.objects.filter(agency=cast.agency_b).exists()
     )
     assert recipient.get(url).status_code == 404
+
+
+def test_clerk_box_lists_approved_and_numbered_drafts_once_a_chain_exists(cast: Cast) -> None:
+    from eoffice.outgoing import approval
+    from eoffice.outgoing.approval import StepInput
+    from eoffice.outgoing.models import StepKind
+
+    approval.approval_chain_set(
+        actor=actor_of(cast, cast.admin_a),
+        agency=cast.agency_a,
+        document_type=None,
+        name="Trình ký",
+        steps=[StepInput(StepKind.SIGN, cast.leader_a.pk)],
+    )
+    waiting = make_draft(cast)
+    approved = make_draft(cast)
+    approval.draft_submit(actor=actor_of(cast, cast.specialist_a), draft=approved)
+    approval.draft_step_approve(actor=actor_of(cast, cast.leader_a), draft=approved)
+    box = login(cast.clerk_a).get(reverse("outgoing:to_number")).content.decode()
+    assert reverse("outgoing:draft", args=[approved.pk]) in box
+    assert reverse("outgoing:draft", args=[waiting.pk]) not in box
