@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from eoffice.directory.models import Agency
 
@@ -327,7 +328,7 @@ class JobStatus(models.TextChoices):
     QUEUED = "queued", _lazy("Đang chờ")
     RUNNING = "running", _lazy("Đang xử lý")
     DONE = "done", _lazy("Hoàn tất")
-    FAILED = "failed", _lazy("Lỗi")
+    FAILED = "failed", pgettext_lazy("trạng thái tác vụ xử lý tệp", "Lỗi")
 
 
 class ProcessingJob(models.Model):
