@@ -200,6 +200,20 @@ def pending_step(draft: Draft) -> StepRun | None:
     )
 
 
+def _require_unchanged(draft: Draft, run: StepRun) -> None:
+    """Every earlier step of this submission judged `run.version`; the signer signs that, or nothing."""
+    if run.kind != StepKind.SIGN:
+        return
+    judged = set(
+        StepRun.objects.filter(draft=draft, submission=run.submission).values_list("version_id", flat=True)
+    )
+    if draft.current_version_id != run.version_id or judged != {run.version_id}:
+        raise Conflict(
+            "changed_after_approval",
+            "Dự thảo đã thay đổi sau khi được duyệt; không thể ký. Hãy trình lại từ đầu.",
+        )
+
+
 def _require_holder(actor: Actor, run: StepRun | None) -> StepRun:
     if run is None:
         raise Conflict("no_pending_step", "Dự thảo không có bước trình ký nào đang chờ.")
@@ -215,18 +229,7 @@ def draft_step_approve(*, actor: Actor, draft: Draft, note: str = "") -> StepRun
     """Đồng ý (ký nháy, thể thức đúng) or, at the last step, approve for signing."""
     run = _require_holder(actor, pending_step(draft))
     draft.refresh_from_db()
-    if run.kind == StepKind.SIGN:
-        # Every earlier step of this submission judged `run.version`; the signer signs that, or nothing.
-        judged = set(
-            StepRun.objects.filter(draft=draft, submission=run.submission).values_list(
-                "version_id", flat=True
-            )
-        )
-        if draft.current_version_id != run.version_id or judged != {run.version_id}:
-            raise Conflict(
-                "changed_after_approval",
-                "Dự thảo đã thay đổi sau khi được duyệt; không thể ký. Hãy trình lại từ đầu.",
-            )
+    _require_unchanged(draft, run)
     line = run.line
     if line.status == LineStatus.CHO_TIEP_NHAN:
         line = work.line_receive(line=line, actor=actor)
@@ -269,6 +272,8 @@ def follow_work(item: WorkItem, actor: Actor) -> None:
 
 
 def _step_approved(run: StepRun, draft: Draft, actor: Actor, now: datetime) -> None:
+    # Also when the line is completed from the work box: raising here rolls the completion back.
+    _require_unchanged(draft, run)
     run.outcome, run.decided_at = StepOutcome.APPROVED, now
     run.save(update_fields=["outcome", "decided_at"])
     version = run.version

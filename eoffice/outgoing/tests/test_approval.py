@@ -158,3 +158,28 @@ def test_signer_named_on_the_draft_must_match_the_chain(cast: Cast) -> None:
     with pytest.raises(ValidationFailed) as error:
         approval.draft_submit(actor=actor_of(cast, cast.specialist_a), draft=draft)
     assert error.value.field == "signer"
+
+
+def test_completing_the_sign_line_from_the_work_box_is_checked_too(cast: Cast) -> None:
+    from eoffice.work import services as work
+
+    _chain(cast)
+    draft = make_draft(cast)
+    approval.draft_submit(actor=actor_of(cast, cast.specialist_a), draft=draft)
+    approval.draft_step_approve(actor=actor_of(cast, cast.unit_head_a), draft=draft)
+    approval.draft_step_approve(actor=actor_of(cast, cast.clerk_a), draft=draft)
+    current = draft.versions.get(number=1)
+    sneaked = DraftVersion.objects.create(
+        draft=draft, number=2, document_type=current.document_type, subject="Khác", created_by=cast.clerk_a
+    )
+    type(draft).objects.filter(pk=draft.pk).update(current_version=sneaked)
+    run = approval.pending_step(draft)
+    assert run is not None
+    leader = actor_of(cast, cast.leader_a)
+    line = work.line_receive(line=run.line, actor=leader)
+    with pytest.raises(Conflict):
+        work.line_complete(line=line, actor=leader)
+    line.refresh_from_db()
+    assert line.status != LineStatus.HOAN_THANH
+    draft.refresh_from_db()
+    assert draft.status == DraftStatus.IN_REVIEW
