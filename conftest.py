@@ -12,7 +12,7 @@ import pytest
 
 from eoffice.testing.cast import Cast, build_cast
 
-# Browser fixtures (chromium is session-scoped: one Playwright for the whole run).
+# Browser fixtures (chromium, page, phone_page), shared by every app's browser tests.
 pytest_plugins = ["eoffice.testing.browser"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -28,7 +28,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is open it keeps an asyncio loop running
+# in this thread, and libraries that call asyncio.run() (pyHanko signs and validates that way)
+# fail in any later test of the same worker.
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
