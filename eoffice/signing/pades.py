@@ -52,7 +52,8 @@ SEAL_MM = 36.0
 Rect = tuple[int, int, int, int]
 
 # What a damaged PDF makes pyHanko's reader raise, found by fuzzing (tests/test_hostile.py): besides
-# PdfError, plain KeyError/ValueError/zlib errors, and `assert`s inside the object-stream reader.
+# PdfError, plain KeyError/ValueError/zlib errors, `assert`s inside the object-stream reader, and
+# NotImplementedError for a stream filter name the reader does not know (a flipped byte in /FlateDecode).
 PARSE_ERRORS: tuple[type[BaseException], ...] = (
     PdfError,
     ValueError,
@@ -63,6 +64,7 @@ PARSE_ERRORS: tuple[type[BaseException], ...] = (
     AssertionError,
     zlib.error,
     RecursionError,
+    NotImplementedError,
 )
 
 

@@ -22,7 +22,14 @@ def signed(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> Signed:
         return sign_both(pki)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# derandomize: the same 60 damaged files every run, so CI never fails on a new random find;
+# set derandomize=False locally to explore new damage when changing the reader.
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data())
 def test_damaged_pdfs_are_refused_or_reported_invalid(
     signed: Signed, trust_store: Path, data: st.DataObject
