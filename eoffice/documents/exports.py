@@ -133,11 +133,29 @@ def to_xlsx(
     return out.getvalue()
 
 
+# Column widths (percent of the landscape page) and the columns printed right-aligned as numbers.
+INCOMING_PDF_WIDTHS = [9, 6, 13, 10, 9, 21, 11, 8, 6, 7]
+INCOMING_NUMERIC_COLUMNS = frozenset({1, 2, 5})
+
+
 def to_pdf(
-    report: Any, *, columns: list[str] = INCOMING_COLUMNS, template: str = "documents/register_print.html"
+    report: Any,
+    *,
+    columns: list[str] = INCOMING_COLUMNS,
+    widths: list[int] = INCOMING_PDF_WIDTHS,
+    numeric_columns: frozenset[int] = INCOMING_NUMERIC_COLUMNS,
+    empty_text: str = "Không có văn bản đến trong khoảng thời gian này.",
 ) -> bytes:
+    """The register as printed (Phụ lục IV): one template serves the incoming and outgoing registers."""
     from weasyprint import HTML
 
-    html = render_to_string(template, {"report": report, "columns": columns})
+    context = {
+        "report": report,
+        "columns": columns,
+        "widths": widths,
+        "numeric_columns": numeric_columns,
+        "empty_text": empty_text,
+    }
+    html = render_to_string("documents/register_print.html", context)
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf

@@ -80,7 +80,11 @@ def report_response(report: OutgoingRegisterReport, fmt: str) -> HttpResponse:
     base = f"so-van-ban-di-{series.year}-{series.pk}-{report.date_from:%Y%m%d}-{report.date_to:%Y%m%d}"
     if fmt == "pdf":
         data = register_printer.to_pdf(
-            report, columns=OUTGOING_COLUMNS, template="outgoing/register_print.html"
+            report,
+            columns=OUTGOING_COLUMNS,
+            widths=[11, 8, 24, 11, 16, 10, 5, 6, 4, 5],
+            numeric_columns=frozenset({1, 2, 7}),
+            empty_text="Không có văn bản đi trong khoảng thời gian này.",
         )
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{base}.pdf"'
