@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from eoffice.core.actor import Actor
-from eoffice.core.errors import DomainError, NotFound, PermissionDenied
+from eoffice.core.errors import DomainError, NotFound
+from eoffice.core.forms import show_domain_error
 from eoffice.documents import handling, policies, selectors, services
 from eoffice.documents.downloads import file_response, report_response
 from eoffice.documents.forms import ConfirmForm, ExportForm, RegisterCreateForm, UploadForm
@@ -35,15 +36,6 @@ def _document_or_404(request: HttpRequest, document_id: int) -> Document:
         return selectors.document_get(actor=_actor(request), document_id=document_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-
-
-def _show_error(request: HttpRequest, error: DomainError, form: Any = None) -> None:
-    if isinstance(error, PermissionDenied):
-        raise DjangoPermissionDenied(error.message)
-    if form is not None and error.field and error.field in form.fields:
-        form.add_error(error.field, error.message)
-    else:
-        messages.error(request, error.message)
 
 
 @login_required
@@ -90,7 +82,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 urgency=form.cleaned_data["urgency"],
             )
         except DomainError as error:
-            _show_error(request, error, form)
+            show_domain_error(request, error, form)
         else:
             messages.success(
                 request, _("Đã tiếp nhận văn bản. Hệ thống đang đọc nội dung để đề xuất thông tin.")
@@ -213,7 +205,7 @@ def confirm(request: HttpRequest, document_id: int) -> HttpResponse:
         try:
             services.document_confirm_fields(actor=_actor(request), document=document, values=values)
         except DomainError as error:
-            _show_error(request, error, form)
+            show_domain_error(request, error, form)
         else:
             messages.success(request, _("Đã xác nhận thông tin văn bản."))
             return redirect("documents:detail", document_id=document.pk)
@@ -235,7 +227,7 @@ def register(request: HttpRequest, document_id: int) -> HttpResponse:
         )
         registration = services.document_register(actor=actor, document=document, register=chosen)
     except DomainError as error:
-        _show_error(request, error)
+        show_domain_error(request, error)
     else:
         messages.success(
             request,
@@ -259,7 +251,7 @@ def register_bulk(request: HttpRequest) -> HttpResponse:
         )
         registrations = services.document_register_bulk(actor=actor, document_ids=ids, register=chosen)
     except DomainError as error:
-        _show_error(request, error)
+        show_domain_error(request, error)
     else:
         numbers = ", ".join(str(r.number) for r in registrations)
         messages.success(
@@ -296,7 +288,7 @@ def job_retry(request: HttpRequest, document_id: int, job_id: int) -> HttpRespon
             raise NotFound()
         services.job_retry(actor=actor, job=job)
     except DomainError as error:
-        _show_error(request, error)
+        show_domain_error(request, error)
     return redirect("documents:detail", document_id=document.pk)
 
 
@@ -325,7 +317,7 @@ def registers(request: HttpRequest) -> HttpResponse:
         try:
             services.register_create(actor=actor, agency=agency, **form.cleaned_data)
         except DomainError as error:
-            _show_error(request, error, form)
+            show_domain_error(request, error, form)
         else:
             messages.success(request, _("Đã lập sổ văn bản."))
             return redirect("documents:registers")
@@ -363,6 +355,6 @@ def register_export(request: HttpRequest, register_id: int) -> HttpResponse:
             date_to=form.cleaned_data["date_to"],
         )
     except DomainError as error:
-        _show_error(request, error)
+        show_domain_error(request, error)
         return redirect("documents:registers")
     return report_response(report, form.cleaned_data["format"])

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from eoffice.core.errors import DomainError, PermissionDenied
+from eoffice.core.forms import show_domain_error
 from eoffice.directory.models import Unit
 from eoffice.documents import handling, services
 from eoffice.documents.forms import ReplyProposalForm, RoutingRuleForm
 from eoffice.documents.models import DocumentType
-from eoffice.documents.views import _actor, _document_or_404, _show_error
+from eoffice.documents.views import _actor, _document_or_404
 from eoffice.work import candidates
 from eoffice.work import policies as work_policies
 from eoffice.work import selectors as work_selectors
@@ -55,7 +56,7 @@ def present(request: HttpRequest, document_id: int) -> HttpResponse:
             deadline=form.deadline(),
         )
     except DomainError as error:
-        _show_error(request, error)
+        show_domain_error(request, error)
     else:
         messages.success(request, _("Đã trình lãnh đạo."))
     return redirect("documents:detail", document_id=document.pk)
@@ -68,7 +69,7 @@ def route(request: HttpRequest, document_id: int) -> HttpResponse:
     try:
         lines = services.document_route(actor=_actor(request), document=document)
     except DomainError as error:
-        _show_error(request, error)
+        show_domain_error(request, error)
     else:
         names = ", ".join(line.assignee_label for line in lines)
         messages.success(request, _("Đã chuyển xử lý theo quy tắc đến: %(names)s.") % {"names": names})
@@ -88,7 +89,7 @@ def propose_reply(request: HttpRequest, document_id: int) -> HttpResponse:
             actor=_actor(request), document=document, text=form.cleaned_data["text"]
         )
     except DomainError as error:
-        _show_error(request, error)
+        show_domain_error(request, error)
     else:
         messages.success(request, _("Đã ghi đề xuất văn bản trả lời."))
     return redirect("documents:detail", document_id=document.pk)

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from eoffice.core.actor import Actor
-from eoffice.core.errors import DomainError, NotFound, PermissionDenied
+from eoffice.core.errors import DomainError, NotFound
+from eoffice.core.forms import show_domain_error
 from eoffice.documents.downloads import file_response
 from eoffice.documents.models import DocumentFile
 from eoffice.documents.uploads import read_parts
@@ -44,15 +45,6 @@ from eoffice.outgoing.models import (
 
 def _actor(request: HttpRequest) -> Actor:
     return request.actor  # type: ignore[attr-defined]
-
-
-def _show_error(request: HttpRequest, error: DomainError, form: Any = None) -> None:
-    if isinstance(error, PermissionDenied):
-        raise DjangoPermissionDenied(error.message)
-    if form is not None and error.field and error.field in form.fields:
-        form.add_error(error.field, error.message)
-    else:
-        messages.error(request, error.message)
 
 
 def _draft_or_404(request: HttpRequest, draft_id: int) -> Draft:
@@ -116,7 +108,7 @@ def draft_new(request: HttpRequest) -> HttpResponse:
         try:
             draft = services.draft_create(actor=actor, data=_input_from(request, form, revising=False))
         except DomainError as error:
-            _show_error(request, error, form)
+            show_domain_error(request, error, form)
         else:
             messages.success(request, _("Đã lưu dự thảo (phiên bản 1)."))
             return redirect("outgoing:draft", draft_id=draft.pk)
@@ -144,7 +136,7 @@ def draft_edit(request: HttpRequest, draft_id: int) -> HttpResponse:
                 actor=actor, draft=draft, data=_input_from(request, form, revising=True)
             )
         except DomainError as error:
-            _show_error(request, error, form)
+            show_domain_error(request, error, form)
         else:
             messages.success(request, _("Đã lưu phiên bản %(number)s.") % {"number": version.number})
             return redirect("outgoing:draft", draft_id=draft.pk)
@@ -242,7 +234,7 @@ def draft_number(request: HttpRequest, draft_id: int) -> HttpResponse:
             issued_date=form.cleaned_data["issued_date"],
         )
     except DomainError as error:
-        _show_error(request, error)
+        show_domain_error(request, error)
     else:
         messages.success(request, _("Đã cấp số %(symbol)s.") % {"symbol": number.number_symbol})
     return redirect("outgoing:draft", draft_id=draft.pk)
@@ -285,7 +277,7 @@ def registers(request: HttpRequest) -> HttpResponse:
             elif action == "release":
                 _do_release(request, actor, agency)
         except DomainError as error:
-            _show_error(request, error)
+            show_domain_error(request, error)
         if not any(form.errors for form in forms.values()):
             return redirect("outgoing:registers")
     today = timezone.localdate()
@@ -314,7 +306,7 @@ def _do_reserve(request: HttpRequest, actor: Actor, agency: Any) -> ReserveForm:
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as error:
-            _show_error(request, error, form)
+            show_domain_error(request, error, form)
         else:
             messages.success(request, _("Đã giữ số %(number)s.") % {"number": number.code_number})
     return form
@@ -334,7 +326,7 @@ def _do_body(request: HttpRequest, actor: Actor, agency: Any) -> AdvisoryBodyFor
         try:
             numbering.advisory_body_create(actor=actor, agency=agency, **form.cleaned_data)
         except DomainError as error:
-            _show_error(request, error, form)
+            show_domain_error(request, error, form)
         else:
             messages.success(request, _("Đã thêm tổ chức tư vấn."))
     return form
@@ -393,7 +385,7 @@ def draft_step(request: HttpRequest, draft_id: int, action: str) -> HttpResponse
         else:
             raise Http404(_("Thao tác không hợp lệ."))
     except DomainError as error:
-        _show_error(request, error)
+        show_domain_error(request, error)
     return redirect("outgoing:draft", draft_id=draft.pk)
 
 
@@ -411,7 +403,7 @@ def draft_release(request: HttpRequest, draft_id: int) -> HttpResponse:
     try:
         deliveries = release.draft_release(actor=actor, draft=draft)
     except DomainError as error:
-        _show_error(request, error)
+        show_domain_error(request, error)
     else:
         messages.success(request, _("Đã phát hành tới %(count)s nơi nhận.") % {"count": len(deliveries)})
     return redirect("outgoing:draft", draft_id=draft.pk)
@@ -433,7 +425,7 @@ def delivery_reject(request: HttpRequest, delivery_id: int) -> HttpResponse:
                 actor=actor, delivery=delivery, reason=request.POST.get("reason", "")[:2001]
             )
         except DomainError as error:
-            _show_error(request, error)
+            show_domain_error(request, error)
         else:
             messages.success(request, _("Đã từ chối văn bản và báo lại cơ quan gửi."))
             return redirect("documents:incoming")
@@ -456,7 +448,7 @@ def draft_recall(request: HttpRequest, draft_id: int) -> HttpResponse:
     try:
         recall.draft_recall(actor=actor, draft=draft, reason=request.POST.get("reason", "")[:2001])
     except DomainError as error:
-        _show_error(request, error)
+        show_domain_error(request, error)
     else:
         messages.success(request, _("Đã thu hồi văn bản; đang chờ các nơi nhận xác nhận."))
     return redirect("outgoing:draft", draft_id=draft.pk)
@@ -483,7 +475,7 @@ def recall_answer(request: HttpRequest, delivery_id: int) -> HttpResponse:
                     actor=actor, delivery=delivery, reason=request.POST.get("reason", "")[:2001]
                 )
         except DomainError as error:
-            _show_error(request, error)
+            show_domain_error(request, error)
         else:
             messages.success(request, _("Đã trả lời yêu cầu thu hồi."))
             return redirect("documents:incoming")
