@@ -40,6 +40,23 @@ from eoffice.people.models import Position
 View = Callable[..., HttpResponse]
 
 
+_FAILED = object()
+
+
+def _attempt(form: Any, call: Callable[[], Any]) -> Any:
+    """Run a service for a valid form: its result, or _FAILED with the error beside its field.
+
+    A refusal (PermissionDenied) is not a form error: it propagates and `guarded` turns it into 403.
+    """
+    try:
+        return call()
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        show_error(form, exc)
+        return _FAILED
+
+
 def _actor(request: HttpRequest) -> Actor:
     return request.actor  # type: ignore[attr-defined]
 
@@ -111,8 +128,9 @@ def person_new(request: HttpRequest) -> HttpResponse:
             roles=data["roles"],
             is_primary=True,
         )
-        try:
-            user = services.user_create(
+        user = _attempt(
+            form,
+            lambda: services.user_create(
                 actor=actor,
                 username=data["username"],
                 full_name=data["full_name"],
@@ -120,12 +138,9 @@ def person_new(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
                 password=data["password"] or None,
                 position=spec,
-            )
-        except DomainError as exc:
-            if isinstance(exc, PermissionDenied):
-                raise
-            show_error(form, exc)
-        else:
+            ),
+        )
+        if user is not _FAILED:
             messages.success(request, _("Đã tạo người dùng %(name)s.") % {"name": user.get_full_name()})
             return redirect("people:person", user_id=user.pk)
     return render(request, "people/person_new.html", {"form": form})
@@ -157,16 +172,12 @@ def person(request: HttpRequest, user_id: int) -> HttpResponse:
         return _person_page(request, user_id)
     target = selectors.person_for_admin(actor, user_id)
     form = UserEditForm(request.POST)
-    if form.is_valid():
-        try:
-            services.user_update(actor=actor, user=target, **form.cleaned_data)
-        except DomainError as exc:
-            if isinstance(exc, PermissionDenied):
-                raise
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Đã lưu thông tin người dùng."))
-            return redirect("people:person", user_id=user_id)
+    if form.is_valid() and (
+        _attempt(form, lambda: services.user_update(actor=actor, user=target, **form.cleaned_data))
+        is not _FAILED
+    ):
+        messages.success(request, _("Đã lưu thông tin người dùng."))
+        return redirect("people:person", user_id=user_id)
     return _person_page(request, user_id, status=422, edit_form=form)
 
 
@@ -177,16 +188,17 @@ def person_password(request: HttpRequest, user_id: int) -> HttpResponse:
     _require_admin(actor)
     target = selectors.person_for_admin(actor, user_id)
     form = PasswordSetForm(request.POST)
-    if form.is_valid():
-        try:
-            services.user_set_password(actor=actor, user=target, password=form.cleaned_data["password"])
-        except DomainError as exc:
-            if isinstance(exc, PermissionDenied):
-                raise
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Đã đặt lại mật khẩu."))
-            return redirect("people:person", user_id=user_id)
+    if form.is_valid() and (
+        _attempt(
+            form,
+            lambda: services.user_set_password(
+                actor=actor, user=target, password=form.cleaned_data["password"]
+            ),
+        )
+        is not _FAILED
+    ):
+        messages.success(request, _("Đã đặt lại mật khẩu."))
+        return redirect("people:person", user_id=user_id)
     return _person_page(request, user_id, status=422, password_form=form)
 
 
@@ -229,13 +241,10 @@ def position_add(request: HttpRequest, user_id: int) -> HttpResponse:
             roles=data["roles"],
             is_primary=data["is_primary"],
         )
-        try:
-            services.position_create(actor=actor, user=target, spec=spec)
-        except DomainError as exc:
-            if isinstance(exc, PermissionDenied):
-                raise
-            show_error(form, exc)
-        else:
+        if (
+            _attempt(form, lambda: services.position_create(actor=actor, user=target, spec=spec))
+            is not _FAILED
+        ):
             messages.success(request, _("Đã gán chức vụ."))
             return redirect("people:person", user_id=user_id)
     return _person_page(request, user_id, status=422, position_form=form)
@@ -255,13 +264,7 @@ def position_edit(request: HttpRequest, position_id: int) -> HttpResponse:
     form = PositionEditForm(request.POST or None, initial=initial, position=position)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            _save_position(actor, position, data)
-        except DomainError as exc:
-            if isinstance(exc, PermissionDenied):
-                raise
-            show_error(form, exc)
-        else:
+        if _attempt(form, lambda: _save_position(actor, position, data)) is not _FAILED:
             messages.success(request, _("Đã lưu chức vụ."))
             return redirect("people:person", user_id=position.user_id)
     status = 422 if form.errors else 200
@@ -319,21 +322,21 @@ def delegations(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                services.delegation_create(
-                    actor=actor,
-                    position=data["position"],
-                    delegate=data["delegate"],
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    scope=data["scope"],
-                    reason=data["reason"],
+            if (
+                _attempt(
+                    form,
+                    lambda: services.delegation_create(
+                        actor=actor,
+                        position=data["position"],
+                        delegate=data["delegate"],
+                        starts_at=data["starts_at"],
+                        ends_at=data["ends_at"],
+                        scope=data["scope"],
+                        reason=data["reason"],
+                    ),
                 )
-            except DomainError as exc:
-                if isinstance(exc, PermissionDenied):
-                    raise
-                show_error(form, exc)
-            else:
+                is not _FAILED
+            ):
                 messages.success(request, _("Đã tạo ủy quyền."))
                 return redirect("people:delegations")
         status = 422
