@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from eoffice.core.actor import Actor
@@ -195,7 +196,9 @@ def _ids(raw: str, field: str) -> list[int]:
     try:
         return [int(part) for part in raw.replace(";", ",").split(",") if part.strip()]
     except ValueError as exc:
-        raise ValidationFailed("invalid_ids", "Danh sách mã cơ quan nhận không hợp lệ.", field=field) from exc
+        raise ValidationFailed(
+            "invalid_ids", _("Danh sách mã cơ quan nhận không hợp lệ."), field=field
+        ) from exc
 
 
 def _input(
@@ -363,7 +366,7 @@ def draft_file(request: HttpRequest, draft_id: int, file_id: int) -> FileRespons
     draft = selectors.draft_get(actor=_actor(request), draft_id=draft_id)
     found = DraftFile.objects.select_related("stored_file").filter(pk=file_id, version__draft=draft).first()
     if found is None:
-        raise NotFound("Không tìm thấy tệp.")
+        raise NotFound(_("Không tìm thấy tệp."))
     return file_response(DocumentFile(stored_file=found.stored_file, file_name=found.file_name))
 
 
@@ -379,7 +382,7 @@ def draft_number(request: HttpRequest, draft_id: int, payload: NumberIn) -> Any:
             .first()
         )
         if reserved is None:
-            raise ValidationFailed("unknown_reserved", "Không tìm thấy số đang giữ.", field="reserved_id")
+            raise ValidationFailed("unknown_reserved", _("Không tìm thấy số đang giữ."), field="reserved_id")
     number = numbering.draft_number(
         actor=actor, draft=draft, reserved=reserved, issued_date=payload.IssuedDate
     )
@@ -388,7 +391,7 @@ def draft_number(request: HttpRequest, draft_id: int, payload: NumberIn) -> Any:
 
 def _agency(actor: Actor) -> Any:
     if actor.position is None:
-        raise PermissionDenied("Bạn cần chọn một chức vụ để làm việc với văn bản đi.")
+        raise PermissionDenied(_("Bạn cần chọn một chức vụ để làm việc với văn bản đi."))
     return actor.position.agency
 
 
@@ -398,13 +401,13 @@ def reserve(request: HttpRequest, payload: ReserveIn) -> Any:
     agency = _agency(actor)
     document_type = DocumentType.objects.filter(pk=payload.type_id, is_active=True).first()
     if document_type is None:
-        raise ValidationFailed("required", "Chưa chọn loại văn bản.", field="type_id")
+        raise ValidationFailed("required", _("Chưa chọn loại văn bản."), field="type_id")
     body = None
     if payload.advisory_body_id is not None:
         body = AdvisoryBody.objects.filter(pk=payload.advisory_body_id, agency=agency).first()
         if body is None:
             raise ValidationFailed(
-                "unknown_body", "Tổ chức tư vấn không thuộc cơ quan.", field="advisory_body_id"
+                "unknown_body", _("Tổ chức tư vấn không thuộc cơ quan."), field="advisory_body_id"
             )
     number = numbering.number_reserve(
         actor=actor,
@@ -428,7 +431,7 @@ def number_release(request: HttpRequest, number_id: int) -> Any:
     actor = _actor(request)
     number = OutgoingNumber.objects.filter(pk=number_id).select_related("series__agency").first()
     if number is None or not policies.may_configure(actor, number.series.agency):
-        raise NotFound("Không tìm thấy số đang giữ.")
+        raise NotFound(_("Không tìm thấy số đang giữ."))
     return _number(numbering.number_release(actor=actor, number=number))
 
 
@@ -436,7 +439,9 @@ def number_release(request: HttpRequest, number_id: int) -> Any:
 def register_export(request: HttpRequest, series_id: int, query: Query[ExportQuery]) -> HttpResponse:
     series = selectors.series_get(actor=_actor(request), series_id=series_id)
     if query.date_from > query.date_to:
-        raise ValidationFailed("invalid_range", "Từ ngày phải trước hoặc bằng đến ngày.", field="date_from")
+        raise ValidationFailed(
+            "invalid_range", _("Từ ngày phải trước hoặc bằng đến ngày."), field="date_from"
+        )
     entries = list(
         selectors.register_entries(series=series, date_from=query.date_from, date_to=query.date_to)
     )
@@ -505,7 +510,7 @@ def chain_set(request: HttpRequest, payload: ChainIn) -> Any:
     if payload.type_id is not None:
         document_type = DocumentType.objects.filter(pk=payload.type_id, is_active=True).first()
         if document_type is None:
-            raise ValidationFailed("unknown_type", "Loại văn bản không hợp lệ.", field="type_id")
+            raise ValidationFailed("unknown_type", _("Loại văn bản không hợp lệ."), field="type_id")
     steps = [approval.StepInput(s.kind, s.user_id, s.working_days) for s in payload.steps]
     chain = approval.approval_chain_set(
         actor=actor, agency=agency, document_type=document_type, name=payload.name, steps=steps

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from eoffice.core.actor import Actor
@@ -71,7 +72,7 @@ def deliveries(request: HttpRequest, draft_id: int) -> Any:
 def reject(request: HttpRequest, delivery_id: int, payload: ReasonIn) -> Any:
     delivery = Delivery.objects.filter(pk=delivery_id).first()
     if delivery is None:
-        raise NotFound("Không tìm thấy văn bản được gửi đến.")
+        raise NotFound(_("Không tìm thấy văn bản được gửi đến."))
     release.delivery_reject(actor=_actor(request), delivery=delivery, reason=payload.reason)
     return next(d for d in _deliveries(delivery.draft) if d["id"] == delivery.pk)
 
@@ -79,7 +80,7 @@ def reject(request: HttpRequest, delivery_id: int, payload: ReasonIn) -> Any:
 def _delivery(delivery_id: int) -> Delivery:
     delivery = Delivery.objects.select_related("draft").filter(pk=delivery_id).first()
     if delivery is None:
-        raise NotFound("Không tìm thấy văn bản được gửi đến.")
+        raise NotFound(_("Không tìm thấy văn bản được gửi đến."))
     return delivery
 
 

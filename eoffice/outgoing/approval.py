@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -68,25 +69,28 @@ def chain_for(agency: Agency, document_type: DocumentType) -> ApprovalChain | No
 def _check_steps(agency: Agency, steps: list[StepInput]) -> None:
     if not 1 <= len(steps) <= MAX_STEPS:
         raise ValidationFailed(
-            "invalid_steps", f"Quy trình phải có từ 1 đến {MAX_STEPS} bước.", field="steps"
+            "invalid_steps",
+            _("Quy trình phải có từ 1 đến %(max_steps)s bước.") % {"max_steps": MAX_STEPS},
+            field="steps",
         )
     if steps[-1].kind != StepKind.SIGN or sum(s.kind == StepKind.SIGN for s in steps) != 1:
         raise ValidationFailed(
-            "sign_last", "Bước cuối, và chỉ bước cuối, là bước ký ban hành.", field="steps"
+            "sign_last", _("Bước cuối, và chỉ bước cuối, là bước ký ban hành."), field="steps"
         )
     for index, step in enumerate(steps):
         if step.kind not in StepKind.values:
-            raise ValidationFailed("invalid_kind", "Loại bước không hợp lệ.", field=f"steps[{index}]")
+            raise ValidationFailed("invalid_kind", _("Loại bước không hợp lệ."), field=f"steps[{index}]")
         if not 1 <= step.working_days <= MAX_WORKING_DAYS:
             raise ValidationFailed(
                 "invalid_days",
-                f"Thời hạn mỗi bước từ 1 đến {MAX_WORKING_DAYS} ngày làm việc.",
+                _("Thời hạn mỗi bước từ 1 đến %(max_working_days)s ngày làm việc.")
+                % {"max_working_days": MAX_WORKING_DAYS},
                 field=f"steps[{index}]",
             )
         if not Position.objects.filter(user_id=step.user_id, agency=agency, is_active=True).exists():
             raise ValidationFailed(
                 "not_in_agency",
-                "Người thực hiện bước phải có chức vụ trong cơ quan.",
+                _("Người thực hiện bước phải có chức vụ trong cơ quan."),
                 field=f"steps[{index}]",
             )
 
@@ -99,7 +103,7 @@ def approval_chain_set(
     policies.require_configure(actor, agency)
     name = " ".join(name.split())
     if not name or len(name) > 200:
-        raise ValidationFailed("invalid_name", "Tên quy trình phải có từ 1 đến 200 ký tự.", field="name")
+        raise ValidationFailed("invalid_name", _("Tên quy trình phải có từ 1 đến 200 ký tự."), field="name")
     _check_steps(agency, steps)
     chain, _created = ApprovalChain.objects.select_for_update().get_or_create(
         agency=agency, document_type=document_type, defaults={"name": name}
@@ -167,17 +171,19 @@ def draft_submit(*, actor: Actor, draft: Draft) -> StepRun:
     draft = Draft.objects.select_for_update(of=("self",)).select_related("agency").get(pk=draft.pk)
     policies.require_revise(actor, draft)
     if draft.status not in EDITABLE_STATUSES:
-        raise Conflict("not_submittable", "Dự thảo đang trình hoặc đã được duyệt.")
+        raise Conflict("not_submittable", _("Dự thảo đang trình hoặc đã được duyệt."))
     version = draft.current_version
     assert version is not None
     chain = chain_for(draft.agency, version.document_type)
     if chain is None or not chain.steps.exists():
-        raise ValidationFailed("no_chain", "Cơ quan chưa đặt quy trình trình ký cho loại văn bản này.")
+        raise ValidationFailed("no_chain", _("Cơ quan chưa đặt quy trình trình ký cho loại văn bản này."))
     if version.signer_id is not None:
         sign_step = chain.steps.get(kind=StepKind.SIGN)
         if version.signer.user_id != sign_step.assignee_id:  # type: ignore[union-attr]
             raise ValidationFailed(
-                "signer_mismatch", "Người ký dự kiến khác người ký trong quy trình trình ký.", field="signer"
+                "signer_mismatch",
+                _("Người ký dự kiến khác người ký trong quy trình trình ký."),
+                field="signer",
             )
     submission = (StepRun.objects.filter(draft=draft).aggregate(m=Max("submission"))["m"] or 0) + 1
     apply_transition(draft, DraftStatus.IN_REVIEW)
@@ -210,16 +216,16 @@ def _require_unchanged(draft: Draft, run: StepRun) -> None:
     if draft.current_version_id != run.version_id or judged != {run.version_id}:
         raise Conflict(
             "changed_after_approval",
-            "Dự thảo đã thay đổi sau khi được duyệt; không thể ký. Hãy trình lại từ đầu.",
+            _("Dự thảo đã thay đổi sau khi được duyệt; không thể ký. Hãy trình lại từ đầu."),
         )
 
 
 def _require_holder(actor: Actor, run: StepRun | None) -> StepRun:
     if run is None:
-        raise Conflict("no_pending_step", "Dự thảo không có bước trình ký nào đang chờ.")
+        raise Conflict("no_pending_step", _("Dự thảo không có bước trình ký nào đang chờ."))
     require(
         actor.user is not None and run.line.assignee_user_id == (actor.on_behalf_of or actor.user).pk,
-        "Bạn không phải người thực hiện bước trình ký này.",
+        _("Bạn không phải người thực hiện bước trình ký này."),
     )
     return run
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _lazy
 
 from eoffice.directory.models import Agency
 from eoffice.documents.models import DocumentType
@@ -17,9 +18,9 @@ from eoffice.work.models import AssignmentLine, WorkItem
 
 
 class StepKind(models.TextChoices):
-    REVIEW = "review", "Xem xét nội dung (ký nháy)"
-    FORM_CHECK = "form_check", "Kiểm tra thể thức"
-    SIGN = "sign", "Ký ban hành"
+    REVIEW = "review", _lazy("Xem xét nội dung (ký nháy)")
+    FORM_CHECK = "form_check", _lazy("Kiểm tra thể thức")
+    SIGN = "sign", _lazy("Ký ban hành")
 
 
 class ApprovalChain(models.Model):
@@ -61,9 +62,9 @@ class ApprovalStep(models.Model):
 
 
 class StepOutcome(models.TextChoices):
-    PENDING = "pending", "Đang chờ"
-    APPROVED = "approved", "Đồng ý"
-    RETURNED = "returned", "Trả lại"
+    PENDING = "pending", _lazy("Đang chờ")
+    APPROVED = "approved", _lazy("Đồng ý")
+    RETURNED = "returned", _lazy("Trả lại")
 
 
 class StepRun(models.Model):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _lazy
 
 from eoffice.directory.models import Agency, Unit
 from eoffice.documents.models import Competence, Document, DocumentType, Secrecy, StoredFile, Urgency
@@ -17,13 +18,13 @@ from eoffice.people.models import Position
 
 
 class DraftStatus(models.TextChoices):
-    DRAFTING = "drafting", "Đang soạn thảo"
-    IN_REVIEW = "in_review", "Đang trình ký"
-    RETURNED = "returned", "Bị trả lại"
-    APPROVED = "approved", "Đã ký duyệt"
-    NUMBERED = "numbered", "Đã cấp số"
-    RELEASED = "released", "Đã phát hành"
-    RECALLED = "recalled", "Đã thu hồi"
+    DRAFTING = "drafting", _lazy("Đang soạn thảo")
+    IN_REVIEW = "in_review", _lazy("Đang trình ký")
+    RETURNED = "returned", _lazy("Bị trả lại")
+    APPROVED = "approved", _lazy("Đã ký duyệt")
+    NUMBERED = "numbered", _lazy("Đã cấp số")
+    RELEASED = "released", _lazy("Đã phát hành")
+    RECALLED = "recalled", _lazy("Đã thu hồi")
 
 
 # Allowed transitions, checked in one place (transitions.apply_transition). A draft with no
@@ -138,8 +139,8 @@ class DraftVersion(models.Model):
 
 
 class RecipientKind(models.TextChoices):
-    HOSTED = "hosted", "Cơ quan trong hệ thống"
-    EXTERNAL = "external", "Cơ quan ngoài hệ thống"
+    HOSTED = "hosted", _lazy("Cơ quan trong hệ thống")
+    EXTERNAL = "external", _lazy("Cơ quan ngoài hệ thống")
 
 
 class DraftRecipient(models.Model):
@@ -158,8 +159,8 @@ class DraftRecipient(models.Model):
 
 
 class DraftFileRole(models.TextChoices):
-    MAIN = "main", "Tệp văn bản chính"
-    ATTACHMENT = "attachment", "Tệp đính kèm"
+    MAIN = "main", _lazy("Tệp văn bản chính")
+    ATTACHMENT = "attachment", _lazy("Tệp đính kèm")
 
 
 class DraftFile(models.Model):
@@ -204,9 +205,9 @@ class OutgoingSeries(models.Model):
 
 
 class NumberStatus(models.TextChoices):
-    RESERVED = "reserved", "Giữ số"
-    ASSIGNED = "assigned", "Đã cấp"
-    RELEASED = "released", "Đã trả lại"
+    RESERVED = "reserved", _lazy("Giữ số")
+    ASSIGNED = "assigned", _lazy("Đã cấp")
+    RELEASED = "released", _lazy("Đã trả lại")
 
 
 class OutgoingNumber(models.Model):

@@ -18,6 +18,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -72,7 +73,8 @@ def symbol_for(
     if not issuer:
         raise ValidationFailed(
             "no_abbreviation",
-            f"Cơ quan «{agency.name}» chưa có chữ viết tắt, chưa thể lập ký hiệu văn bản.",
+            _("Cơ quan «%(name)s» chưa có chữ viết tắt, chưa thể lập ký hiệu văn bản.")
+            % {"name": agency.name},
         )
     if document_type.abbreviation:
         parts = [document_type.abbreviation, issuer]
@@ -136,10 +138,14 @@ def number_reserve(
     policies.require_clerk(actor, agency)
     reason = " ".join(reason.split())
     if len(reason) > MAX_REASON:
-        raise ValidationFailed("too_long", f"Lý do giữ số dài quá {MAX_REASON} ký tự.", field="reason")
+        raise ValidationFailed(
+            "too_long",
+            _("Lý do giữ số dài quá %(max_reason)s ký tự.") % {"max_reason": MAX_REASON},
+            field="reason",
+        )
     if advisory_body is not None and advisory_body.agency_id != agency.pk:
         raise ValidationFailed(
-            "wrong_agency", "Tổ chức tư vấn không thuộc cơ quan này.", field="advisory_body"
+            "wrong_agency", _("Tổ chức tư vấn không thuộc cơ quan này."), field="advisory_body"
         )
     year = year or timezone.localdate().year
     key, name = series_key(
@@ -169,7 +175,11 @@ def number_release(*, actor: Actor, number: OutgoingNumber) -> OutgoingNumber:
     )
     policies.require_clerk(actor, number.series.agency)
     if number.status != NumberStatus.RESERVED:
-        raise Conflict("not_reserved", f"Số {number.code_number} không phải số đang giữ.", field="number")
+        raise Conflict(
+            "not_reserved",
+            _("Số %(code_number)s không phải số đang giữ.") % {"code_number": number.code_number},
+            field="number",
+        )
     number.status = NumberStatus.RELEASED
     number.reason = ""
     number.changed_by = actor.user
@@ -193,14 +203,14 @@ def draft_number(
     draft = Draft.objects.select_for_update(of=("self",)).select_related("agency", "unit").get(pk=draft.pk)
     policies.require_clerk(actor, draft.agency)
     if draft.status in (DraftStatus.NUMBERED, DraftStatus.RELEASED):
-        raise Conflict("already_numbered", "Văn bản này đã được cấp số.")
+        raise Conflict("already_numbered", _("Văn bản này đã được cấp số."))
     version = draft.current_version
     assert version is not None
     # Numbers go to signed documents (Điều 15.3); a type the agency sends through no chain is
     # numbered from the draft.
     has_chain = approval_chain_exists(draft.agency, version.document_type)
     if draft.status != DraftStatus.APPROVED and (has_chain or draft.status != DraftStatus.DRAFTING):
-        raise Conflict("not_approved", "Văn bản chưa được ký duyệt, chưa thể cấp số.")
+        raise Conflict("not_approved", _("Văn bản chưa được ký duyệt, chưa thể cấp số."))
     issued_date = issued_date or timezone.localdate()
     key, name = series_key(
         agency=draft.agency,
@@ -214,7 +224,7 @@ def draft_number(
         taken = OutgoingNumber.objects.select_for_update().get(pk=reserved.pk)
         if taken.series_id != series.pk or taken.status != NumberStatus.RESERVED:
             raise ValidationFailed(
-                "wrong_reserved", "Số giữ đã chọn không thuộc dãy số của văn bản này.", field="reserved"
+                "wrong_reserved", _("Số giữ đã chọn không thuộc dãy số của văn bản này."), field="reserved"
             )
     else:
         taken = _take(series)
@@ -267,15 +277,17 @@ def advisory_body_create(*, actor: Actor, agency: Agency, name: str, abbreviatio
     name = " ".join(name.split())
     abbreviation = abbreviation.strip().upper()
     if not name or len(name) > 200:
-        raise ValidationFailed("invalid_name", "Tên tổ chức tư vấn phải có từ 1 đến 200 ký tự.", field="name")
+        raise ValidationFailed(
+            "invalid_name", _("Tên tổ chức tư vấn phải có từ 1 đến 200 ký tự."), field="name"
+        )
     if not abbreviation or len(abbreviation) > 20 or any(ch in abbreviation for ch in " /-"):
         raise ValidationFailed(
             "invalid_abbreviation",
-            "Chữ viết tắt phải có từ 1 đến 20 ký tự, không có dấu cách, «/» hay «-».",
+            _("Chữ viết tắt phải có từ 1 đến 20 ký tự, không có dấu cách, «/» hay «-»."),
             field="abbreviation",
         )
     if AdvisoryBody.objects.filter(agency=agency, name=name).exists():
-        raise Conflict("exists", f"Đã có tổ chức tư vấn «{name}».", field="name")
+        raise Conflict("exists", _("Đã có tổ chức tư vấn «%(name)s».") % {"name": name}, field="name")
     body = AdvisoryBody.objects.create(agency=agency, name=name, abbreviation=abbreviation)
     audit.record(
         actor=actor,

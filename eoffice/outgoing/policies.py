@@ -8,6 +8,8 @@ draft of the agency. Acting under a delegation needs its scope to cover "outgoin
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from eoffice.core.actor import Actor
 from eoffice.core.policies import require
 from eoffice.directory.models import Agency
@@ -31,7 +33,7 @@ def may_draft(actor: Actor, agency: Agency) -> bool:
 
 
 def require_draft(actor: Actor, agency: Agency) -> None:
-    require(may_draft(actor, agency), "Chỉ người có chức vụ trong cơ quan mới được soạn văn bản đi.")
+    require(may_draft(actor, agency), _("Chỉ người có chức vụ trong cơ quan mới được soạn văn bản đi."))
 
 
 def is_clerk(actor: Actor, agency: Agency) -> bool:
@@ -39,7 +41,7 @@ def is_clerk(actor: Actor, agency: Agency) -> bool:
 
 
 def require_clerk(actor: Actor, agency: Agency) -> None:
-    require(is_clerk(actor, agency), "Chỉ văn thư của cơ quan mới được cấp số và giữ số văn bản đi.")
+    require(is_clerk(actor, agency), _("Chỉ văn thư của cơ quan mới được cấp số và giữ số văn bản đi."))
 
 
 def may_configure(actor: Actor, agency: Agency) -> bool:
@@ -49,7 +51,7 @@ def may_configure(actor: Actor, agency: Agency) -> bool:
 def require_configure(actor: Actor, agency: Agency) -> None:
     require(
         may_configure(actor, agency),
-        "Chỉ văn thư hoặc quản trị của cơ quan mới được đặt quy tắc cấp số văn bản đi.",
+        _("Chỉ văn thư hoặc quản trị của cơ quan mới được đặt quy tắc cấp số văn bản đi."),
     )
 
 
@@ -62,7 +64,7 @@ def may_revise(actor: Actor, draft: Draft) -> bool:
 
 
 def require_revise(actor: Actor, draft: Draft) -> None:
-    require(may_revise(actor, draft), "Chỉ người soạn thảo mới được sửa dự thảo này.")
+    require(may_revise(actor, draft), _("Chỉ người soạn thảo mới được sửa dự thảo này."))
 
 
 def may_read(actor: Actor, draft: Draft) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -29,9 +30,13 @@ MAX_REASON = 2000
 def _reason(reason: str) -> str:
     reason = " ".join(reason.split())
     if not reason:
-        raise ValidationFailed("reason_required", "Phải nêu lý do.", field="reason")
+        raise ValidationFailed("reason_required", _("Phải nêu lý do."), field="reason")
     if len(reason) > MAX_REASON:
-        raise ValidationFailed("reason_too_long", f"Lý do tối đa {MAX_REASON} ký tự.", field="reason")
+        raise ValidationFailed(
+            "reason_too_long",
+            _("Lý do tối đa %(max_reason)s ký tự.") % {"max_reason": MAX_REASON},
+            field="reason",
+        )
     return reason
 
 
@@ -42,7 +47,7 @@ def draft_recall(*, actor: Actor, draft: Draft, reason: str) -> Recall:
     draft = Draft.objects.select_for_update(of=("self",)).select_related("agency").get(pk=draft.pk)
     policies.require_clerk(actor, draft.agency)
     if draft.status != DraftStatus.RELEASED:
-        raise Conflict("not_released", "Chỉ thu hồi được văn bản đã phát hành.")
+        raise Conflict("not_released", _("Chỉ thu hồi được văn bản đã phát hành."))
     recall = Recall.objects.create(
         draft=draft, reason=reason, requested_by=actor.user, requested_at=timezone.now()
     )
@@ -64,10 +69,10 @@ def _pending(actor: Actor, delivery: Delivery) -> Delivery:
     # Why the lock: the recipient's answer racing another answer to the same recall.
     delivery = Delivery.objects.select_for_update(of=("self",)).select_related("agency").get(pk=delivery.pk)
     require(
-        is_incoming_clerk(actor, delivery.agency), "Chỉ văn thư của cơ quan nhận mới được trả lời thu hồi."
+        is_incoming_clerk(actor, delivery.agency), _("Chỉ văn thư của cơ quan nhận mới được trả lời thu hồi.")
     )
     if delivery.status != DeliveryStatus.RECALL_PENDING:
-        raise Conflict("no_recall_pending", "Không có yêu cầu thu hồi nào đang chờ trả lời.")
+        raise Conflict("no_recall_pending", _("Không có yêu cầu thu hồi nào đang chờ trả lời."))
     return delivery
 
 
@@ -79,7 +84,10 @@ def recall_accept(*, actor: Actor, delivery: Delivery) -> Delivery:
     if incoming is not None and incoming.status not in (DocumentStatus.RECEIVED, DocumentStatus.CONFIRMED):
         raise Conflict(
             "already_registered",
-            "Văn bản đã vào sổ và đang xử lý; không thể xóa tự động, hãy trả lời từ chối thu hồi kèm lý do.",
+            _(
+                "Văn bản đã vào sổ và đang xử lý; không thể xóa tự động, "
+                "hãy trả lời từ chối thu hồi kèm lý do."
+            ),
         )
     delivery.status, delivery.incoming = DeliveryStatus.RECALLED, None
     delivery.save(update_fields=["status", "incoming"])

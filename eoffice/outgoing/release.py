@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
@@ -89,16 +90,16 @@ def draft_release(*, actor: Actor, draft: Draft) -> list[Delivery]:
     draft = Draft.objects.select_for_update(of=("self",)).select_related("agency").get(pk=draft.pk)
     policies.require_clerk(actor, draft.agency)
     if draft.status == DraftStatus.RELEASED:
-        raise Conflict("already_released", "Văn bản đã được phát hành.")
+        raise Conflict("already_released", _("Văn bản đã được phát hành."))
     if draft.status != DraftStatus.NUMBERED:
-        raise Conflict("not_numbered", "Văn bản chưa được cấp số, chưa thể phát hành.")
+        raise Conflict("not_numbered", _("Văn bản chưa được cấp số, chưa thể phát hành."))
     version_id = draft.current_version_id
     assert version_id is not None
     version = DraftVersion.objects.select_related("document_type", "signer__user").get(pk=version_id)
     number = OutgoingNumber.objects.select_related("series").get(draft=draft)
     recipients = list(version.recipients.select_related("agency"))
     if not recipients:
-        raise ValidationFailed("no_recipients", "Văn bản chưa có nơi nhận trong danh bạ để phát hành.")
+        raise ValidationFailed("no_recipients", _("Văn bản chưa có nơi nhận trong danh bạ để phát hành."))
     external = [r.agency for r in recipients if not r.agency.hosted]
     if version.is_secret and external:
         raise ValidationFailed(
@@ -150,13 +151,17 @@ def delivery_reject(*, actor: Actor, delivery: Delivery, reason: str) -> Deliver
     their queue, and the sender sees "từ chối" with the reason."""
     reason = " ".join(reason.split())
     if not reason:
-        raise ValidationFailed("reason_required", "Phải nêu lý do từ chối.", field="reason")
+        raise ValidationFailed("reason_required", _("Phải nêu lý do từ chối."), field="reason")
     if len(reason) > MAX_REASON:
-        raise ValidationFailed("reason_too_long", f"Lý do tối đa {MAX_REASON} ký tự.", field="reason")
+        raise ValidationFailed(
+            "reason_too_long",
+            _("Lý do tối đa %(max_reason)s ký tự.") % {"max_reason": MAX_REASON},
+            field="reason",
+        )
     # Why the lock: a refusal racing the recipient's registration of the same copy.
     delivery = Delivery.objects.select_for_update(of=("self",)).select_related("agency").get(pk=delivery.pk)
     require(
-        is_incoming_clerk(actor, delivery.agency), "Chỉ văn thư của cơ quan nhận mới được từ chối văn bản."
+        is_incoming_clerk(actor, delivery.agency), _("Chỉ văn thư của cơ quan nhận mới được từ chối văn bản.")
     )
     incoming = (
         Document.objects.select_for_update().filter(pk=delivery.incoming_id).first()
@@ -164,7 +169,7 @@ def delivery_reject(*, actor: Actor, delivery: Delivery, reason: str) -> Deliver
         else None
     )
     if incoming is None or incoming.status not in (DocumentStatus.RECEIVED, DocumentStatus.CONFIRMED):
-        raise Conflict("already_accepted", "Văn bản đã được vào sổ, không thể từ chối.")
+        raise Conflict("already_accepted", _("Văn bản đã được vào sổ, không thể từ chối."))
     delivery.status, delivery.reason, delivery.incoming = DeliveryStatus.REJECTED, reason, None
     delivery.save(update_fields=["status", "reason", "incoming"])
     incoming.delete()

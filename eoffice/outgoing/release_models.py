@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _lazy
 
 from eoffice.directory.models import Agency
 from eoffice.documents.models import Document
@@ -16,18 +17,18 @@ class DeliveryStatus(models.TextChoices):
     incoming document (see release.delivery_status). External ones wait for the exchange.
     """
 
-    WAITING_EXCHANGE = "waiting_exchange", "Chờ gửi qua trục liên thông"
-    SENT = "sent", "Đã gửi"
-    ARRIVED = "arrived", "Đã đến"
-    ACCEPTED = "accepted", "Đã tiếp nhận"
-    REJECTED = "rejected", "Từ chối"
-    ASSIGNED = "assigned", "Đã phân xử lý"
-    PROCESSING = "processing", "Đang xử lý"
-    DONE = "done", "Đã xử lý xong"
+    WAITING_EXCHANGE = "waiting_exchange", _lazy("Chờ gửi qua trục liên thông")
+    SENT = "sent", _lazy("Đã gửi")
+    ARRIVED = "arrived", _lazy("Đã đến")
+    ACCEPTED = "accepted", _lazy("Đã tiếp nhận")
+    REJECTED = "rejected", _lazy("Từ chối")
+    ASSIGNED = "assigned", _lazy("Đã phân xử lý")
+    PROCESSING = "processing", _lazy("Đang xử lý")
+    DONE = "done", _lazy("Đã xử lý xong")
     # Thu hồi (edXML status 15 accepted / 16 refused by the recipient).
-    RECALL_PENDING = "recall_pending", "Chờ xác nhận thu hồi"
-    RECALLED = "recalled", "Đã thu hồi"
-    RECALL_REFUSED = "recall_refused", "Từ chối thu hồi"
+    RECALL_PENDING = "recall_pending", _lazy("Chờ xác nhận thu hồi")
+    RECALLED = "recalled", _lazy("Đã thu hồi")
+    RECALL_REFUSED = "recall_refused", _lazy("Từ chối thu hồi")
 
 
 class Delivery(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import NotFound
@@ -38,7 +39,7 @@ def draft_get(*, actor: Actor, draft_id: int) -> Draft:
         .first()
     )
     if draft is None or not policies.may_read(actor, draft):
-        raise NotFound("Không tìm thấy dự thảo, hoặc bạn không có quyền xem dự thảo này.")
+        raise NotFound(_("Không tìm thấy dự thảo, hoặc bạn không có quyền xem dự thảo này."))
     return draft
 
 
@@ -51,7 +52,7 @@ def version_get(*, actor: Actor, draft: Draft, number: int) -> DraftVersion:
         .first()
     )
     if version is None or not policies.may_read(actor, draft):
-        raise NotFound("Không tìm thấy phiên bản này của dự thảo.")
+        raise NotFound(_("Không tìm thấy phiên bản này của dự thảo."))
     return version
 
 
@@ -68,7 +69,7 @@ def series_for_agency(*, actor: Actor, agency: Agency) -> QuerySet[OutgoingSerie
 def series_get(*, actor: Actor, series_id: int) -> OutgoingSeries:
     series = OutgoingSeries.objects.select_related("agency").filter(pk=series_id).first()
     if series is None or not (policies.may_configure(actor, series.agency) or actor.is_superuser):
-        raise NotFound("Không tìm thấy sổ văn bản đi.")
+        raise NotFound(_("Không tìm thấy sổ văn bản đi."))
     return series
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 
 from eoffice.core import audit
@@ -81,20 +82,24 @@ def _linked_document(actor: Actor, document_id: int | None, name: str) -> Docume
     # Only a document the drafter may read can be answered or replaced.
     document = document_selectors.documents_visible_to(actor).filter(pk=document_id).first()
     if document is None:
-        raise ValidationFailed("unknown_document", "Không tìm thấy văn bản được liên kết.", field=name)
+        raise ValidationFailed("unknown_document", _("Không tìm thấy văn bản được liên kết."), field=name)
     return document
 
 
 def _recipients(agency: Agency, ids: list[int]) -> list[tuple[Agency, str]]:
     unique = list(dict.fromkeys(ids))
     if len(unique) > MAX_RECIPIENTS:
-        raise ValidationFailed("too_many", f"Tối đa {MAX_RECIPIENTS} nơi nhận.", field="recipients")
+        raise ValidationFailed(
+            "too_many",
+            _("Tối đa %(max_recipients)s nơi nhận.") % {"max_recipients": MAX_RECIPIENTS},
+            field="recipients",
+        )
     found = {a.pk: a for a in Agency.objects.filter(pk__in=unique)}
     missing = [pk for pk in unique if pk not in found]
     if missing:
         raise ValidationFailed(
             "unknown_agency",
-            "Có nơi nhận không có trong danh bạ cơ quan.",
+            _("Có nơi nhận không có trong danh bạ cơ quan."),
             field="recipients",
             details={"ids": missing},
         )
@@ -104,12 +109,13 @@ def _recipients(agency: Agency, ids: list[int]) -> list[tuple[Agency, str]]:
         if recipient.status != AgencyStatus.ACTIVE:
             raise ValidationFailed(
                 "inactive_agency",
-                f"Cơ quan «{recipient.name}» đã sáp nhập hoặc giải thể, không thể gửi văn bản.",
+                _("Cơ quan «%(name)s» đã sáp nhập hoặc giải thể, không thể gửi văn bản.")
+                % {"name": recipient.name},
                 field="recipients",
             )
         if recipient.pk == agency.pk:
             raise ValidationFailed(
-                "self_recipient", "Không gửi văn bản cho chính cơ quan ban hành.", field="recipients"
+                "self_recipient", _("Không gửi văn bản cho chính cơ quan ban hành."), field="recipients"
             )
         result.append((recipient, RecipientKind.HOSTED if recipient.hosted else RecipientKind.EXTERNAL))
     return result
@@ -118,25 +124,25 @@ def _recipients(agency: Agency, ids: list[int]) -> list[tuple[Agency, str]]:
 def _check(actor: Actor, agency: Agency, data: DraftInput) -> _Checked:
     subject = " ".join(data.subject.split())
     if not subject:
-        raise ValidationFailed("required", "Chưa nhập trích yếu nội dung.", field="subject")
+        raise ValidationFailed("required", _("Chưa nhập trích yếu nội dung."), field="subject")
     if len(subject) > 500:
-        raise ValidationFailed("too_long", "Trích yếu dài quá 500 ký tự.", field="subject")
+        raise ValidationFailed("too_long", _("Trích yếu dài quá 500 ký tự."), field="subject")
     document_type = (
         DocumentType.objects.filter(pk=data.document_type_id, is_active=True).first()
         if data.document_type_id is not None
         else None
     )
     if document_type is None:
-        raise ValidationFailed("required", "Chưa chọn loại văn bản.", field="document_type")
-    _choice(data.signer_competence, Competence.values, "signer_competence", "Thẩm quyền ký không hợp lệ.")
-    _choice(data.urgency, Urgency.values, "urgency", "Độ khẩn không hợp lệ.")
-    _choice(data.secrecy, Secrecy.values, "secrecy", "Độ mật không hợp lệ.")
+        raise ValidationFailed("required", _("Chưa chọn loại văn bản."), field="document_type")
+    _choice(data.signer_competence, Competence.values, "signer_competence", _("Thẩm quyền ký không hợp lệ."))
+    _choice(data.urgency, Urgency.values, "urgency", _("Độ khẩn không hợp lệ."))
+    _choice(data.secrecy, Secrecy.values, "secrecy", _("Độ mật không hợp lệ."))
     signer = None
     if data.signer_id is not None:
         signer = Position.objects.filter(pk=data.signer_id, agency=agency, is_active=True).first()
         if signer is None:
             raise ValidationFailed(
-                "unknown_signer", "Người ký phải có chức vụ trong cơ quan.", field="signer"
+                "unknown_signer", _("Người ký phải có chức vụ trong cơ quan."), field="signer"
             )
     advisory_body = None
     if data.advisory_body_id is not None:
@@ -145,12 +151,15 @@ def _check(actor: Actor, agency: Agency, data: DraftInput) -> _Checked:
         ).first()
         if advisory_body is None:
             raise ValidationFailed(
-                "unknown_body", "Tổ chức tư vấn không thuộc cơ quan.", field="advisory_body"
+                "unknown_body", _("Tổ chức tư vấn không thuộc cơ quan."), field="advisory_body"
             )
     lines = "\n".join(line.strip() for line in data.recipient_lines.splitlines() if line.strip())
     if len(lines) > MAX_RECIPIENT_LINES:
         raise ValidationFailed(
-            "too_long", f"Nơi nhận dài quá {MAX_RECIPIENT_LINES} ký tự.", field="recipient_lines"
+            "too_long",
+            _("Nơi nhận dài quá %(max_recipient_lines)s ký tự.")
+            % {"max_recipient_lines": MAX_RECIPIENT_LINES},
+            field="recipient_lines",
         )
     return _Checked(
         document_type=document_type,
@@ -167,7 +176,11 @@ def _check(actor: Actor, agency: Agency, data: DraftInput) -> _Checked:
 def _files(main: UploadPart | None, attachments: list[UploadPart]) -> list[tuple[str, UploadPart, str]]:
     """Validate every file before anything is stored; returns (role, part, content type)."""
     if len(attachments) + 1 > MAX_FILES_PER_UPLOAD:
-        raise ValidationFailed("too_many_files", f"Mỗi lần chỉ gửi tối đa {MAX_FILES_PER_UPLOAD} tệp.")
+        raise ValidationFailed(
+            "too_many_files",
+            _("Mỗi lần chỉ gửi tối đa %(max_files_per_upload)s tệp.")
+            % {"max_files_per_upload": MAX_FILES_PER_UPLOAD},
+        )
     checked: list[tuple[str, UploadPart, str]] = []
     if main is not None:
         main_file = check_upload(main.name, main.data, allowed=["docx", "pdf"], field="main_file")
@@ -221,12 +234,14 @@ def _store_files(version: DraftVersion, files: list[tuple[str, UploadPart, str]]
 def draft_create(*, actor: Actor, data: DraftInput) -> Draft:
     position = actor.position
     if position is None or actor.user is None:
-        raise PermissionDenied("Chỉ người có chức vụ trong cơ quan mới được soạn văn bản đi.")
+        raise PermissionDenied(_("Chỉ người có chức vụ trong cơ quan mới được soạn văn bản đi."))
     agency = position.agency
     policies.require_draft(actor, agency)
     checked = _check(actor, agency, data)
     if data.main is None:
-        raise ValidationFailed("required", "Chưa chọn tệp văn bản chính (DOCX hoặc PDF).", field="main_file")
+        raise ValidationFailed(
+            "required", _("Chưa chọn tệp văn bản chính (DOCX hoặc PDF)."), field="main_file"
+        )
     files = _files(data.main, data.attachments or [])
     draft = Draft.objects.create(
         agency=agency,
@@ -255,7 +270,7 @@ def draft_revise(*, actor: Actor, draft: Draft, data: DraftInput) -> DraftVersio
     draft = Draft.objects.select_for_update(of=("self",)).select_related("agency").get(pk=draft.pk)
     policies.require_revise(actor, draft)
     if draft.status not in EDITABLE_STATUSES:
-        raise Conflict("not_editable", "Dự thảo đang trình ký, đã duyệt hoặc đã cấp số, không thể sửa.")
+        raise Conflict("not_editable", _("Dự thảo đang trình ký, đã duyệt hoặc đã cấp số, không thể sửa."))
     previous = draft.current_version
     assert previous is not None
     checked = _check(actor, draft.agency, data)
@@ -283,7 +298,7 @@ def draft_revise(*, actor: Actor, draft: Draft, data: DraftInput) -> DraftVersio
     )
     _store_files(version, files)
     if compare_versions(previous, version).unchanged:
-        raise ValidationFailed("no_change", "Dự thảo không có thay đổi nào so với phiên bản trước.")
+        raise ValidationFailed("no_change", _("Dự thảo không có thay đổi nào so với phiên bản trước."))
     draft.current_version = version
     draft.save(update_fields=["current_version", "updated_at"])
     audit.record(

@@ -392,7 +392,7 @@ def draft_step(request: HttpRequest, draft_id: int, action: str) -> HttpResponse
 def _deliveries(draft: Draft) -> list[tuple[Delivery, str]]:
     deliveries = list(draft.deliveries.select_related("agency"))
     statuses = release.delivery_statuses(deliveries)
-    return [(d, DeliveryStatus(statuses[d.pk]).label) for d in deliveries]
+    return [(d, str(DeliveryStatus(statuses[d.pk]).label)) for d in deliveries]
 
 
 @login_required
