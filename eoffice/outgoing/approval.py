@@ -309,4 +309,4 @@ def draft_facts(draft_id: int) -> list[tuple[str, str]]:
     if draft is None or draft.current_version is None:
         return []
     version = draft.current_version
-    return [("Loại văn bản", version.document_type.name), ("Phiên bản", str(version.number))]
+    return [(_("Loại văn bản"), version.document_type.name), (_("Phiên bản"), str(version.number))]

@@ -104,8 +104,8 @@ def draft_release(*, actor: Actor, draft: Draft) -> list[Delivery]:
     if version.is_secret and external:
         raise ValidationFailed(
             "secret_external",
-            "Văn bản mật không được gửi điện tử ra ngoài hệ thống: "
-            + ", ".join(a.name for a in external[:5]),
+            _("Văn bản mật không được gửi điện tử ra ngoài hệ thống: %(agencies)s")
+            % {"agencies": ", ".join(a.name for a in external[:5])},
             field="recipients",
         )
     hosted = [r.agency for r in recipients if r.agency.hosted]
