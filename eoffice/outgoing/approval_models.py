@@ -27,7 +27,7 @@ class ApprovalChain(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="approval_chains")
     # None: the chain of every type that has no chain of its own.
     document_type = models.ForeignKey(DocumentType, null=True, blank=True, on_delete=models.PROTECT)
-    name = models.CharField("Tên quy trình", max_length=200)
+    name = models.CharField(_lazy("Tên quy trình"), max_length=200)
 
     class Meta:
         ordering = ["agency_id", "name"]
@@ -51,7 +51,7 @@ class ApprovalStep(models.Model):
     order = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=12, choices=StepKind.choices)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    working_days = models.PositiveSmallIntegerField("Số ngày làm việc", default=1)
+    working_days = models.PositiveSmallIntegerField(_lazy("Số ngày làm việc"), default=1)
 
     class Meta:
         ordering = ["chain_id", "order"]
@@ -72,13 +72,13 @@ class StepRun(models.Model):
 
     draft = models.ForeignKey("outgoing.Draft", on_delete=models.CASCADE, related_name="step_runs")
     version = models.ForeignKey("outgoing.DraftVersion", on_delete=models.PROTECT, related_name="+")
-    submission = models.PositiveIntegerField("Lần trình")
+    submission = models.PositiveIntegerField(_lazy("Lần trình"))
     order = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=12, choices=StepKind.choices)
     work_item = models.OneToOneField(WorkItem, on_delete=models.PROTECT, related_name="+")
     line = models.OneToOneField(AssignmentLine, on_delete=models.PROTECT, related_name="+")
     outcome = models.CharField(max_length=10, choices=StepOutcome.choices, default=StepOutcome.PENDING)
-    reason = models.CharField("Lý do trả lại", max_length=2000, blank=True)
+    reason = models.CharField(_lazy("Lý do trả lại"), max_length=2000, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -46,13 +46,13 @@ class AdvisoryBody(models.Model):
     """A Hội đồng, Ban or Tổ that issues under the agency's seal with its own series (PL I II.3.a)."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="advisory_bodies")
-    name = models.CharField("Tên", max_length=200)
-    abbreviation = models.CharField("Chữ viết tắt", max_length=20)
+    name = models.CharField(_lazy("Tên"), max_length=200)
+    abbreviation = models.CharField(_lazy("Chữ viết tắt"), max_length=20)
     is_active = models.BooleanField(default=True)
 
     class Meta:
-        verbose_name = "Tổ chức tư vấn"
-        verbose_name_plural = "Tổ chức tư vấn"
+        verbose_name = _lazy("Tổ chức tư vấn")
+        verbose_name_plural = _lazy("Tổ chức tư vấn")
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["agency", "name"], name="advisory_body_name_unique")]
 
@@ -64,7 +64,7 @@ class NumberingRule(models.Model):
     """The head's choice (Điều 15.1.c): one series for every type, or one series per type."""
 
     agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="outgoing_numbering")
-    per_type = models.BooleanField("Mỗi loại văn bản một dãy số", default=False)
+    per_type = models.BooleanField(_lazy("Mỗi loại văn bản một dãy số"), default=False)
 
     def __str__(self) -> str:
         return f"{self.agency_id}: {'per type' if self.per_type else 'single'}"
@@ -84,8 +84,8 @@ class Draft(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "Dự thảo văn bản đi"
-        verbose_name_plural = "Dự thảo văn bản đi"
+        verbose_name = _lazy("Dự thảo văn bản đi")
+        verbose_name_plural = _lazy("Dự thảo văn bản đi")
         ordering = ["-updated_at", "-id"]
 
     def __str__(self) -> str:
@@ -97,30 +97,51 @@ class DraftVersion(models.Model):
     """One immutable state of a draft (metadata, recipients, files)."""
 
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField("Phiên bản")
-    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, verbose_name="Loại văn bản")
-    subject = models.CharField("Trích yếu", max_length=500)
+    number = models.PositiveIntegerField(_lazy("Phiên bản"))
+    document_type = models.ForeignKey(
+        DocumentType, on_delete=models.PROTECT, verbose_name=_lazy("Loại văn bản")
+    )
+    subject = models.CharField(_lazy("Trích yếu"), max_length=500)
     signer = models.ForeignKey(
-        Position, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="Người ký"
+        Position,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_lazy("Người ký"),
     )
     signer_competence = models.CharField(
-        "Thẩm quyền ký", max_length=8, choices=Competence.choices, blank=True, default=""
+        _lazy("Thẩm quyền ký"), max_length=8, choices=Competence.choices, blank=True, default=""
     )
-    urgency = models.CharField("Độ khẩn", max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
-    secrecy = models.CharField("Độ mật", max_length=10, choices=Secrecy.choices, default=Secrecy.NORMAL)
-    due_date = models.DateField("Hạn trả lời", null=True, blank=True)
+    urgency = models.CharField(
+        _lazy("Độ khẩn"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    secrecy = models.CharField(
+        _lazy("Độ mật"), max_length=10, choices=Secrecy.choices, default=Secrecy.NORMAL
+    )
+    due_date = models.DateField(_lazy("Hạn trả lời"), null=True, blank=True)
     advisory_body = models.ForeignKey(
-        AdvisoryBody, null=True, blank=True, on_delete=models.PROTECT, verbose_name="Tổ chức tư vấn"
+        AdvisoryBody, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_lazy("Tổ chức tư vấn")
     )
     reply_to = models.ForeignKey(
-        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="Trả lời"
+        Document,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_lazy("Trả lời"),
     )
     replaces = models.ForeignKey(
-        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="Thay thế"
+        Document,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_lazy("Thay thế"),
     )
     # Free-text "Nơi nhận" lines (e.g. "Như trên;", "Lưu: VT, TCBC."), one per line.
-    recipient_lines = models.TextField("Nơi nhận khác", blank=True)
-    note = models.CharField("Ghi chú thay đổi", max_length=500, blank=True)
+    recipient_lines = models.TextField(_lazy("Nơi nhận khác"), blank=True)
+    note = models.CharField(_lazy("Ghi chú thay đổi"), max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -186,15 +207,15 @@ class OutgoingSeries(models.Model):
     """One numbering series of an agency for a calendar year; its row is the lock."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="outgoing_series")
-    year = models.PositiveSmallIntegerField("Năm")
+    year = models.PositiveSmallIntegerField(_lazy("Năm"))
     # "all", "type:<code>", "secret" or "advisory:<id>" (see numbering.series_key).
     key = models.CharField(max_length=60)
-    name = models.CharField("Tên dãy số", max_length=200)
+    name = models.CharField(_lazy("Tên dãy số"), max_length=200)
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "Sổ văn bản đi"
-        verbose_name_plural = "Sổ văn bản đi"
+        verbose_name = _lazy("Sổ văn bản đi")
+        verbose_name_plural = _lazy("Sổ văn bản đi")
         ordering = ["-year", "name"]
         constraints = [
             models.UniqueConstraint(fields=["agency", "year", "key"], name="outgoing_series_unique"),
@@ -214,14 +235,14 @@ class OutgoingNumber(models.Model):
     """A number of a series: reserved (giữ số), assigned to a draft, or released for reuse."""
 
     series = models.ForeignKey(OutgoingSeries, on_delete=models.PROTECT, related_name="numbers")
-    number = models.PositiveIntegerField("Số")
+    number = models.PositiveIntegerField(_lazy("Số"))
     status = models.CharField(max_length=10, choices=NumberStatus.choices)
     draft = models.OneToOneField(
         Draft, null=True, blank=True, on_delete=models.PROTECT, related_name="outgoing_number"
     )
-    code_notation = models.CharField("Ký hiệu", max_length=30, blank=True)
-    issued_date = models.DateField("Ngày văn bản", null=True, blank=True)
-    reason = models.CharField("Lý do giữ số", max_length=300, blank=True)
+    code_notation = models.CharField(_lazy("Ký hiệu"), max_length=30, blank=True)
+    issued_date = models.DateField(_lazy("Ngày văn bản"), null=True, blank=True)
+    reason = models.CharField(_lazy("Lý do giữ số"), max_length=300, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

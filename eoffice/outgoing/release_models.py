@@ -40,7 +40,7 @@ class Delivery(models.Model):
     incoming = models.OneToOneField(
         Document, null=True, blank=True, on_delete=models.PROTECT, related_name="outgoing_delivery"
     )
-    reason = models.CharField("Lý do từ chối", max_length=2000, blank=True)
+    reason = models.CharField(_lazy("Lý do từ chối"), max_length=2000, blank=True)
     sent_at = models.DateTimeField()
 
     class Meta:
@@ -55,7 +55,7 @@ class Recall(models.Model):
     """Thu hồi (Điều 18.4.b; PL VI III.8): the outgoing document is frozen; its metadata stays."""
 
     draft = models.OneToOneField("outgoing.Draft", on_delete=models.PROTECT, related_name="recall")
-    reason = models.CharField("Lý do thu hồi", max_length=2000)
+    reason = models.CharField(_lazy("Lý do thu hồi"), max_length=2000)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
