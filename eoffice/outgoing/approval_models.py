@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from eoffice.directory.models import Agency
 from eoffice.documents.models import DocumentType
@@ -63,8 +64,8 @@ class ApprovalStep(models.Model):
 
 class StepOutcome(models.TextChoices):
     PENDING = "pending", _lazy("Đang chờ")
-    APPROVED = "approved", _lazy("Đồng ý")
-    RETURNED = "returned", _lazy("Trả lại")
+    APPROVED = "approved", pgettext_lazy("kết quả bước trình ký", "Đồng ý")
+    RETURNED = "returned", pgettext_lazy("kết quả bước trình ký", "Trả lại")
 
 
 class StepRun(models.Model):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from eoffice.directory.models import Agency, Unit
 from eoffice.documents.models import Competence, Document, DocumentType, Secrecy, StoredFile, Urgency
@@ -226,7 +227,7 @@ class OutgoingSeries(models.Model):
 
 
 class NumberStatus(models.TextChoices):
-    RESERVED = "reserved", _lazy("Giữ số")
+    RESERVED = "reserved", pgettext_lazy("trạng thái số văn bản đi", "Giữ số")
     ASSIGNED = "assigned", _lazy("Đã cấp")
     RELEASED = "released", _lazy("Đã trả lại")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from eoffice.directory.models import Agency
 from eoffice.documents.models import Document
@@ -21,14 +22,14 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", _lazy("Đã gửi")
     ARRIVED = "arrived", _lazy("Đã đến")
     ACCEPTED = "accepted", _lazy("Đã tiếp nhận")
-    REJECTED = "rejected", _lazy("Từ chối")
+    REJECTED = "rejected", pgettext_lazy("trạng thái nơi nhận", "Từ chối")
     ASSIGNED = "assigned", _lazy("Đã phân xử lý")
     PROCESSING = "processing", _lazy("Đang xử lý")
     DONE = "done", _lazy("Đã xử lý xong")
     # Thu hồi (edXML status 15 accepted / 16 refused by the recipient).
     RECALL_PENDING = "recall_pending", _lazy("Chờ xác nhận thu hồi")
     RECALLED = "recalled", _lazy("Đã thu hồi")
-    RECALL_REFUSED = "recall_refused", _lazy("Từ chối thu hồi")
+    RECALL_REFUSED = "recall_refused", pgettext_lazy("trạng thái nơi nhận", "Từ chối thu hồi")
 
 
 class Delivery(models.Model):
