@@ -25,7 +25,7 @@ class DraftStatus(models.TextChoices):
     APPROVED = "approved", _lazy("Đã ký duyệt")
     NUMBERED = "numbered", _lazy("Đã cấp số")
     RELEASED = "released", _lazy("Đã phát hành")
-    RECALLED = "recalled", _lazy("Đã thu hồi")
+    RECALLED = "recalled", pgettext_lazy("trạng thái văn bản đi", "Đã thu hồi")
 
 
 # Allowed transitions, checked in one place (transitions.apply_transition). A draft with no

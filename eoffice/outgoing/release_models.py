@@ -28,7 +28,7 @@ class DeliveryStatus(models.TextChoices):
     DONE = "done", _lazy("Đã xử lý xong")
     # Thu hồi (edXML status 15 accepted / 16 refused by the recipient).
     RECALL_PENDING = "recall_pending", _lazy("Chờ xác nhận thu hồi")
-    RECALLED = "recalled", _lazy("Đã thu hồi")
+    RECALLED = "recalled", pgettext_lazy("trạng thái văn bản đi", "Đã thu hồi")
     RECALL_REFUSED = "recall_refused", pgettext_lazy("trạng thái nơi nhận", "Từ chối thu hồi")
 
 
