@@ -7,6 +7,7 @@ database's own id generator forward, so concurrent single inserts never collide 
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
 from eoffice.directory.models import Agency
@@ -35,4 +36,5 @@ def reserve_agency_ids(count: int) -> list[int]:
             else:
                 cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [end, table])
             return list(range(start, end + 1))
-    raise NotImplementedError(f"Reserving ids is not implemented for {connection.vendor}")
+    # eOffice supports SQLite and PostgreSQL only (docs/architecture.md); say so plainly elsewhere.
+    raise ImproperlyConfigured(f"eOffice runs on SQLite or PostgreSQL, not {connection.vendor}")

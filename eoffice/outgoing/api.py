@@ -201,39 +201,42 @@ def _ids(raw: str, field: str) -> list[int]:
         ) from exc
 
 
+class DraftFields(Schema):
+    """The draft's form fields, shared by "create" and "new version" (Phụ lục VI tag names kept)."""
+
+    type_id: int
+    Subject: str
+    recipient_ids: str = ""
+    recipient_lines: str = ""
+    signer_position_id: int | None = None
+    signer_competence: str = ""
+    urgency: str = "thuong"
+    secrecy: str = "thuong"
+    DueDate: date | None = None
+    advisory_body_id: int | None = None
+    reply_to_id: int | None = None
+    replaces_id: int | None = None
+    note: str = ""
+
+
 def _input(
-    *,
-    type_id: int,
-    Subject: str,
-    recipient_ids: str,
-    recipient_lines: str,
-    signer_position_id: int | None,
-    signer_competence: str,
-    urgency: str,
-    secrecy: str,
-    DueDate: date | None,
-    advisory_body_id: int | None,
-    reply_to_id: int | None,
-    replaces_id: int | None,
-    note: str,
-    main_file: UploadedFile | None,
-    attachments: list[UploadedFile] | None,
+    fields: DraftFields, main_file: UploadedFile | None, attachments: list[UploadedFile] | None
 ) -> services.DraftInput:
     main = read_parts([main_file], field="main_file") if main_file is not None else []
     return services.DraftInput(
-        document_type_id=type_id,
-        subject=Subject,
-        signer_id=signer_position_id,
-        signer_competence=signer_competence,
-        urgency=urgency,
-        secrecy=secrecy,
-        due_date=DueDate,
-        advisory_body_id=advisory_body_id,
-        reply_to_id=reply_to_id,
-        replaces_id=replaces_id,
-        recipient_ids=_ids(recipient_ids, "recipients"),
-        recipient_lines=recipient_lines,
-        note=note,
+        document_type_id=fields.type_id,
+        subject=fields.Subject,
+        signer_id=fields.signer_position_id,
+        signer_competence=fields.signer_competence,
+        urgency=fields.urgency,
+        secrecy=fields.secrecy,
+        due_date=fields.DueDate,
+        advisory_body_id=fields.advisory_body_id,
+        reply_to_id=fields.reply_to_id,
+        replaces_id=fields.replaces_id,
+        recipient_ids=_ids(fields.recipient_ids, "recipients"),
+        recipient_lines=fields.recipient_lines,
+        note=fields.note,
         main=main[0] if main else None,
         attachments=read_parts(attachments, field="attachments") if attachments is not None else None,
     )
@@ -243,39 +246,11 @@ def _input(
 def draft_create(
     request: HttpRequest,
     main_file: File[UploadedFile],
-    type_id: Form[int],
-    Subject: Form[str],
+    fields: Form[DraftFields],
     attachments: File[list[UploadedFile]] | None = None,
-    recipient_ids: Form[str] = "",
-    recipient_lines: Form[str] = "",
-    signer_position_id: Form[int | None] = None,
-    signer_competence: Form[str] = "",
-    urgency: Form[str] = "thuong",
-    secrecy: Form[str] = "thuong",
-    DueDate: Form[date | None] = None,
-    advisory_body_id: Form[int | None] = None,
-    reply_to_id: Form[int | None] = None,
-    replaces_id: Form[int | None] = None,
 ) -> Any:
     actor = _actor(request)
-    data = _input(
-        type_id=type_id,
-        Subject=Subject,
-        recipient_ids=recipient_ids,
-        recipient_lines=recipient_lines,
-        signer_position_id=signer_position_id,
-        signer_competence=signer_competence,
-        urgency=urgency,
-        secrecy=secrecy,
-        DueDate=DueDate,
-        advisory_body_id=advisory_body_id,
-        reply_to_id=reply_to_id,
-        replaces_id=replaces_id,
-        main_file=main_file,
-        attachments=attachments,
-        note="",
-    )
-    draft = services.draft_create(actor=actor, data=data)
+    draft = services.draft_create(actor=actor, data=_input(fields, main_file, attachments))
     return Status(201, _draft(actor, selectors.draft_get(actor=actor, draft_id=draft.pk)))
 
 
@@ -285,42 +260,13 @@ def draft_create(
 def draft_revise(
     request: HttpRequest,
     draft_id: int,
-    type_id: Form[int],
-    Subject: Form[str],
+    fields: Form[DraftFields],
     main_file: File[UploadedFile] | None = None,
     attachments: File[list[UploadedFile]] | None = None,
-    recipient_ids: Form[str] = "",
-    recipient_lines: Form[str] = "",
-    signer_position_id: Form[int | None] = None,
-    signer_competence: Form[str] = "",
-    urgency: Form[str] = "thuong",
-    secrecy: Form[str] = "thuong",
-    DueDate: Form[date | None] = None,
-    advisory_body_id: Form[int | None] = None,
-    reply_to_id: Form[int | None] = None,
-    replaces_id: Form[int | None] = None,
-    note: Form[str] = "",
 ) -> Any:
     actor = _actor(request)
     draft = selectors.draft_get(actor=actor, draft_id=draft_id)
-    data = _input(
-        type_id=type_id,
-        Subject=Subject,
-        recipient_ids=recipient_ids,
-        recipient_lines=recipient_lines,
-        signer_position_id=signer_position_id,
-        signer_competence=signer_competence,
-        urgency=urgency,
-        secrecy=secrecy,
-        DueDate=DueDate,
-        advisory_body_id=advisory_body_id,
-        reply_to_id=reply_to_id,
-        replaces_id=replaces_id,
-        main_file=main_file,
-        attachments=attachments,
-        note=note,
-    )
-    services.draft_revise(actor=actor, draft=draft, data=data)
+    services.draft_revise(actor=actor, draft=draft, data=_input(fields, main_file, attachments))
     return Status(201, _draft(actor, selectors.draft_get(actor=actor, draft_id=draft_id)))
 
 
