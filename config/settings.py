@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "eoffice.work",
     "eoffice.signing",
     "eoffice.outgoing",
+    "eoffice.exchange",
+    "eoffice.notifications",
+    "eoffice.oversight",
     "eoffice.web",
     "eoffice.demo",
 ]

@@ -24,6 +24,9 @@ ALLOWED: dict[str, set[str]] = {
     "web": {"core", "directory", "people", "accounts", "workcalendar", "work", "documents"},
     "testing": {"core", "directory", "people", "accounts"},
     "signing": {"core", "directory"},
+    "exchange": {"core", "directory", "people", "workcalendar", "work", "documents", "outgoing", "signing"},
+    "notifications": {"core", "directory", "people"},
+    "oversight": {"core", "directory", "people", "workcalendar", "work", "documents", "outgoing", "notifications"},
 }
 
 
