@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "eoffice.outgoing",
     "eoffice.exchange",
     "eoffice.notifications",
+    "eoffice.reminders",
     "eoffice.oversight",
     "eoffice.web",
     "eoffice.demo",

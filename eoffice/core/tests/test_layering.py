@@ -26,7 +26,18 @@ ALLOWED: dict[str, set[str]] = {
     "signing": {"core", "directory"},
     "exchange": {"core", "directory", "people", "workcalendar", "work", "documents", "outgoing", "signing"},
     "notifications": {"core", "directory", "people"},
-    "oversight": {"core", "directory", "people", "workcalendar", "work", "documents", "outgoing", "notifications"},
+    "reminders": {"core", "directory", "people", "workcalendar", "work", "notifications"},
+    "oversight": {
+        "core",
+        "directory",
+        "people",
+        "workcalendar",
+        "work",
+        "documents",
+        "outgoing",
+        "notifications",
+        "reminders",
+    },
 }
 
 
