@@ -209,6 +209,17 @@ class StoredFile(models.Model):
         return f"blobs/{self.sha256[:2]}/{self.sha256[2:4]}/{self.sha256}"
 
 
+class Conversion(models.Model):
+    """The PDF made from a stored file (DOCX → PDF by LibreOffice), kept so each content converts once."""
+
+    source = models.OneToOneField(StoredFile, on_delete=models.CASCADE, related_name="conversion")
+    pdf = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.pdf_id}"
+
+
 class FileRole(models.TextChoices):
     MAIN = "main", _lazy("Tệp văn bản chính")
     ATTACHMENT = "attachment", _lazy("Tệp đính kèm")

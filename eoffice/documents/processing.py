@@ -4,10 +4,12 @@ Tesseract's Vietnamese model), and text extraction (pypdf). Pure functions on by
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -26,6 +28,10 @@ MIN_TEXT_CHARS = 40
 
 class ProcessingError(Exception):
     """A tool failed; the message is Vietnamese and shown to the clerk on the job."""
+
+    def __init__(self, message: str, *, code: str = "processing_failed") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def images_to_pdf(images: list[bytes]) -> bytes:
@@ -106,11 +112,12 @@ def ocr_pdf(pdf: bytes) -> bytes:
         return target.read_bytes()
 
 
-def docx_to_pdf(docx: bytes) -> bytes:
+def docx_to_pdf(docx: bytes, *, timeout: float | None = None) -> bytes:
     """Convert with headless LibreOffice, one private profile per call so conversions never share state."""
     binary = shutil.which(settings.EOFFICE_SOFFICE_BIN)
     if binary is None:
-        raise ProcessingError(_noop("Máy chủ chưa cài LibreOffice nên không chuyển được DOCX sang PDF."))
+        message = _noop("Máy chủ chưa cài LibreOffice nên không chuyển được DOCX sang PDF.")
+        raise ProcessingError(message, code="converter_missing")
     with tempfile.TemporaryDirectory(prefix="eo-soffice-") as tmp:
         source = Path(tmp) / "document.docx"
         source.write_bytes(docx)
@@ -128,19 +135,31 @@ def docx_to_pdf(docx: bytes) -> bytes:
             str(source),
         ]
         env = {**os.environ, "HOME": tmp}
-        try:
-            subprocess.run(  # noqa: S603 - fixed argv, no shell; the input is a file we wrote
-                command,
-                check=True,
-                capture_output=True,
-                timeout=settings.EOFFICE_CONVERT_TIMEOUT,
-                env=env,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise ProcessingError(_noop("Chuyển DOCX sang PDF quá thời gian cho phép.")) from exc
-        except subprocess.CalledProcessError as exc:
-            raise ProcessingError(_noop("LibreOffice không chuyển được tệp DOCX này sang PDF.")) from exc
+        _run_converter(command, env, settings.EOFFICE_CONVERT_TIMEOUT if timeout is None else timeout)
         output = Path(tmp) / "document.pdf"
         if not output.exists() or output.stat().st_size == 0:
-            raise ProcessingError(_noop("LibreOffice không tạo ra tệp PDF từ tệp DOCX này."))
+            raise ProcessingError(
+                _noop("LibreOffice không tạo ra tệp PDF từ tệp DOCX này."), code="conversion_failed"
+            )
         return output.read_bytes()
+
+
+def _run_converter(command: list[str], env: dict[str, str], timeout: float) -> None:
+    # Own session: `soffice` is a wrapper script around soffice.bin, so on a timeout the whole process
+    # group must go, or a hung soffice.bin outlives the request and holds the profile.
+    process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell; the input is a file we wrote
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True
+    )
+    try:
+        process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise ProcessingError(
+            _noop("Chuyển DOCX sang PDF quá thời gian cho phép."), code="conversion_timeout"
+        ) from exc
+    if process.returncode != 0:
+        raise ProcessingError(
+            _noop("LibreOffice không chuyển được tệp DOCX này sang PDF."), code="conversion_failed"
+        )
