@@ -52,6 +52,7 @@ def _mount() -> None:
     from eoffice.accounts.api import router as accounts_router
     from eoffice.directory.api import router as directory_router
     from eoffice.documents.api import router as documents_router
+    from eoffice.notifications.api import router as notifications_router
     from eoffice.outgoing.api import router as outgoing_router
     from eoffice.people.api import router as people_router
     from eoffice.signing.api import router as signing_router
@@ -66,6 +67,7 @@ def _mount() -> None:
     api.add_router("/work", work_router)
     api.add_router("/outgoing", outgoing_router)
     api.add_router("/signing", signing_router)
+    api.add_router("/notifications", notifications_router)
 
 
 _mount()

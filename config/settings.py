@@ -150,6 +150,18 @@ else:
     }
 HUEY["consumer"] = {"workers": env_int("EOFFICE_WORKERS", 2, minimum=1), "worker_type": "thread"}
 
+# --- Notifications: e-mail over SMTP, links back to this installation ---------------------------
+EOFFICE_SITE_URL = env_str("EOFFICE_SITE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = env_str("EOFFICE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EOFFICE_SMTP_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("EOFFICE_SMTP_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("EOFFICE_SMTP_USER")
+EMAIL_HOST_PASSWORD = env_secret("EOFFICE_SMTP_PASSWORD")
+EMAIL_USE_TLS = env_bool("EOFFICE_SMTP_STARTTLS", False)
+DEFAULT_FROM_EMAIL = env_str("EOFFICE_MAIL_FROM", "eOffice <eoffice@localhost>")
+# Seconds one channel may take per attempt; the domain's products use 30 s (processes-and-tasks.md §4.1).
+EOFFICE_NOTIFY_TIMEOUT = env_int("EOFFICE_NOTIFY_TIMEOUT", 30, minimum=1, maximum=300)
+
 # --- Files ----------------------------------------------------------------------------------
 MEDIA_ROOT = Path(env_str("EOFFICE_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"

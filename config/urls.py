@@ -13,6 +13,7 @@ urlpatterns = [
     path("work/", include("eoffice.work.urls")),
     path("outgoing/", include("eoffice.outgoing.urls")),
     path("signing/", include("eoffice.signing.urls")),
+    path("notifications/", include("eoffice.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]
