@@ -1,0 +1,199 @@
+"""The one interface every axis adapter implements, and what travels through it.
+
+An axis (trục liên thông: the national VDXP run by VNPT, or a provincial LGSP) is a store-and-forward
+hub reached by *pulling*: we send packages to it, and we poll it for packages addressed to the
+agencies our system account hosts, fetch each one, then acknowledge it as done or failed (a
+transport status, separate from the QCVN 102 business status carried inside status packages).
+Packages are opaque bytes here: building and checking edXML is the codec's job.
+"""
+
+from __future__ import annotations
+
+import abc
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import requests
+
+from eoffice.exchange.axis import errors
+
+T = TypeVar("T")
+
+
+class AxisStyle(StrEnum):
+    VXP = "vxp"  # VNPT VXP SDK style: HMAC-SHA256 signed XroadVnpt-* headers (edxml.md §10.1)
+    LGSP = "lgsp"  # provincial LGSP REST style: token or X-SystemId/X-SecretKey (edxml.md §10.2-10.3)
+
+
+class MessageType(StrEnum):
+    EDOC = "edoc"
+    STATUS = "status"
+
+
+class TransportStatus(StrEnum):
+    """What we tell the axis about a package we pulled (never a QCVN 102 status code)."""
+
+    PROCESSING = "processing"
+    DONE = "done"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True)
+class AxisAccount:
+    """How this installation reaches one axis. `system_id`/`secret` are the system account the
+    axis operator issued; with LGSP `auth="token"` the consumer key/secret fetch a bearer token."""
+
+    style: AxisStyle
+    base_url: str
+    system_id: str
+    secret: str
+    auth: str = "key"  # LGSP only: "key" (X-SystemId/X-SecretKey) or "token" (OAuth2 client credentials)
+    consumer_key: str = ""
+    consumer_secret: str = ""
+    timeout: float = 30.0
+    # VNPT's SDK default is client.max-error-retry=4.
+    max_retries: int = 4
+    backoff_seconds: float = 0.5
+    max_backoff_seconds: float = 8.0
+    # LGSP: path of the REST API under the host (Quảng Nam: /truclienthong/v1.0.0).
+    api_path: str = "/truclienthong/v1.0.0"
+    # LGSP: the provincial directory's path segment (Quảng Nam: donvilienthongs/qn).
+    province_path: str = "qn"
+
+
+@dataclass(frozen=True)
+class PendingPackage:
+    doc_id: str
+    message_type: MessageType
+    sender: str
+    receiver: str
+    status: str = ""
+    created: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SentReport:
+    """The axis's view of one package we sent, per receiver (VXP getSentEdocList)."""
+
+    sender_doc_id: str
+    receiver_doc_id: str
+    receiver: str
+    send_status: str
+    receive_status: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class AxisAgency:
+    code: str
+    name: str
+    parent_code: str = ""
+    code_qd20: str = ""
+    email: str = ""
+    phone: str = ""
+    fax: str = ""
+    axis_id: str = ""
+
+
+class AxisAdapter(abc.ABC):
+    """Send, list pending, fetch, acknowledge, and the agency directory of one axis."""
+
+    style: AxisStyle
+
+    def __init__(
+        self,
+        account: AxisAccount,
+        *,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.account = account
+        self.session = session or requests.Session()
+        self._sleep = sleep
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
+
+    # -- packages ---------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def send(
+        self, package: bytes, *, sender: str, message_type: MessageType, receivers: Sequence[str] = ()
+    ) -> str:
+        """Hand a package to the axis; returns the axis's document id. `receivers` may be empty:
+        the axis then routes by the edXML To (edoc) or ResponseFor (status) organ ids."""
+
+    @abc.abstractmethod
+    def pending(self, *, message_type: MessageType) -> list[PendingPackage]:
+        """Packages waiting for the agencies of this system account (not yet done/fail)."""
+
+    @abc.abstractmethod
+    def fetch(self, doc_id: str) -> bytes: ...
+
+    @abc.abstractmethod
+    def acknowledge(self, doc_id: str, status: TransportStatus) -> None: ...
+
+    def sent_reports(self, *, message_type: MessageType = MessageType.EDOC) -> list[SentReport]:
+        raise errors.bad_request(detail=f"{self.style} has no sent-package report")
+
+    # -- directory --------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def agencies(self) -> list[AxisAgency]: ...
+
+    @abc.abstractmethod
+    def register_agency(self, agency: AxisAgency) -> None: ...
+
+    @abc.abstractmethod
+    def unregister_agency(self, code: str) -> None: ...
+
+    # -- helpers ----------------------------------------------------------------------------------
+    def poll(self, *, message_type: MessageType) -> Iterator[tuple[PendingPackage, bytes]]:
+        """Each pending package with its bytes. The caller acknowledges each one itself, after it
+        has stored (done) or quarantined (fail) the package, so a crash in between re-delivers."""
+        for item in self.pending(message_type=message_type):
+            yield item, self.fetch(item.doc_id)
+
+    def _retrying(self, call: Callable[[], T]) -> T:
+        """Run `call`, retrying only retryable errors, with exponential back-off and full jitter."""
+        attempt = 0
+        while True:
+            try:
+                return call()
+            except errors.AxisError as exc:
+                if not exc.retryable or attempt >= self.account.max_retries:
+                    raise
+            ceiling = min(self.account.max_backoff_seconds, self.account.backoff_seconds * 2**attempt)
+            self._sleep(self._rng.uniform(0, ceiling))
+            attempt += 1
+
+    def _http(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        try:
+            return self.session.request(method, url, timeout=self.account.timeout, **kwargs)
+        except requests.RequestException as exc:
+            raise errors.unreachable(detail=f"{type(exc).__name__}: {exc}") from exc
+        except (UnicodeError, ValueError) as exc:
+            # A secret or code that cannot travel in an HTTP header: the account is misconfigured.
+            raise errors.bad_configuration(detail=f"{type(exc).__name__}: {exc}") from exc
+
+    @staticmethod
+    def _json(response: requests.Response) -> dict[str, Any]:
+        try:
+            body = response.json()
+        except ValueError:
+            if response.status_code >= 500:
+                raise errors.server_error(str(response.status_code), response.text[:300]) from None
+            raise errors.bad_response(str(response.status_code), response.text[:300]) from None
+        if not isinstance(body, dict):
+            raise errors.bad_response(str(response.status_code), "JSON body is not an object")
+        return body
+
+
+def adapter_for(account: AxisAccount, **kwargs: Any) -> AxisAdapter:
+    from eoffice.exchange.axis.lgsp import LgspAdapter
+    from eoffice.exchange.axis.vxp import VxpAdapter
+
+    adapters: dict[AxisStyle, type[AxisAdapter]] = {AxisStyle.VXP: VxpAdapter, AxisStyle.LGSP: LgspAdapter}
+    return adapters[AxisStyle(account.style)](account, **kwargs)
