@@ -86,7 +86,7 @@ def drain(adapter: AxisAdapter) -> None:
 
 
 def sleeps(adapter: AxisAdapter) -> Sleeps:
-    return cast(Sleeps, sleeps(adapter))
+    return cast(Sleeps, adapter._sleep)
 
 
 def dev(url: str, action: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
