@@ -1,0 +1,99 @@
+"""XSD validation in both directions from one set of schema files (schema/*.xsd).
+
+Output is checked against the canonical schema as written. Input is checked against a variant derived
+from it at load time: every sequence becomes an order-free choice and every simple type a string,
+because real senders reorder elements and write dates their own way (edxml.md §2, §12). What the
+input variant still catches is structure: an element with children where text belongs, text mixed into
+a container, a known element in the wrong place.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+from .codes import NAMESPACE
+from .errors import EdxmlError
+
+SCHEMA_DIR = Path(__file__).parent / "schema"
+XS = "http://www.w3.org/2001/XMLSchema"
+_XS = f"{{{XS}}}"
+
+
+def _inlined(name: str) -> etree._ElementTree:
+    """The schema document with its xs:include of the common types inlined."""
+    safe = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    document = etree.parse(str(SCHEMA_DIR / name), safe)
+    root = document.getroot()
+    for include in root.findall(f"{_XS}include"):
+        included = etree.parse(str(SCHEMA_DIR / include.get("schemaLocation", "")), safe).getroot()
+        position = root.index(include)
+        root.remove(include)
+        for offset, child in enumerate(included):
+            root.insert(position + offset, child)
+    return document
+
+
+def _lenient(document: etree._ElementTree) -> etree._ElementTree:
+    document = copy.deepcopy(document)
+    root = document.getroot()
+    complex_names = {
+        f"edXML:{node.get('name')}" for node in root.iter(f"{_XS}complexType") if node.get("name")
+    }
+    for sequence in list(root.iter(f"{_XS}sequence")):
+        sequence.tag = f"{_XS}choice"
+        sequence.set("minOccurs", "0")
+        sequence.set("maxOccurs", "unbounded")
+        for child in list(sequence):
+            if child.tag == f"{_XS}any":
+                sequence.remove(child)
+            for bound in ("minOccurs", "maxOccurs"):
+                child.attrib.pop(bound, None)
+    for element in root.iter(f"{_XS}element"):
+        for inline in element.findall(f"{_XS}simpleType"):
+            element.remove(inline)
+            element.set("type", "xs:string")
+        if element.get("type") and element.get("type") not in complex_names:
+            element.set("type", "xs:string")
+    return document
+
+
+@cache
+def _schemas(kind: str) -> tuple[etree.XMLSchema, etree.XMLSchema]:
+    document = _inlined(f"edxml-{kind}.xsd")
+    return etree.XMLSchema(document), etree.XMLSchema(_lenient(document))
+
+
+def _first_error(schema: etree.XMLSchema) -> str:
+    entry = schema.error_log[0]
+    return f"line {entry.line}: {entry.message}" if entry.line else entry.message
+
+
+def validate_input(root: etree._Element, *, status: bool) -> None:
+    """Validate what is left after `other` items and signatures were taken out (see parser)."""
+    lenient = _schemas("status" if status else "edoc")[1]
+    if not lenient.validate(root):
+        raise EdxmlError("schema_invalid", _first_error(lenient))
+
+
+def validate_output(root: etree._Element, *, status: bool) -> None:
+    strict = _schemas("status" if status else "edoc")[0]
+    if not strict.validate(root):
+        raise EdxmlError("build_invalid", _first_error(strict))
+
+
+def strip_for_validation(root: etree._Element, unknown: list[etree._Element]) -> None:
+    """Remove unmodelled elements (already copied to `other`), signatures and attributes, in place."""
+    for element in unknown:
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
+    for element in root.iter():
+        element.attrib.clear()
+        if element.tag == f"{{{NAMESPACE}}}Signature" or str(element.tag).endswith("xmldsig#}Signature"):
+            parent = element.getparent()
+            if parent is not None:
+                parent.remove(element)
