@@ -37,6 +37,7 @@ signature_invalid, build_invalid, read_failed.
 
 from .builder import build_edoc, build_status, write_edoc
 from .codes import NAMESPACE, BussinessDocType, Priority, StatusCode, SteeringType, status_label
+from .dsig import sign_envelope, verify_envelope
 from .errors import EdxmlError
 from .limits import DEFAULT_LIMITS, Limits, limits_from_settings
 from .model import (
@@ -96,6 +97,8 @@ __all__ = [
     "build_status",
     "limits_from_settings",
     "parse",
+    "sign_envelope",
     "status_label",
+    "verify_envelope",
     "write_edoc",
 ]
