@@ -24,6 +24,8 @@ from eoffice.exchange.axis import errors as axis_errors
 from eoffice.exchange.axis.lgsp import LgspAdapter
 from eoffice.exchange.axis.testing import axis_server_process, edoc_package, status_package
 from eoffice.exchange.axis.vxp import VxpAdapter
+from eoffice.exchange.edxml import build_edoc, build_status, parse
+from eoffice.exchange.tests import edxml_factories as factories
 
 A = "000.00.01.H47"  # hosted by system S1
 B = "000.00.02.H22"  # hosted by system S2
@@ -37,12 +39,17 @@ S1 = {
 }
 S2 = {"id": "vxp.saas.03", "secret": "secret-two", "consumer_key": "ck-two", "consumer_secret": "cs-two"}
 CONFIG = {
-    "systems": [S1 | {"agencies": [A]}, S2 | {"agencies": [B, LOCKED]}],
+    "systems": [
+        S1 | {"agencies": [A, factories.SENDER.organ_id]},
+        S2 | {"agencies": [B, LOCKED, factories.RECEIVER.organ_id]},
+    ],
     "agencies": [
         {"code": A, "name": "Sở Nội vụ tỉnh Quảng Nam", "code_qd20": "G47.001", "mail": "snv@example.vn"},
         {"code": B, "name": "UBND tỉnh Hà Giang", "pcode": ""},
         {"code": LOCKED, "name": "Đơn vị đã khóa", "locked": True},
         {"code": ORPHAN, "name": "Đơn vị chưa đăng ký"},
+        {"code": factories.SENDER.organ_id, "name": factories.SENDER.organ_name},
+        {"code": factories.RECEIVER.organ_id, "name": factories.RECEIVER.organ_name},
     ],
     "province_path": "qn",
     "province_code": "H47",
@@ -141,6 +148,26 @@ def test_status_packages_travel_back_to_the_original_sender(axis_url: str, style
     assert sender.pending(message_type=MessageType.EDOC) == []
     [(item, fetched)] = list(sender.poll(message_type=MessageType.STATUS))
     assert (item.sender, item.receiver, item.message_type, fetched) == (B, A, MessageType.STATUS, status)
+    sender.acknowledge(item.doc_id, TransportStatus.DONE)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_codec_packages_travel_unchanged(axis_url: str, style: AxisStyle) -> None:
+    """The codec's canonical edoc (with a PDF) and its status answer, routed by their organ ids."""
+    sender, receiver = make(style, axis_url, S1), make(style, axis_url, S2)
+    drain(sender)
+    drain(receiver)
+    edoc = factories.edoc(("cong-van.pdf", b"%PDF-1.7 thu nghiem", "application/pdf"))
+    sender.send(build_edoc(edoc), sender=factories.SENDER.organ_id, message_type=MessageType.EDOC)
+    [(item, fetched)] = list(receiver.poll(message_type=MessageType.EDOC))
+    assert item.receiver == factories.RECEIVER.organ_id
+    assert parse(fetched) == parse(build_edoc(edoc))
+    receiver.acknowledge(item.doc_id, TransportStatus.DONE)
+
+    answer = build_status(factories.status("03"))
+    receiver.send(answer, sender=factories.RECEIVER.organ_id, message_type=MessageType.STATUS)
+    [(item, fetched)] = list(sender.poll(message_type=MessageType.STATUS))
+    assert (item.receiver, fetched) == (factories.SENDER.organ_id, answer)
     sender.acknowledge(item.doc_id, TransportStatus.DONE)
 
 
