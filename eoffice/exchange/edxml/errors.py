@@ -36,6 +36,8 @@ def _messages() -> dict[str, str]:
         "signature_invalid": _("Chữ ký số của gói tin edXML không hợp lệ."),
         "build_invalid": _("Không tạo được gói tin edXML hợp lệ."),
         "read_failed": _("Không đọc được gói tin edXML."),
+        "draft_not_numbered": _("Văn bản đi chưa được cấp số, chưa thể tạo gói tin edXML."),
+        "secret_document": _("Văn bản mật không được gửi qua trục liên thông."),
     }
 
 
