@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -44,7 +45,7 @@ def _external() -> Agency:
     )
 
 
-def _released(cast: Cast, **extra: object) -> Draft:
+def _released(cast: Cast, **extra: Any) -> Draft:
     from eoffice.documents.services import UploadPart
 
     draft = make_draft(
