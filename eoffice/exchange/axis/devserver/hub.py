@@ -110,10 +110,10 @@ class Hub:
         return row
 
     def set_status(self, *, system_id: str, doc_id: str, status: str) -> None:
-        self.package(system_id=system_id, doc_id=doc_id)
         if status.upper() not in TRANSPORT_STATUSES:
             raise Refusal("bad_request", f"unknown transport status {status!r}")
-        self.store.set_status(doc_id, status.upper())
+        if not self.store.set_status_for_receiver(doc_id, system_id=system_id, status=status.upper()):
+            raise Refusal("not_found", f"no package {doc_id} for {system_id}")
 
     def register(self, *, system_id: str, data: dict[str, Any]) -> None:
         code = str(data.get("code") or "").strip()
