@@ -39,7 +39,9 @@ def _run(url: str, style: Any, packages: list[bytes]) -> tuple[dict[str, Any], b
     from eoffice.exchange.axis import AxisAccount, MessageType, TransportStatus, adapter_for
 
     def adapter(system: dict[str, Any]) -> Any:
-        return adapter_for(AxisAccount(style=style, base_url=url, system_id=system["id"], secret=system["secret"]))
+        return adapter_for(
+            AxisAccount(style=style, base_url=url, system_id=system["id"], secret=system["secret"])
+        )
 
     sender, receiver = adapter(SYSTEMS[0]), adapter(SYSTEMS[1])
     send, listing, fetch, ack = [], [], [], []
@@ -97,9 +99,10 @@ def main() -> int:
     figures: dict[str, Any] = {"packages": count, "attachment_bytes": size}
     checks: dict[str, bool] = {}
     max_bytes = str(max(len(p) for p in packages) * 2 + 1_000_000)
-    with tempfile.TemporaryDirectory() as workdir, axis_server_process(
-        Path(workdir), CONFIG, extra_args=("--max-bytes", max_bytes)
-    ) as url:
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        axis_server_process(Path(workdir), CONFIG, extra_args=("--max-bytes", max_bytes)) as url,
+    ):
         for style in (AxisStyle.VXP, AxisStyle.LGSP):
             figures[str(style)], checks[f"{style}: every package arrived unchanged, none left"] = _run(
                 url, style, packages
