@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from eoffice.core import audit
 from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict, PermissionDenied, ValidationFailed
+from eoffice.documents import followers
 from eoffice.documents.models import Document, Registration, Urgency
 from eoffice.documents.transitions import apply_transition
 from eoffice.work import deadlines as work_deadlines
@@ -133,6 +134,7 @@ def follow_work(item: WorkItem, actor: Actor) -> None:
     before = document.status
     apply_transition(document, action)
     document.save(update_fields=["status", "updated_at"])
+    followers.status_changed(document, actor)
     audit.record(
         actor=actor,
         verb="document.handling_status",
@@ -243,9 +245,11 @@ def document_present(
 ) -> WorkItem:
     """Trình: the văn thư presents the registered document to a leader (Điều 23.1)."""
     item = _registered_item(document)
-    return work_services.item_present(
+    item = work_services.item_present(
         item=item, leader_id=leader_id, note=note, deadline=deadline, actor=actor
     )
+    followers.status_changed(document, actor)
+    return item
 
 
 @transaction.atomic

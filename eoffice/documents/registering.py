@@ -21,7 +21,7 @@ from eoffice.core import audit
 from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from eoffice.directory.models import Agency
-from eoffice.documents import handling, policies
+from eoffice.documents import followers, handling, policies
 from eoffice.documents.models import (
     Direction,
     Document,
@@ -172,6 +172,7 @@ def _register_locked(actor: Actor, document: Document, register: Register | None
     refresh_search_text(document)
     # Same transaction: a registered document always has its work item, ready to present or route.
     item = handling.open_work_item(actor=actor, document=document, registration=registration)
+    followers.status_changed(document, actor)
     audit.record(
         actor=actor,
         verb="document.registered",

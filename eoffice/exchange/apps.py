@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _lazy
 
 
 class ExchangeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "eoffice.exchange"
-    verbose_name = "Liên thông"
+    label = "exchange"
+    verbose_name = _lazy("Liên thông")
+
+    def ready(self) -> None:
+        # Wiring only: outgoing never imports exchange; it calls these hooks inside its release
+        # and recall transactions, and documents tell us when a received copy changes status.
+        from eoffice.exchange import feedback, outbox
+        from eoffice.outgoing import dispatch
+
+        dispatch.register("exchange", on_release=outbox.on_release, on_recall=outbox.on_recall)
+        feedback.connect()

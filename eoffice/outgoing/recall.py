@@ -20,7 +20,7 @@ from eoffice.core.errors import Conflict, ValidationFailed
 from eoffice.core.policies import require
 from eoffice.documents.models import Document, DocumentStatus
 from eoffice.documents.policies import is_clerk as is_incoming_clerk
-from eoffice.outgoing import policies
+from eoffice.outgoing import dispatch, policies
 from eoffice.outgoing.models import Delivery, DeliveryStatus, Draft, DraftStatus, Recall
 from eoffice.outgoing.transitions import apply_transition
 
@@ -55,6 +55,8 @@ def draft_recall(*, actor: Actor, draft: Draft, reason: str) -> Recall:
     # External recipients never received it (still waiting for the exchange): nothing to ask.
     Delivery.objects.filter(draft=draft, hosted=False).update(status=DeliveryStatus.RECALLED)
     apply_transition(draft, DraftStatus.RECALLED)
+    # Recipients of other installations are asked through the exchange outbox (business type 1).
+    dispatch.recalled(draft, reason, actor)
     audit.record(
         actor=actor,
         verb="outgoing.recalled",
@@ -93,6 +95,7 @@ def recall_accept(*, actor: Actor, delivery: Delivery) -> Delivery:
     delivery.save(update_fields=["status", "incoming"])
     if incoming is not None:
         incoming.delete()
+    dispatch.answered(delivery, "15", "", actor)
     audit.record(
         actor=actor,
         verb="outgoing.recall_accepted",
@@ -110,6 +113,7 @@ def recall_refuse(*, actor: Actor, delivery: Delivery, reason: str) -> Delivery:
     delivery = _pending(actor, delivery)
     delivery.status, delivery.reason = DeliveryStatus.RECALL_REFUSED, reason
     delivery.save(update_fields=["status", "reason"])
+    dispatch.answered(delivery, "16", reason, actor)
     audit.record(
         actor=actor,
         verb="outgoing.recall_refused",

@@ -28,7 +28,7 @@ from eoffice.documents.models import (
     ReceivedVia,
 )
 from eoffice.documents.policies import is_clerk as is_incoming_clerk
-from eoffice.outgoing import policies
+from eoffice.outgoing import dispatch, policies
 from eoffice.outgoing.models import Delivery, DeliveryStatus, Draft, DraftStatus, DraftVersion, OutgoingNumber
 from eoffice.outgoing.transitions import apply_transition
 from eoffice.work.models import AssignmentLine
@@ -135,6 +135,8 @@ def draft_release(*, actor: Actor, draft: Draft) -> list[Delivery]:
     ]
     Delivery.objects.bulk_create(deliveries, batch_size=2000)
     apply_transition(draft, DraftStatus.RELEASED)
+    # The exchange outbox (one line per recipient), in this same transaction.
+    dispatch.released(draft, deliveries, actor)
     audit.record(
         actor=actor,
         verb="outgoing.released",
@@ -173,6 +175,7 @@ def delivery_reject(*, actor: Actor, delivery: Delivery, reason: str) -> Deliver
     delivery.status, delivery.reason, delivery.incoming = DeliveryStatus.REJECTED, reason, None
     delivery.save(update_fields=["status", "reason", "incoming"])
     incoming.delete()
+    dispatch.answered(delivery, "02", reason, actor)
     audit.record(
         actor=actor,
         verb="outgoing.delivery_rejected",

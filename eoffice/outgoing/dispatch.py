@@ -1,0 +1,56 @@
+"""Hooks through which the exchange app follows releases and recalls.
+
+The exchange app imports outgoing (it reads drafts and deliveries), so outgoing must not import
+exchange. Instead exchange registers its hooks here from `ExchangeConfig.ready()` — wiring only,
+like documents ↔ work. The hooks run inside the release's or recall's own transaction, so the
+outbox rows they write commit, or roll back, with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from eoffice.core.actor import Actor
+    from eoffice.outgoing.models import Delivery, Draft
+
+ReleaseHook = Callable[["Draft", "list[Delivery]", "Actor"], None]
+RecallHook = Callable[["Draft", str, "Actor"], None]
+# A hosted recipient's answer on a delivery: edXML code ("02", "15", "16") and its reason.
+AnswerHook = Callable[["Delivery", str, str, "Actor"], None]
+
+_RELEASE: dict[str, ReleaseHook] = {}
+_RECALL: dict[str, RecallHook] = {}
+_ANSWER: dict[str, AnswerHook] = {}
+
+
+def register(
+    name: str,
+    *,
+    on_release: ReleaseHook | None = None,
+    on_recall: RecallHook | None = None,
+    on_answer: AnswerHook | None = None,
+) -> None:
+    """Register (or replace: `ready()` may run more than once in tests) a named set of hooks."""
+    if on_release is not None:
+        _RELEASE[name] = on_release
+    if on_recall is not None:
+        _RECALL[name] = on_recall
+    if on_answer is not None:
+        _ANSWER[name] = on_answer
+
+
+def released(draft: Draft, deliveries: list[Delivery], actor: Actor) -> None:
+    for hook in _RELEASE.values():
+        hook(draft, deliveries, actor)
+
+
+def recalled(draft: Draft, reason: str, actor: Actor) -> None:
+    for hook in _RECALL.values():
+        hook(draft, reason, actor)
+
+
+def answered(delivery: Delivery, code: str, reason: str, actor: Actor) -> None:
+    for hook in _ANSWER.values():
+        hook(delivery, code, reason, actor)
