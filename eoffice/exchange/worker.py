@@ -90,7 +90,7 @@ def drain(*, limit: int = DRAIN_BATCH) -> int:
 @transaction.atomic
 def record_outcome(line_id: int, outcome: Outcome, *, rng: random.Random | None = None) -> OutboxLine:
     # Why the lock: a clerk cancelling or resending the line while its answer comes back.
-    line = OutboxLine.objects.select_for_update().select_related("delivery").get(pk=line_id)
+    line = OutboxLine.objects.select_for_update(of=("self",)).select_related("delivery").get(pk=line_id)
     if line.state != LineState.PENDING:
         return line
     now = timezone.now()
