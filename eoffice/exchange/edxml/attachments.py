@@ -16,7 +16,6 @@ from .errors import EdxmlError
 from .limits import Limits
 from .model import Attachment, Payload, ZipMember
 
-_WHITESPACE = {ord(c): None for c in " \t\r\n"}
 _BASE64_CHARS = re.compile(r"[^A-Za-z0-9+/=]")
 ZIP_MAGIC = b"PK\x03\x04"
 # ZIP-based document formats: a ZIP payload with one of these names is the document itself.
@@ -49,26 +48,31 @@ class Base64Sink:
             self.out = io.BytesIO()
 
     def feed(self, text: str) -> None:
-        text = text.translate(_WHITESPACE)
+        # str.split() drops every kind of whitespace in C; far faster than translate() on MBs.
+        text = "".join(text.split())
         if not text:
             return
         if self.padded:
             self._broken("dữ liệu sau ký tự đệm '='")
-        bad = _BASE64_CHARS.search(text)
-        if bad:
-            self._broken(f"ký tự {bad.group()!r} tại vị trí {self.chars + len(self.pending) + bad.start()}")
         text = self.pending + text
         usable = len(text) - len(text) % 4
         chunk, self.pending = text[:usable], text[usable:]
         if not chunk:
+            self._check_chars(text)
             return
         try:
             raw = binascii.a2b_base64(chunk.encode("ascii"), strict_mode=True)
-        except binascii.Error as exc:
+        except (binascii.Error, UnicodeEncodeError) as exc:
+            self._check_chars(chunk)
             self._broken(f"{exc} (quanh vị trí {self.chars})")
         self.padded = chunk.endswith("=")
         self.chars += len(chunk)
         self._write(raw)
+
+    def _check_chars(self, text: str) -> None:
+        bad = _BASE64_CHARS.search(text)
+        if bad:
+            self._broken(f"ký tự {bad.group()!r} tại vị trí {self.chars + bad.start()}")
 
     def _write(self, raw: bytes) -> None:
         self.size += len(raw)
@@ -89,6 +93,7 @@ class Base64Sink:
         raise EdxmlError("broken_base64", f"attachment #{self.index + 1}: {detail}")
 
     def finish(self) -> Payload:
+        self._check_chars(self.pending)
         if self.pending:
             self._broken(f"độ dài {self.chars + len(self.pending)} không chia hết cho 4")
         if isinstance(self.out, io.BytesIO):
