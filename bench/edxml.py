@@ -149,7 +149,9 @@ def _rates(rounds: int) -> tuple[dict[str, Any], dict[str, bool]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="20 MB payload, fewer rounds (< 1 min)")
     parser.add_argument("--payload-mb", type=int, default=None)
     parser.add_argument("--out", type=Path)

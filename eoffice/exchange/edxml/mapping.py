@@ -105,6 +105,19 @@ def _attachment(
     return attachment
 
 
+def _add_files(package: EdocPackage, files: list[Any], directory: Path | None) -> None:
+    """DraftFile or DocumentFile rows → attachments with their manifest references."""
+    for index, row in enumerate(files):
+        description = row.get_role_display()
+        attachment = _attachment(
+            row.stored_file, name=row.file_name, description=description, index=index, directory=directory
+        )
+        package.attachments.append(attachment)
+        package.manifest.append(
+            ManifestReference(attachment.content_id, attachment.content_type, description, row.file_name)
+        )
+
+
 def _response_for(document: Document) -> ResponseFor:
     organ_id = document.issuing_agency.code if document.issuing_agency_id and document.issuing_agency else ""
     symbol = document.number_symbol
@@ -166,27 +179,11 @@ def edoc_from_draft(
         replaced = _response_for(version.replaces).document_id
         bussiness.document_id = replaced
         bussiness.replacement_info_list = [ReplacementInfo(replaced, [r.organ_id for r in header.to])]
-    files = list(version.files.select_related("stored_file"))
-    attachments = [
-        _attachment(
-            f.stored_file,
-            name=f.file_name,
-            description=f.get_role_display(),
-            index=i,
-            directory=attachments_dir,
-        )
-        for i, f in enumerate(files)
-    ]
-    return EdocPackage(
-        header=header,
-        trace_headers=[TraceHeader(agency.code, moment)],
-        bussiness=bussiness,
-        manifest=[
-            ManifestReference(a.content_id, a.content_type, a.description, a.attachment_name)
-            for a in attachments
-        ],
-        attachments=attachments,
+    package = EdocPackage(
+        header=header, trace_headers=[TraceHeader(agency.code, moment)], bussiness=bussiness
     )
+    _add_files(package, list(version.files.select_related("stored_file")), attachments_dir)
+    return package
 
 
 def edoc_from_incoming(document: Document, *, attachments_dir: Path | None = None) -> EdocPackage:
@@ -219,26 +216,13 @@ def edoc_from_incoming(document: Document, *, attachments_dir: Path | None = Non
         ),
         document_id=document_id(sender.organ_id, document.issued_date, document.number_symbol),
     )
-    files = list(document.files.filter(role__in=["main", "attachment"]).select_related("stored_file"))
-    attachments = [
-        _attachment(
-            f.stored_file,
-            name=f.file_name,
-            description=f.get_role_display(),
-            index=i,
-            directory=attachments_dir,
-        )
-        for i, f in enumerate(files)
-    ]
-    return EdocPackage(
+    package = EdocPackage(
         header=header,
         bussiness=Bussiness(BussinessDocType.NEW, BUSSINESS_REASONS[BussinessDocType.NEW], paper="0"),
-        manifest=[
-            ManifestReference(a.content_id, a.content_type, a.description, a.attachment_name)
-            for a in attachments
-        ],
-        attachments=attachments,
     )
+    files = document.files.filter(role__in=["main", "attachment"]).select_related("stored_file")
+    _add_files(package, list(files), attachments_dir)
+    return package
 
 
 @dataclass

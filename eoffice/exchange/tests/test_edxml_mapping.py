@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +17,18 @@ from eoffice.exchange.edxml import BussinessDocType, EdocPackage, EdxmlError, bu
 from eoffice.exchange.edxml.mapping import edoc_from_draft, edoc_from_incoming, incoming_fields
 from eoffice.outgoing import numbering, release
 from eoffice.outgoing.models import Draft
-from eoffice.outgoing.tests.conftest import actor_of, make_draft, pdf_bytes
+
+# Each test stores blobs in its own folder (autouse fixture of the outgoing tests).
+from eoffice.outgoing.tests.conftest import (
+    _media_root,  # noqa: F401
+    actor_of,
+    make_draft,
+    pdf_bytes,
+)
 from eoffice.testing.cast import Cast
 
 pytestmark = pytest.mark.django_db
 SAMPLES = Path(__file__).parent / "edxml_data" / "samples"
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path: Path) -> Iterator[None]:
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    yield
 
 
 def _external() -> Agency:
