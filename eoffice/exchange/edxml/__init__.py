@@ -25,14 +25,20 @@ A pure package: no Django models (only `mapping` touches them). Public API::
 - `build_edoc(pkg) -> bytes`, `write_edoc(pkg, out)` (streams attachments), `build_status(pkg) -> bytes`
   write the canonical form and validate it against `schema/edxml-*.xsd` (code `build_invalid` if not).
 - `sign_envelope(xml, *, key_pem, cert_pem) -> bytes` adds an enveloped XML-DSig (RSA-SHA256) inside
-  `edXMLHeader`; `verify_envelope(xml, *, cert_pem)` raises `EdxmlError` (`signature_missing`,
-  `signature_invalid`) unless the whole package is signed by that certificate.
+  `edXMLHeader`; `verify_envelope(xml, *, cert_pem, limits=DEFAULT_LIMITS)` raises `EdxmlError`
+  (`signature_missing`, `signature_invalid`, …) unless the whole package is signed by that certificate.
+  Both hold the whole package in memory (signxml needs a tree).
+- `Limits` (frozen dataclass) bounds package size, depth, attachment count and size, in-memory
+  attachments and ZIP members/ratio; `limits_from_settings()` applies `settings.EOFFICE_EDXML_LIMITS`.
+- `mapping` (imports Django models, so import it explicitly): `edoc_from_draft(draft, ...)`,
+  `edoc_from_incoming(document, ...)`, `incoming_fields(package) -> IncomingFields` (Document field
+  values + ordered "other information"). `jsonview.to_json(package)` gives JSON keyed by edXML tags.
 
 Error codes: malformed_xml, doctype_forbidden, wrong_namespace, unknown_message_type, schema_invalid,
 missing_document_id, missing_status_code, too_large, too_deep, too_many_attachments,
 attachment_too_large, attachments_dir_required, broken_base64, attachment_mismatch, zip_bomb,
 zip_too_many_entries, zip_unsafe_name, zip_invalid, invalid_value, signature_missing,
-signature_invalid, build_invalid, read_failed.
+signature_invalid, build_invalid, read_failed; from the mapping: draft_not_numbered, secret_document.
 """
 
 from .builder import build_edoc, build_status, write_edoc

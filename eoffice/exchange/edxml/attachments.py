@@ -147,12 +147,18 @@ def extract_members(attachment: Attachment, *, limits: Limits, directory: Path |
                 raise EdxmlError("zip_bomb", f"declared {declared} bytes > {limits.max_unzipped_bytes}")
             members: list[ZipMember] = []
             budget = limits.max_unzipped_bytes
-            for number, (info, name) in enumerate(zip(infos, names, strict=True)):
-                member = _extract_one(
-                    archive, info, name, number, limits=limits, directory=directory, budget=budget
-                )
-                budget -= member.size
-                members.append(member)
+            try:
+                for number, (info, name) in enumerate(zip(infos, names, strict=True)):
+                    member = _extract_one(
+                        archive, info, name, number, limits=limits, directory=directory, budget=budget
+                    )
+                    budget -= member.size
+                    members.append(member)
+            except BaseException:
+                for done in members:
+                    if done.path is not None:
+                        done.path.unlink(missing_ok=True)
+                raise
             return members
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as exc:
         raise EdxmlError("zip_invalid", f"{attachment.attachment_name}: {exc}") from exc

@@ -13,6 +13,7 @@ from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidSignatu
 
 from .codes import DSIG_NAMESPACE, NAMESPACE
 from .errors import EdxmlError
+from .limits import DEFAULT_LIMITS, Limits
 
 _HEADER_PATH = f"{{{NAMESPACE}}}edXMLEnvelope/{{{NAMESPACE}}}edXMLHeader"
 _C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
@@ -69,8 +70,10 @@ def sign_envelope(xml_bytes: bytes, *, key_pem: bytes | str, cert_pem: bytes | s
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
 
 
-def verify_envelope(xml_bytes: bytes, *, cert_pem: bytes | str) -> None:
+def verify_envelope(xml_bytes: bytes, *, cert_pem: bytes | str, limits: Limits = DEFAULT_LIMITS) -> None:
     """Raise EdxmlError unless the whole package carries a valid signature made with `cert_pem`."""
+    if len(xml_bytes) > limits.max_package_bytes:
+        raise EdxmlError("too_large", f"package > {limits.max_package_bytes} bytes")
     root = _load(xml_bytes)
     header = _header(root)
     if header.find(f"{{{DSIG_NAMESPACE}}}Signature") is None:

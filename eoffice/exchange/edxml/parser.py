@@ -350,8 +350,11 @@ def _attachments(ctx: _Context, raw: reader.RawPackage, encoded: etree._Element 
     payloads = iter(raw.payloads)
     for item in node.all("Attachment"):
         anode = ctx.node(item, "AttachmentEncoded/Attachment", known)
-        if not anode.all("ContentTransferEncoded"):
-            raise EdxmlError("attachment_mismatch", f"attachment {anode.text('ContentId')!r} has no content")
+        if len(anode.all("ContentTransferEncoded")) != 1:
+            raise EdxmlError(
+                "attachment_mismatch",
+                f"attachment {anode.text('ContentId')!r}: one ContentTransferEncoded expected",
+            )
         payload = next(payloads)
         attachments.append(
             Attachment(
@@ -364,6 +367,10 @@ def _attachments(ctx: _Context, raw: reader.RawPackage, encoded: etree._Element 
                 description=anode.text("Description"),
                 content_type=anode.text("ContentType"),
             )
+        )
+    if len(attachments) != len(raw.payloads):
+        raise EdxmlError(
+            "attachment_mismatch", f"{len(raw.payloads)} contents for {len(attachments)} attachments"
         )
     return attachments
 
@@ -410,12 +417,13 @@ def parse(
     owned by the caller; without it they are kept in memory up to `limits.max_inline_bytes`.
     """
     raw = reader.read(source, limits=limits, directory=attachments_dir)
+    created = [payload.path for payload in raw.payloads if payload.path is not None]
     try:
-        return _map(raw, limits=limits, directory=attachments_dir)
+        return _map(raw, limits=limits, directory=attachments_dir, created=created)
     except BaseException:
-        for payload in raw.payloads:
-            if payload.path is not None:
-                payload.path.unlink(missing_ok=True)
+        # Nothing half-written: a refused package leaves no file behind.
+        for path in created:
+            path.unlink(missing_ok=True)
         raise
 
 
@@ -424,7 +432,9 @@ def _validate(raw: reader.RawPackage, ctx: _Context, *, status: bool) -> None:
     schema.validate_input(raw.root, status=status)
 
 
-def _map(raw: reader.RawPackage, *, limits: Limits, directory: Path | None) -> EdocPackage | StatusPackage:
+def _map(
+    raw: reader.RawPackage, *, limits: Limits, directory: Path | None, created: list[Path]
+) -> EdocPackage | StatusPackage:
     ctx = _Context()
     ctx.positions = {element: index for index, element in enumerate(raw.root.iter())}
     root = ctx.node(raw.root, "", {"edXMLEnvelope", "AttachmentEncoded"})
@@ -435,6 +445,8 @@ def _map(raw: reader.RawPackage, *, limits: Limits, directory: Path | None) -> E
         raise EdxmlError("unknown_message_type", "no edXMLEnvelope/edXMLHeader/MessageHeader")
     is_status = any(_split(child.tag)[1] == "StatusCode" for child in message if isinstance(child.tag, str))
     if is_status:
+        if raw.payloads:
+            raise EdxmlError("schema_invalid", "a status package carries no attachments")
         package_status = _parse_status(ctx, header, message)
         _validate(raw, ctx, status=True)
         package_status.other = ctx.other
@@ -452,6 +464,7 @@ def _map(raw: reader.RawPackage, *, limits: Limits, directory: Path | None) -> E
     for attachment in package.attachments:
         if looks_zipped(attachment):
             attachment.members = extract_members(attachment, limits=limits, directory=directory)
+            created.extend(member.path for member in attachment.members if member.path is not None)
     package.other = ctx.other
     package.signature_present = ctx.signature_present
     return package

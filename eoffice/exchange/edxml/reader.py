@@ -68,15 +68,16 @@ class _Target:
             raise EdxmlError("too_deep", f"depth > {self.limits.max_depth} at {'/'.join(self.stack)}")
         if not self.stack and tag != f"{{{NAMESPACE}}}edXML":
             raise EdxmlError("wrong_namespace", f"root element {tag!r}, expected {{{NAMESPACE}}}edXML")
-        if tag.startswith("{") is False:
+        if not tag.startswith("{"):
             # Unprefixed children of a root that only declares a prefix: same element to us.
             tag = f"{{{NAMESPACE}}}{tag}"
         local = _local(tag)
-        if local == "Attachment" and self.stack and self.stack[-1] == "AttachmentEncoded":
+        # Only edXML/AttachmentEncoded/Attachment carries payloads; elsewhere the text stays small text.
+        if local == "Attachment" and self.stack == ["edXML", "AttachmentEncoded"]:
             self.attachments += 1
             if self.attachments > self.limits.max_attachments:
                 raise EdxmlError("too_many_attachments", f"> {self.limits.max_attachments}")
-        if tag == PAYLOAD_TAG and self.stack and self.stack[-1] == "Attachment":
+        if tag == PAYLOAD_TAG and self.stack == ["edXML", "AttachmentEncoded", "Attachment"]:
             self.sink = Base64Sink(index=len(self.payloads), limits=self.limits, directory=self.directory)
         self.stack.append(local)
         self.text_size = 0

@@ -10,6 +10,7 @@ import pytest
 from eoffice.exchange.edxml import (
     EdocPackage,
     EdxmlError,
+    Limits,
     build_edoc,
     build_status,
     parse,
@@ -101,6 +102,9 @@ def test_hostile_input_to_verify(ours: tuple[bytes, bytes]) -> None:
     )
     assert _code(xxe, cert) == "doctype_forbidden"
     assert _code(b'<edXML xmlns="http://www.go.vn/eDoc"/>', cert) == "wrong_namespace"
+    with pytest.raises(EdxmlError) as caught:
+        verify_envelope(build_edoc(edoc()), cert_pem=cert, limits=Limits(max_package_bytes=100))
+    assert caught.value.code == "too_large"
 
 
 def test_resigning_replaces_the_old_signature(ours: tuple[bytes, bytes], theirs: tuple[bytes, bytes]) -> None:

@@ -149,3 +149,39 @@ def test_garbage_and_empty_input() -> None:
     assert _code(b"") == "malformed_xml"
     assert _code(b"\x00\x01binary") == "malformed_xml"
     assert _code(b"<edXML") == "malformed_xml"
+
+
+def test_second_zip_failing_removes_the_first_ones_files(tmp_path: Path) -> None:
+    good = _zip({"a.pdf": PDF, "b.pdf": PDF})
+    bomb = _zip({"c.doc": b"\0" * (50 * 1024 * 1024)})
+    data = build_edoc(edoc(("a.zip", good, "application/zip"), ("b.zip", bomb, "application/zip")))
+    assert _code(data, tmp_path) == "zip_bomb"  # and _code checks that tmp_path is empty
+
+
+def test_payload_outside_attachment_encoded_is_not_decoded(tmp_path: Path) -> None:
+    data = build_edoc(edoc(("a.pdf", PDF, "application/pdf")))
+    data = data.replace(
+        b"</edXML:edXMLManifest>",
+        b"<edXML:ContentTransferEncoded>QUJD</edXML:ContentTransferEncoded></edXML:edXMLManifest>",
+    )
+    package = parse(data, attachments_dir=tmp_path)
+    assert ("edXMLBody/edXMLManifest/ContentTransferEncoded", "QUJD") in package.other
+    assert len(list(tmp_path.iterdir())) == 1
+
+
+def test_two_contents_in_one_attachment(tmp_path: Path) -> None:
+    data = build_edoc(edoc(("a.pdf", PDF, "application/pdf")))
+    data = data.replace(
+        b"</ContentTransferEncoded>",
+        b"</ContentTransferEncoded><ContentTransferEncoded>QUJD</ContentTransferEncoded>",
+    )
+    assert _code(data, tmp_path) == "attachment_mismatch"
+
+
+def test_status_with_attachments_is_refused(tmp_path: Path) -> None:
+    attachment = build_edoc(edoc(("a.pdf", PDF, "application/pdf")))
+    encoded = attachment[
+        attachment.index(b"<AttachmentEncoded>") : attachment.index(b"</AttachmentEncoded>") + 20
+    ]
+    data = build_status(status()).replace(b"</edXML>", encoded + b"</edXML>")
+    assert _code(data, tmp_path) == "schema_invalid"
