@@ -258,14 +258,14 @@ class Installation:
             raise HarnessError(f"[{self.label}] {what}: {answer['error']}\n{answer['traceback']}")
         return answer["result"]
 
-    def call(self, name: str, **kwargs: Any) -> Any:
-        """Run harness function `name` (`module:function`) inside the installation; its result."""
+    def call(self, function: str, /, **kwargs: Any) -> Any:
+        """Run harness function `function` (`module:function`) inside the installation; its result."""
         if self._agent is None:
             self._start_agent()
         assert self._agent is not None and self._agent.stdin is not None
-        self._agent.stdin.write(json.dumps({"call": name, "kwargs": kwargs}, ensure_ascii=False) + "\n")
+        self._agent.stdin.write(json.dumps({"call": function, "kwargs": kwargs}, ensure_ascii=False) + "\n")
         self._agent.stdin.flush()
-        return self._read_answer(name)
+        return self._read_answer(function)
 
     # --- logs -------------------------------------------------------------------------------
     def tail(self, name: str, lines: int = 60) -> str:

@@ -19,8 +19,19 @@ from types import TracebackType
 from eoffice.exchange.testing.databases import NAME_PREFIX, Database, new_database
 from eoffice.exchange.testing.installation import ARTIFACTS, Installation, free_port
 from eoffice.exchange.testing.proxy import FaultProxy
+from eoffice.exchange.testing.samples import install_trust
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
+# Retries close together and a short lease, so a fault's documents recover in seconds, not minutes.
+FAST_RETRIES = {
+    "EOFFICE_EXCHANGE_BACKOFF_BASE_SECONDS": "1",
+    "EOFFICE_EXCHANGE_BACKOFF_MAX_SECONDS": "4",
+    "EOFFICE_EXCHANGE_MAX_ATTEMPTS": "50",
+    "EOFFICE_EXCHANGE_LEASE_SECONDS": "10",
+    "EOFFICE_EXCHANGE_HTTP_TIMEOUT_SECONDS": "5",
+}
+AGENCY_A = {"code": "000.00.01.H98", "name": "Sở Nội vụ tỉnh Thử Nghiệm A", "abbreviation": "SNV"}
+AGENCY_B = {"code": "000.00.02.H97", "name": "Sở Tư pháp tỉnh Thử Nghiệm B", "abbreviation": "STP"}
 
 
 class InstallationPair:
@@ -32,6 +43,7 @@ class InstallationPair:
         web_workers: int = 2,
         huey_workers: int = 2,
         extra_env: dict[str, str] | None = None,
+        ca_pem: bytes = b"",
     ) -> None:
         # Database and directory names are built from it: keep it to [a-z0-9_].
         self.name = re.sub(r"[^a-z0-9_]", "_", name.lower())[:30]
@@ -39,6 +51,8 @@ class InstallationPair:
         self.web_workers = web_workers
         self.huey_workers = huey_workers
         self.extra_env = extra_env or {}
+        # The CA both installations trust for PAdES signatures of attached PDFs.
+        self.ca_pem = ca_pem
         self.root = Path(tempfile.mkdtemp(prefix=f"eo-e2-{name}-"))
         self.a: Installation
         self.b: Installation
@@ -66,6 +80,8 @@ class InstallationPair:
         self.proxy_ab = FaultProxy(listen_port=free_port(ports), upstream_port=self.b.port).start()
         self.proxy_ba = FaultProxy(listen_port=free_port(ports), upstream_port=self.a.port).start()
         for installation in (self.a, self.b):
+            if self.ca_pem:
+                install_trust(installation.var_dir, self.ca_pem)
             installation.start()
 
     def _installation(self, label: str, database: Database, port: int) -> Installation:
