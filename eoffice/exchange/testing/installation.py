@@ -39,7 +39,10 @@ def free_port(taken: set[int] | None = None) -> int:
     slices = 2
     index = int(worker) % slices if worker.isdigit() else 0
     size = len(PORT_RANGE) // slices
-    for port in PORT_RANGE[index * size : (index + 1) * size]:
+    ports = PORT_RANGE[index * size : (index + 1) * size]
+    # Start at a per-process offset: two harness runs at once (a bench beside a test) rarely collide.
+    start = os.getpid() % size
+    for port in [*ports[start:], *ports[:start]]:
         if taken and port in taken:
             continue
         with socket.socket() as probe:
@@ -153,15 +156,27 @@ class Installation:
         )  # fmt: skip
         self.wait_ready()
 
-    def start_worker(self) -> None:
+    def start_worker(self, *, timeout: float = 120) -> None:
+        """Start the Huey consumer and wait until it says it runs (Django's start-up takes seconds)."""
+        log = self.log_dir / "worker.log"
+        offset = log.stat().st_size if log.exists() else 0
         # A short maximum poll delay: SQLite Huey storage otherwise idles up to 10 s between polls.
-        self._spawn(
+        process = self._spawn(
             "worker",
             [sys.executable, str(ROOT / "manage.py"), "run_huey", "--max-delay", "0.1", "--delay", "0.05"],
         )
-        time.sleep(0.3)
-        if self.processes["worker"].poll() is not None:
-            raise HarnessError(f"[{self.label}] the Huey consumer exited at once:\n{self.tail('worker')}")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise HarnessError(f"[{self.label}] the Huey consumer exited:\n{self.tail('worker')}")
+            with log.open("rb") as handle:
+                handle.seek(offset)
+                if b"Huey consumer started" in handle.read():
+                    return
+            time.sleep(0.2)
+        raise HarnessError(
+            f"[{self.label}] the Huey consumer did not start in {timeout} s:\n{self.tail('worker')}"
+        )
 
     def start(self) -> Installation:
         self.start_web()
