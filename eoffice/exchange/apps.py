@@ -16,3 +16,7 @@ class ExchangeConfig(AppConfig):
 
         dispatch.register("exchange", on_release=outbox.on_release, on_recall=outbox.on_recall)
         feedback.connect()
+        from eoffice.exchange import transports
+        from eoffice.exchange.axis import route
+
+        transports.register_route("axis", route.send_line)

@@ -238,3 +238,7 @@ class QuarantinedPackage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.received_at:%Y-%m-%d %H:%M}"
+
+
+# The axes (national VDXP / provincial LGSP) and the external agencies each reaches.
+from eoffice.exchange.axis.models import Axis, AxisRoute  # noqa: E402, F401

@@ -22,3 +22,7 @@ def send_lines(line_ids: list[int]) -> None:
 @db_periodic_task(crontab(minute="*"))
 def drain_outbox() -> None:
     worker.drain()
+
+
+# The axes' poll and directory jobs live with the adapters; importing them registers them with Huey.
+from eoffice.exchange.axis import tasks as axis_tasks  # noqa: E402, F401

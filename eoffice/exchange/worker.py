@@ -33,7 +33,7 @@ DRAIN_BATCH = 200
 class Outcome:
     """What a route answered: delivered, rejected for good (02 + reason), or try again later."""
 
-    kind: str  # "delivered" | "rejected" | "retry"
+    kind: str  # "delivered" | "rejected" | "retry" | "failed"
     message: str = ""
 
     @classmethod
@@ -47,6 +47,11 @@ class Outcome:
     @classmethod
     def retry(cls, message: str) -> Outcome:
         return cls("retry", message)
+
+    @classmethod
+    def failed(cls, message: str) -> Outcome:
+        """No retry can help (e.g. an axis refusing an unknown receiver): the failed box at once."""
+        return cls("failed", message)
 
 
 def lease() -> timedelta:
@@ -104,7 +109,7 @@ def record_outcome(line_id: int, outcome: Outcome, *, rng: random.Random | None 
         line.last_error, line.next_attempt_at = outcome.message[:1000], None
         if line.kind == MessageKind.EDOC and line.delivery is not None:
             outbox.record_status(line.delivery, "02", occurred_at=now, description=outcome.message)
-    elif line.attempts >= outbox.max_attempts():
+    elif outcome.kind == "failed" or line.attempts >= outbox.max_attempts():
         outbox.transition(line, "give_up")
         line.last_error, line.next_attempt_at = outcome.message[:1000], None
     else:

@@ -1,0 +1,36 @@
+"""The outbox route `axis`: send a line's package through the axis that reaches its receiver.
+
+Registered with `transports.register_route` by ExchangeConfig.ready(). The adapter retries a
+failing axis once itself; beyond that the outbox's own back-off takes over (the line stays due).
+What no retry can fix — an unknown or locked receiver, a package the axis refuses — ends the line
+in the failed box at once with the axis's reason, for the văn thư to see and resend.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from eoffice.exchange.axis import errors
+from eoffice.exchange.axis.base import MessageType
+from eoffice.exchange.axis.packages import package_of
+from eoffice.exchange.axis.services import adapter_of, axis_for
+from eoffice.exchange.models import MessageKind, OutboxLine
+from eoffice.exchange.worker import Outcome
+
+
+def send_line(line: OutboxLine) -> Outcome:
+    axis = axis_for(line.receiver_id)
+    if axis is None:
+        return Outcome.retry(_("Chưa cấu hình trục liên thông nào đến đơn vị nhận này."))
+    package = package_of(line)
+    kind = MessageType.STATUS if line.kind == MessageKind.STATUS else MessageType.EDOC
+    try:
+        doc_id = adapter_of(axis, max_retries=1).send(
+            package, sender=line.sender.code, message_type=kind, receivers=[line.receiver.code]
+        )
+    except errors.AxisError as exc:
+        message = f"{axis.name}: {exc.message} [{exc.code}]"
+        if exc.retryable or isinstance(exc, errors.AxisConfigurationError):
+            return Outcome.retry(message)
+        return Outcome.failed(message)
+    return Outcome.delivered(f"{axis.name}: {doc_id}")

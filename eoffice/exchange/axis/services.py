@@ -1,0 +1,142 @@
+"""Writes of the axis integration: configure an axis, sync its directory into the agency directory
+and the routes table. Only a system administrator (or the system itself, for scheduled jobs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eoffice.core import audit
+from eoffice.core.actor import Actor
+from eoffice.core.errors import ValidationFailed
+from eoffice.core.policies import require
+from eoffice.directory.models import Agency
+from eoffice.exchange.axis.base import AxisAccount, AxisAdapter, AxisStyle, adapter_for
+from eoffice.exchange.axis.directory_sync import DirectorySync, sync_directory
+from eoffice.exchange.models import Axis, AxisRoute
+
+EDITABLE = (
+    "name",
+    "style",
+    "base_url",
+    "system_id",
+    "secret",
+    "auth",
+    "consumer_key",
+    "consumer_secret",
+    "api_path",
+    "province_path",
+    "is_active",
+    "is_default",
+)
+
+
+def require_axis_admin(actor: Actor) -> None:
+    require(
+        actor.is_superuser or (actor.is_system and bool(actor.system_name)),
+        _("Chỉ quản trị hệ thống mới được cấu hình trục liên thông."),
+    )
+
+
+def account_of(axis: Axis, *, max_retries: int = 4) -> AxisAccount:
+    return AxisAccount(
+        style=AxisStyle(axis.style),
+        base_url=axis.base_url,
+        system_id=axis.system_id,
+        secret=axis.secret,
+        auth=axis.auth,
+        consumer_key=axis.consumer_key,
+        consumer_secret=axis.consumer_secret,
+        api_path=axis.api_path,
+        province_path=axis.province_path,
+        max_retries=max_retries,
+    )
+
+
+def adapter_of(axis: Axis, *, max_retries: int = 4) -> AxisAdapter:
+    return adapter_for(account_of(axis, max_retries=max_retries))
+
+
+def axis_for(agency_id: int) -> Axis | None:
+    """The axis that reaches an external agency: the one whose directory lists it, else the default."""
+    route = AxisRoute.objects.select_related("axis").filter(agency_id=agency_id, axis__is_active=True).first()
+    if route is not None:
+        return route.axis
+    return Axis.objects.filter(is_active=True, is_default=True).first()
+
+
+def _check(values: dict[str, Any]) -> None:
+    if values.get("style") not in {s.value for s in AxisStyle}:
+        raise ValidationFailed("axis_style", _("Kiểu trục không hợp lệ."), field="style")
+    if not str(values.get("base_url", "")).startswith(("http://", "https://")):
+        raise ValidationFailed(
+            "axis_url", _("Địa chỉ trục phải bắt đầu bằng http:// hoặc https://."), field="base_url"
+        )
+    if not str(values.get("system_id", "")).strip():
+        raise ValidationFailed("axis_system_id", _("Cần mã hệ thống do trục cấp."), field="system_id")
+
+
+@transaction.atomic
+def axis_save(*, actor: Actor, axis: Axis | None = None, values: dict[str, Any]) -> Axis:
+    """Create an axis, or change one; making it the default takes the default from any other."""
+    require_axis_admin(actor)
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise ValidationFailed(
+            "axis_field", _("Trường không hợp lệ: %(f)s.") % {"f": ", ".join(sorted(unknown))}
+        )
+    target = axis or Axis()
+    for name, value in values.items():
+        setattr(target, name, value)
+    _check({f: getattr(target, f) for f in EDITABLE})
+    if target.is_default:
+        Axis.objects.exclude(pk=target.pk).filter(is_default=True).update(is_default=False)
+    target.save()
+    audit.record(
+        actor=actor,
+        verb="exchange.axis_saved" if axis else "exchange.axis_created",
+        target=target,
+        data={f: getattr(target, f) for f in EDITABLE if f not in ("secret", "consumer_secret")},
+    )
+    return target
+
+
+def axis_sync_directory(*, actor: Actor, axis: Axis, adapter: AxisAdapter | None = None) -> DirectorySync:
+    """Import the axis's agency list into the directory, then route every external agency it
+    lists through this axis. The import commits in batches on its own (a 100,000-row listing);
+    the routes and the audit event commit together afterwards."""
+    require_axis_admin(actor)
+    result = sync_directory(adapter or adapter_of(axis), actor=actor)
+    _write_routes(actor=actor, axis=axis, result=result)
+    return result
+
+
+@transaction.atomic
+def _write_routes(*, actor: Actor, axis: Axis, result: DirectorySync) -> None:
+    now = timezone.now()
+    ids = list(
+        Agency.objects.filter(code__in=result.external_codes, hosted=False).values_list("pk", flat=True)
+    )
+    AxisRoute.objects.bulk_create(
+        [AxisRoute(agency_id=pk, axis=axis, synced_at=now) for pk in ids],
+        update_conflicts=True,
+        unique_fields=["agency"],
+        update_fields=["axis", "synced_at"],
+        batch_size=2000,
+    )
+    Axis.objects.filter(pk=axis.pk).update(directory_synced_at=now)
+    audit.record(
+        actor=actor,
+        verb="exchange.axis_directory_synced",
+        target=axis,
+        data={
+            "listed": result.listed,
+            "created": result.report.created,
+            "updated": result.report.updated,
+            "errors": result.report.error_count,
+            "routes": len(ids),
+        },
+    )
