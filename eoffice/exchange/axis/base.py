@@ -191,6 +191,27 @@ class AxisAdapter(abc.ABC):
         return body
 
 
+def pending_from(
+    items: Any, message_type: MessageType, *, operation: str, created_key: str, desc_key: str
+) -> list[PendingPackage]:
+    """The pending list of either dialect: the same fields, two spellings of the date and note."""
+    if not isinstance(items, list):
+        raise errors.bad_response(detail=f"{operation}: data is not a list")
+    return [
+        PendingPackage(
+            doc_id=str(item["docId"]),
+            message_type=MessageType(item.get("messageType") or message_type),
+            sender=str(item.get("from", "")),
+            receiver=str(item.get("to", "")),
+            status=str(item.get("status", "")),
+            created=str(item.get(created_key, "")),
+            extra={"status_desc": item.get(desc_key, "")},
+        )
+        for item in items
+        if isinstance(item, dict) and item.get("docId")
+    ]
+
+
 def adapter_for(account: AxisAccount, **kwargs: Any) -> AxisAdapter:
     from eoffice.exchange.axis.lgsp import LgspAdapter
     from eoffice.exchange.axis.vxp import VxpAdapter

@@ -8,9 +8,10 @@ time, so those go straight to the failed box with the message below.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _lazy
 
 from eoffice.core.errors import DomainError
 
@@ -70,134 +71,95 @@ class AxisProtocolError(AxisError):
     """The axis answered something we cannot read (not JSON, missing fields)."""
 
 
-def bad_credentials(remote_code: str = "", detail: str = "") -> AxisAuthError:
-    return AxisAuthError(
-        "axis_bad_credentials",
-        _("Trục liên thông từ chối mã hệ thống hoặc khóa bí mật; kiểm tra cấu hình tài khoản trục."),
-        remote_code=remote_code,
-        detail=detail,
-    )
+E = TypeVar("E", bound=AxisError, covariant=True)
 
 
-def bad_configuration(detail: str = "") -> AxisConfigurationError:
-    return AxisConfigurationError(
-        "axis_bad_configuration",
-        _("Cấu hình tài khoản trục liên thông không hợp lệ (mã hệ thống, khóa hoặc địa chỉ)."),
-        detail=detail,
-    )
+class Maker(Protocol[E]):
+    def __call__(self, remote_code: str = "", detail: str = "") -> E: ...
 
 
-def bad_signature(remote_code: str = "", detail: str = "") -> AxisAuthError:
-    return AxisAuthError(
-        "axis_bad_signature",
-        _("Trục liên thông không chấp nhận chữ ký của yêu cầu; kiểm tra khóa bí mật của hệ thống."),
-        remote_code=remote_code,
-        detail=detail,
-    )
+def _factory(cls: type[E], code: str, message: Promise) -> Maker[E]:
+    """One error maker per failure; the message is translated when the error is raised."""
+
+    def make(remote_code: str = "", detail: str = "") -> E:
+        return cls(code, str(message), remote_code=remote_code, detail=detail)
+
+    make.__name__ = code.removeprefix("axis_")
+    return make
 
 
-def timestamp_expired(remote_code: str = "", detail: str = "") -> AxisAuthError:
-    return AxisAuthError(
-        "axis_timestamp_expired",
-        _("Thời điểm ký yêu cầu đã quá hạn; kiểm tra đồng hồ của máy chủ."),
-        remote_code=remote_code,
-        detail=detail,
-    )
-
-
-def unknown_receiver(remote_code: str = "", detail: str = "") -> AxisDirectoryError:
-    return AxisDirectoryError(
-        "axis_unknown_receiver",
-        _("Đơn vị nhận không có trên trục liên thông; cần đồng bộ lại danh bạ."),
-        remote_code=remote_code,
-        detail=detail,
-    )
-
-
-def sender_not_registered(remote_code: str = "", detail: str = "") -> AxisDirectoryError:
-    return AxisDirectoryError(
-        "axis_sender_not_registered",
-        _("Đơn vị gửi chưa đăng ký với trục liên thông hoặc không thuộc hệ thống này."),
-        remote_code=remote_code,
-        detail=detail,
-    )
-
-
-def receiver_locked(remote_code: str = "", detail: str = "") -> AxisDirectoryError:
-    return AxisDirectoryError(
-        "axis_receiver_locked",
-        _("Đơn vị nhận đã bị khóa trên trục liên thông."),
-        remote_code=remote_code,
-        detail=detail,
-    )
-
-
-def not_found(remote_code: str = "", detail: str = "") -> AxisNotFound:
-    return AxisNotFound(
-        "axis_not_found",
-        _("Trục liên thông không có gói tin này (hoặc gói tin không gửi cho đơn vị của hệ thống)."),
-        remote_code=remote_code,
-        detail=detail,
-    )
-
-
-def invalid_file(remote_code: str = "", detail: str = "") -> AxisPackageRejected:
-    return AxisPackageRejected(
-        "axis_invalid_file",
-        _("Trục liên thông từ chối tệp gửi lên: tệp không hợp lệ."),
-        remote_code=remote_code,
-        detail=detail,
-    )
-
-
-def edxml_not_conformant(remote_code: str = "", detail: str = "") -> AxisPackageRejected:
-    return AxisPackageRejected(
-        "axis_edxml_invalid",
-        _("Trục liên thông từ chối gói tin: edXML không đúng chuẩn QCVN 102."),
-        remote_code=remote_code,
-        detail=detail,
-    )
-
-
-def server_error(remote_code: str = "", detail: str = "") -> AxisServerError:
-    return AxisServerError(
-        "axis_server_error",
-        _("Trục liên thông đang gặp lỗi; hệ thống sẽ thử lại sau."),
-        remote_code=remote_code,
-        detail=detail,
-    )
-
-
-def file_processing_error(remote_code: str = "", detail: str = "") -> AxisServerError:
-    return AxisServerError(
-        "axis_file_processing",
-        _("Trục liên thông gặp lỗi khi xử lý tệp; hệ thống sẽ thử lại sau."),
-        remote_code=remote_code,
-        detail=detail,
-    )
+bad_credentials = _factory(
+    AxisAuthError,
+    "axis_bad_credentials",
+    _lazy("Trục liên thông từ chối mã hệ thống hoặc khóa bí mật; kiểm tra cấu hình tài khoản trục."),
+)
+bad_signature = _factory(
+    AxisAuthError,
+    "axis_bad_signature",
+    _lazy("Trục liên thông không chấp nhận chữ ký của yêu cầu; kiểm tra khóa bí mật của hệ thống."),
+)
+timestamp_expired = _factory(
+    AxisAuthError,
+    "axis_timestamp_expired",
+    _lazy("Thời điểm ký yêu cầu đã quá hạn; kiểm tra đồng hồ của máy chủ."),
+)
+unknown_receiver = _factory(
+    AxisDirectoryError,
+    "axis_unknown_receiver",
+    _lazy("Đơn vị nhận không có trên trục liên thông; cần đồng bộ lại danh bạ."),
+)
+sender_not_registered = _factory(
+    AxisDirectoryError,
+    "axis_sender_not_registered",
+    _lazy("Đơn vị gửi chưa đăng ký với trục liên thông hoặc không thuộc hệ thống này."),
+)
+receiver_locked = _factory(
+    AxisDirectoryError, "axis_receiver_locked", _lazy("Đơn vị nhận đã bị khóa trên trục liên thông.")
+)
+not_found = _factory(
+    AxisNotFound,
+    "axis_not_found",
+    _lazy("Trục liên thông không có gói tin này (hoặc gói tin không gửi cho đơn vị của hệ thống)."),
+)
+invalid_file = _factory(
+    AxisPackageRejected, "axis_invalid_file", _lazy("Trục liên thông từ chối tệp gửi lên: tệp không hợp lệ.")
+)
+edxml_not_conformant = _factory(
+    AxisPackageRejected,
+    "axis_edxml_invalid",
+    _lazy("Trục liên thông từ chối gói tin: edXML không đúng chuẩn QCVN 102."),
+)
+server_error = _factory(
+    AxisServerError, "axis_server_error", _lazy("Trục liên thông đang gặp lỗi; hệ thống sẽ thử lại sau.")
+)
+file_processing_error = _factory(
+    AxisServerError,
+    "axis_file_processing",
+    _lazy("Trục liên thông gặp lỗi khi xử lý tệp; hệ thống sẽ thử lại sau."),
+)
+bad_response = _factory(
+    AxisProtocolError, "axis_bad_response", _lazy("Trục liên thông trả lời không đúng định dạng.")
+)
+bad_request = _factory(
+    AxisProtocolError,
+    "axis_bad_request",
+    _lazy("Trục liên thông không chấp nhận yêu cầu (thiếu hoặc sai tham số)."),
+)
+_unreachable = _factory(
+    AxisServerError,
+    "axis_unreachable",
+    _lazy("Không kết nối được tới trục liên thông; hệ thống sẽ thử lại sau."),
+)
+_bad_configuration = _factory(
+    AxisConfigurationError,
+    "axis_bad_configuration",
+    _lazy("Cấu hình tài khoản trục liên thông không hợp lệ (mã hệ thống, khóa hoặc địa chỉ)."),
+)
 
 
 def unreachable(detail: str = "") -> AxisServerError:
-    return AxisServerError(
-        "axis_unreachable",
-        _("Không kết nối được tới trục liên thông; hệ thống sẽ thử lại sau."),
-        detail=detail,
-    )
+    return _unreachable("", detail)
 
 
-def bad_response(remote_code: str = "", detail: str = "") -> AxisProtocolError:
-    return AxisProtocolError(
-        "axis_bad_response",
-        _("Trục liên thông trả lời không đúng định dạng."),
-        remote_code=remote_code,
-        detail=detail,
-    )
-
-
-def bad_request(remote_code: str = "", detail: str = "") -> AxisProtocolError:
-    return AxisProtocolError(
-        "axis_bad_request",
-        _("Trục liên thông không chấp nhận yêu cầu (thiếu hoặc sai tham số)."),
-        remote_code=remote_code,
-        detail=detail,
-    )
+def bad_configuration(detail: str = "") -> AxisConfigurationError:
+    return _bad_configuration("", detail)

@@ -25,6 +25,7 @@ from eoffice.exchange.axis.base import (
     MessageType,
     PendingPackage,
     TransportStatus,
+    pending_from,
 )
 from eoffice.exchange.axis.protocol import LGSP_STATUS, LgspCode
 
@@ -137,21 +138,9 @@ class LgspAdapter(AxisAdapter):
 
     def pending(self, *, message_type: MessageType) -> list[PendingPackage]:
         items = self._call("GET", "vanbans", params={"messageType": str(message_type)}) or []
-        if not isinstance(items, list):
-            raise errors.bad_response(detail="GET vanbans data is not a list")
-        return [
-            PendingPackage(
-                doc_id=str(item["docId"]),
-                message_type=MessageType(item.get("messageType") or message_type),
-                sender=str(item.get("from", "")),
-                receiver=str(item.get("to", "")),
-                status=str(item.get("status", "")),
-                created=str(item.get("createdTime", "")),
-                extra={"status_desc": item.get("statusDesc", "")},
-            )
-            for item in items
-            if isinstance(item, dict) and item.get("docId")
-        ]
+        return pending_from(
+            items, message_type, operation="GET vanbans", created_key="createdTime", desc_key="statusDesc"
+        )
 
     def fetch(self, doc_id: str) -> bytes:
         data = self._call("GET", f"vanbans/{quote(doc_id, safe='')}")

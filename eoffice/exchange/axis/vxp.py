@@ -24,6 +24,7 @@ from eoffice.exchange.axis.base import (
     PendingPackage,
     SentReport,
     TransportStatus,
+    pending_from,
 )
 from eoffice.exchange.axis.protocol import (
     VXP_CONTENT_HASH,
@@ -125,22 +126,13 @@ class VxpAdapter(AxisAdapter):
 
     def pending(self, *, message_type: MessageType) -> list[PendingPackage]:
         answer = self._call("getReceivedEdocList", {"servicetype": "eDoc", "messagetype": str(message_type)})
-        items = answer.get("data") or []
-        if not isinstance(items, list):
-            raise errors.bad_response(detail="getReceivedEdocList data is not a list")
-        return [
-            PendingPackage(
-                doc_id=str(item["docId"]),
-                message_type=MessageType(item.get("messageType") or message_type),
-                sender=str(item.get("from", "")),
-                receiver=str(item.get("to", "")),
-                status=str(item.get("status", "")),
-                created=str(item.get("created_time", "")),
-                extra={"status_desc": item.get("status_desc", "")},
-            )
-            for item in items
-            if isinstance(item, dict) and item.get("docId")
-        ]
+        return pending_from(
+            answer.get("data") or [],
+            message_type,
+            operation="getReceivedEdocList",
+            created_key="created_time",
+            desc_key="status_desc",
+        )
 
     def fetch(self, doc_id: str) -> bytes:
         answer = self._call("getEdoc", {"docId": doc_id, "filePath": ""})
