@@ -54,6 +54,8 @@ def _mount() -> None:
     from eoffice.documents.api import router as documents_router
     from eoffice.notifications.api import router as notifications_router
     from eoffice.outgoing.api import router as outgoing_router
+    from eoffice.outgoing.api_chains import router as outgoing_chains_router
+    from eoffice.outgoing.api_comments import router as outgoing_comments_router
     from eoffice.people.api import router as people_router
     from eoffice.signing.api import router as signing_router
     from eoffice.work.api import router as work_router
@@ -66,6 +68,8 @@ def _mount() -> None:
     api.add_router("/calendar", calendar_router)
     api.add_router("/work", work_router)
     api.add_router("/outgoing", outgoing_router)
+    api.add_router("/outgoing", outgoing_comments_router)
+    api.add_router("/outgoing", outgoing_chains_router)
     api.add_router("/signing", signing_router)
     api.add_router("/notifications", notifications_router)
 

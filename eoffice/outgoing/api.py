@@ -18,7 +18,7 @@ from eoffice.core.errors import NotFound, PermissionDenied, ValidationFailed
 from eoffice.documents.downloads import file_response
 from eoffice.documents.models import DocumentFile, DocumentType
 from eoffice.documents.uploads import read_parts
-from eoffice.outgoing import approval, exports, numbering, policies, selectors, services
+from eoffice.outgoing import api_chains, approval, exports, numbering, policies, selectors, services
 from eoffice.outgoing.models import (
     AdvisoryBody,
     Draft,
@@ -462,6 +462,11 @@ def chain_set(request: HttpRequest, payload: ChainIn) -> Any:
         actor=actor, agency=agency, document_type=document_type, name=payload.name, steps=steps
     )
     return {"id": chain.pk}
+
+
+@router.get("/chains", response=list[api_chains.ChainOut], summary="Các quy trình trình ký của cơ quan")
+def chain_list(request: HttpRequest) -> Any:
+    return api_chains.chain_list(request)
 
 
 @router.get("/drafts/{int:draft_id}/steps", response=list[StepRunOut], summary="Các bước trình ký")

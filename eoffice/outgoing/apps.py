@@ -9,7 +9,7 @@ class OutgoingConfig(AppConfig):
 
     def ready(self) -> None:
         # Wiring only: approval steps are work items; the engine never imports outgoing.
-        from eoffice.outgoing import approval
+        from eoffice.outgoing import approval, comments
         from eoffice.work import subjects
 
         subjects.register_subject(
@@ -17,4 +17,10 @@ class OutgoingConfig(AppConfig):
             on_status=approval.follow_work,
             url=approval.draft_url,
             describe=approval.draft_facts,
+        )
+        subjects.register_subject(
+            comments.SUBJECT_TYPE,
+            on_status=comments.follow_work,
+            url=comments.round_url,
+            describe=comments.round_facts,
         )

@@ -286,12 +286,28 @@ from eoffice.outgoing.approval_models import (  # noqa: E402
     StepOutcome,
     StepRun,
 )
+
+# Comment rounds (lấy ý kiến): their own module too.
+from eoffice.outgoing.comment_models import (  # noqa: E402
+    CommentAnswer,
+    CommentAnswerFile,
+    CommentExtension,
+    CommentRequest,
+    CommentRound,
+    RoundStatus,
+    Verdict,
+)
 from eoffice.outgoing.release_models import Delivery, DeliveryStatus, Recall  # noqa: E402
 
 __all__ = [
     "AdvisoryBody",
     "ApprovalChain",
     "ApprovalStep",
+    "CommentAnswer",
+    "CommentAnswerFile",
+    "CommentExtension",
+    "CommentRequest",
+    "CommentRound",
     "Delivery",
     "DeliveryStatus",
     "Draft",
@@ -304,7 +320,9 @@ __all__ = [
     "OutgoingNumber",
     "OutgoingSeries",
     "Recall",
+    "RoundStatus",
     "StepKind",
     "StepOutcome",
     "StepRun",
+    "Verdict",
 ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from eoffice.core.actor import Actor
 from eoffice.core.policies import require
 from eoffice.directory.models import Agency
+from eoffice.outgoing import comments_policies
 from eoffice.outgoing.models import Draft
 from eoffice.people.models import Role
 from eoffice.people.rights import delegation_allows, has_role
@@ -77,6 +78,9 @@ def may_read(actor: Actor, draft: Draft) -> bool:
         actor.user is not None
         and draft.step_runs.filter(line__assignee_user=actor.on_behalf_of or actor.user).exists()
     ):
+        return True
+    # Whoever was asked for comments (lấy ý kiến) reads it, to answer.
+    if comments_policies.is_invitee(actor, draft.pk):
         return True
     return is_clerk(actor, draft.agency) or (
         has_role(actor, Role.LANH_DAO_CO_QUAN, draft.agency) and delegation_allows(actor, "outgoing")

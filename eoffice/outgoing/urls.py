@@ -1,6 +1,6 @@
 from django.urls import path
 
-from eoffice.outgoing import views
+from eoffice.outgoing import chains_views, comments_views, views
 
 app_name = "outgoing"
 
@@ -20,4 +20,15 @@ urlpatterns = [
     path("deliveries/<int:delivery_id>/reject/", views.delivery_reject, name="reject"),
     path("deliveries/<int:delivery_id>/recall/", views.recall_answer, name="recall_answer"),
     path("<int:draft_id>/files/<int:file_id>/", views.version_file, name="file"),
+    # Lấy ý kiến (comment rounds) and the approval-chain configuration pages.
+    path("<int:draft_id>/comments/start/", comments_views.comment_start, name="comment_start"),
+    path("comments/<int:round_id>/", comments_views.comment_round, name="comment_round"),
+    path("comments/<int:round_id>/extend/", comments_views.comment_extend, name="comment_extend"),
+    path("comments/<int:round_id>/close/", comments_views.comment_close, name="comment_close"),
+    path("comments/<int:round_id>/export/", comments_views.comment_export, name="comment_export"),
+    path("comments/<int:round_id>/files/<int:file_id>/", comments_views.comment_file, name="comment_file"),
+    path("chains/", chains_views.chain_list, name="chains"),
+    path("chains/new/", chains_views.chain_edit, name="chain_new"),
+    path("chains/<int:chain_id>/", chains_views.chain_edit, name="chain_edit"),
+    path("chains/<int:chain_id>/delete/", chains_views.chain_delete, name="chain_delete"),
 ]

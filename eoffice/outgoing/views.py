@@ -20,7 +20,17 @@ from eoffice.core.forms import show_domain_error
 from eoffice.documents.downloads import file_response
 from eoffice.documents.models import DocumentFile
 from eoffice.documents.uploads import read_parts
-from eoffice.outgoing import approval, exports, numbering, policies, recall, release, selectors, services
+from eoffice.outgoing import (
+    approval,
+    comments_views,
+    exports,
+    numbering,
+    policies,
+    recall,
+    release,
+    selectors,
+    services,
+)
 from eoffice.outgoing.forms import (
     AdvisoryBodyForm,
     DraftForm,
@@ -178,6 +188,7 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
         if can_number
         else None,
     }
+    context.update(comments_views.section_context(actor, draft))
     return render(request, "outgoing/draft_detail.html", context)
 
 

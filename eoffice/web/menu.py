@@ -59,6 +59,12 @@ MENU: list[MenuItem] = [
         "journal-arrow-up",
         roles=frozenset({Role.VAN_THU, Role.QUAN_TRI_CO_QUAN}),
     ),
+    MenuItem(
+        _noop("Quy trình trình ký"),
+        "outgoing:chains",
+        "diagram-2",
+        roles=frozenset({Role.VAN_THU, Role.QUAN_TRI_CO_QUAN}),
+    ),
     # Any agency post may check signatures; a user with no post is refused by the page.
     MenuItem(_noop("Kiểm tra chữ ký số"), "signing:validate", "patch-check", roles=frozenset(Role.values)),
     MenuItem(_noop("Danh bạ cơ quan"), "directory:browse", "building"),
