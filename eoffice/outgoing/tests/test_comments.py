@@ -4,6 +4,7 @@ consolidated export (XLSX read back with openpyxl, PDF text with pypdf), bad inp
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 from openpyxl import load_workbook
+from PIL import Image
 from pypdf import PdfReader
 
 from eoffice.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -57,6 +59,20 @@ def answer(
     )
 
 
+def _docx() -> UploadPart:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return UploadPart("y-kien-phong.docx", out.getvalue())
+
+
+def _png() -> UploadPart:
+    out = io.BytesIO()
+    Image.new("RGB", (20, 10), "white").save(out, format="PNG")
+    return UploadPart("anh-chup.png", out.getvalue())
+
+
 def line_of(found: CommentRound, order: int) -> AssignmentLine:
     return CommentRequest.objects.get(round=found, order=order).line
 
@@ -82,7 +98,7 @@ def test_whole_round(cast: Cast) -> None:
     assert leader_line.status == LineStatus.HOAN_THANH and leader_line.completed_at is not None
     assert WorkItem.objects.get(pk=leader_line.item_id).status == ItemStatus.DONE
 
-    answer(cast, cast.unit_head_a, found, Verdict.DISAGREE, "Đề nghị bỏ Điều 3")
+    answer(cast, cast.unit_head_a, found, Verdict.DISAGREE, "Đề nghị bỏ Điều 3", files=[_docx()])
     assert line_of(found, 3).status == LineStatus.HOAN_THANH
 
     # A later answer supersedes, and the first stays as it was.
@@ -94,8 +110,8 @@ def test_whole_round(cast: Cast) -> None:
 
     # Past the deadline the answer is taken and marked late.
     with time_machine.travel(found.deadline + timedelta(hours=2), tick=False):
-        late = answer(cast, cast.clerk_a, found, Verdict.OTHER, "Sửa thể thức phần nơi nhận")
-    assert late.late
+        late = answer(cast, cast.clerk_a, found, Verdict.OTHER, "Sửa thể thức phần nơi nhận", files=[_png()])
+    assert late.late and late.files.get().stored_file.content_type == "image/png"
 
     # Extend for the one who has not answered: a later deadline with a reason.
     new_deadline = found.deadline + timedelta(days=2)
@@ -134,7 +150,8 @@ def _check_exports(cast: Cast, view: comments_selectors.RoundView) -> None:
     assert rows[0][4] == "Bổ sung căn cứ Nghị định 30" and "lần 2" in rows[0][7]
     assert rows[1][3] == "Ý kiến khác" and "Trễ hạn" in rows[1][7]
     assert rows[2][1] == f"{cast.unit_a.name} (đơn vị)" and rows[2][3] == "Không đồng ý"
-    assert rows[2][2] == cast.unit_head_a.full_name
+    assert rows[2][2] == cast.unit_head_a.full_name and rows[2][5] == "y-kien-phong.docx"
+    assert rows[1][5] == "anh-chup.png"
     assert rows[3][3] == "Chưa có ý kiến"
     pdf = PdfReader(io.BytesIO(comments_export.to_pdf(report)))
     text = " ".join((page.extract_text() or "") for page in pdf.pages)
