@@ -14,6 +14,7 @@ urlpatterns = [
     path("outgoing/", include("eoffice.outgoing.urls")),
     path("signing/", include("eoffice.signing.urls")),
     path("notifications/", include("eoffice.notifications.urls")),
+    path("reminders/", include("eoffice.reminders.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]
