@@ -32,6 +32,7 @@ from eoffice.outgoing.models import (
     ApprovalChain,
     ApprovalStep,
     Draft,
+    DraftSignature,
     DraftStatus,
     DraftVersion,
     StepKind,
@@ -206,7 +207,7 @@ def pending_step(draft: Draft) -> StepRun | None:
     )
 
 
-def _require_unchanged(draft: Draft, run: StepRun) -> None:
+def require_unchanged(draft: Draft, run: StepRun) -> None:
     """Every earlier step of this submission judged `run.version`; the signer signs that, or nothing."""
     if run.kind != StepKind.SIGN:
         return
@@ -220,7 +221,7 @@ def _require_unchanged(draft: Draft, run: StepRun) -> None:
         )
 
 
-def _require_holder(actor: Actor, run: StepRun | None) -> StepRun:
+def require_holder(actor: Actor, run: StepRun | None) -> StepRun:
     if run is None:
         raise Conflict("no_pending_step", _("Dự thảo không có bước trình ký nào đang chờ."))
     require(
@@ -233,9 +234,9 @@ def _require_holder(actor: Actor, run: StepRun | None) -> StepRun:
 @transaction.atomic
 def draft_step_approve(*, actor: Actor, draft: Draft, note: str = "") -> StepRun:
     """Đồng ý (ký nháy, thể thức đúng) or, at the last step, approve for signing."""
-    run = _require_holder(actor, pending_step(draft))
+    run = require_holder(actor, pending_step(draft))
     draft.refresh_from_db()
-    _require_unchanged(draft, run)
+    require_unchanged(draft, run)
     line = run.line
     if line.status == LineStatus.CHO_TIEP_NHAN:
         line = work.line_receive(line=line, actor=actor)
@@ -247,7 +248,7 @@ def draft_step_approve(*, actor: Actor, draft: Draft, note: str = "") -> StepRun
 @transaction.atomic
 def draft_step_return(*, actor: Actor, draft: Draft, reason: str) -> StepRun:
     """Trả lại with a reason: the draft goes back to its drafter, who fixes it and submits again."""
-    run = _require_holder(actor, pending_step(draft))
+    run = require_holder(actor, pending_step(draft))
     work.line_return(line=run.line, reason=reason, actor=actor)
     run.refresh_from_db()
     return run
@@ -279,7 +280,13 @@ def follow_work(item: WorkItem, actor: Actor) -> None:
 
 def _step_approved(run: StepRun, draft: Draft, actor: Actor, now: datetime) -> None:
     # Also when the line is completed from the work box: raising here rolls the completion back.
-    _require_unchanged(draft, run)
+    require_unchanged(draft, run)
+    if run.kind == StepKind.SIGN and not DraftSignature.objects.filter(step_run=run).exists():
+        # The sign step ends only with the signer's digital signature (outgoing/signing.py).
+        raise ValidationFailed(
+            "signature_required",
+            _("Bước ký ban hành chỉ hoàn thành khi ký số: hãy ký văn bản trong mục «Văn bản chờ ký»."),
+        )
     run.outcome, run.decided_at = StepOutcome.APPROVED, now
     run.save(update_fields=["outcome", "decided_at"])
     version = run.version

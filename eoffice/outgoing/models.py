@@ -298,6 +298,7 @@ from eoffice.outgoing.comment_models import (  # noqa: E402
     Verdict,
 )
 from eoffice.outgoing.release_models import Delivery, DeliveryStatus, Recall  # noqa: E402
+from eoffice.outgoing.signing_models import DraftSignature, KeyKind, SignedAttachment  # noqa: E402
 
 __all__ = [
     "AdvisoryBody",
@@ -313,14 +314,17 @@ __all__ = [
     "Draft",
     "DraftFile",
     "DraftRecipient",
+    "DraftSignature",
     "DraftStatus",
     "DraftVersion",
+    "KeyKind",
     "NumberStatus",
     "NumberingRule",
     "OutgoingNumber",
     "OutgoingSeries",
     "Recall",
     "RoundStatus",
+    "SignedAttachment",
     "StepKind",
     "StepOutcome",
     "StepRun",

@@ -30,6 +30,7 @@ from eoffice.documents.models import (
 from eoffice.documents.policies import is_clerk as is_incoming_clerk
 from eoffice.outgoing import dispatch, policies
 from eoffice.outgoing.models import Delivery, DeliveryStatus, Draft, DraftStatus, DraftVersion, OutgoingNumber
+from eoffice.outgoing.signing import delivered_files
 from eoffice.outgoing.transitions import apply_transition
 from eoffice.work.models import AssignmentLine
 
@@ -108,9 +109,10 @@ def draft_release(*, actor: Actor, draft: Draft) -> list[Delivery]:
             % {"agencies": ", ".join(a.name for a in external[:5])},
             field="recipients",
         )
+    # The signed PDFs when the document was digitally signed (refused until the organisation signed).
+    files = delivered_files(draft, version)
     hosted = [r.agency for r in recipients if r.agency.hosted]
     copies = Document.objects.bulk_create([_incoming_copy(draft, version, number, a.pk) for a in hosted])
-    files = list(version.files.all())
     DocumentFile.objects.bulk_create(
         [
             DocumentFile(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from eoffice.outgoing import chains_views, comments_views, views
+from eoffice.outgoing import chains_views, comments_views, signing_views, views
 
 app_name = "outgoing"
 
@@ -31,4 +31,10 @@ urlpatterns = [
     path("chains/new/", chains_views.chain_edit, name="chain_new"),
     path("chains/<int:chain_id>/", chains_views.chain_edit, name="chain_edit"),
     path("chains/<int:chain_id>/delete/", chains_views.chain_delete, name="chain_delete"),
+    # Ký số (signing_views.py)
+    path("to-sign/", signing_views.to_sign, name="to_sign"),
+    path("<int:draft_id>/sign/", signing_views.draft_sign, name="sign"),
+    path("<int:draft_id>/org-sign/", signing_views.draft_org_sign, name="org_sign"),
+    path("<int:draft_id>/signatures/", signing_views.signatures, name="signatures"),
+    path("<int:draft_id>/signed/<int:index>/", signing_views.signed_file, name="signed_file"),
 ]

@@ -30,6 +30,7 @@ from eoffice.outgoing import (
     release,
     selectors,
     services,
+    signing_views,
 )
 from eoffice.outgoing.forms import (
     AdvisoryBodyForm,
@@ -49,6 +50,7 @@ from eoffice.outgoing.models import (
     DraftStatus,
     NumberingRule,
     OutgoingNumber,
+    StepKind,
     StepRun,
 )
 
@@ -189,6 +191,8 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
         else None,
     }
     context.update(comments_views.section_context(actor, draft))
+    on_sign_step = bool(context["acts_on_step"]) and pending is not None and pending.kind == StepKind.SIGN
+    context.update(signing_views.panel_context(actor, draft, acts_on_sign_step=on_sign_step))
     return render(request, "outgoing/draft_detail.html", context)
 
 

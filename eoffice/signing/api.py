@@ -10,6 +10,7 @@ from ninja import File, Router, Schema, UploadedFile
 from eoffice.core.actor import Actor
 from eoffice.signing import selectors
 from eoffice.signing.uploads import read_pdf_upload
+from eoffice.signing.validation import ValidationResult
 
 router = Router(tags=["signing"])
 
@@ -50,7 +51,11 @@ class ValidationOut(Schema):
 @router.post("/validate", response=ValidationOut)
 def validate(request: HttpRequest, file: File[UploadedFile]) -> dict[str, object]:
     """Validate every signature of the uploaded PDF against the configured trust store."""
-    result = selectors.signatures_validate(actor=_actor(request), data=read_pdf_upload(file))
+    return validation_dict(selectors.signatures_validate(actor=_actor(request), data=read_pdf_upload(file)))
+
+
+def validation_dict(result: ValidationResult) -> dict[str, object]:
+    """A validation result in the shape of `ValidationOut` (also used by the outgoing API)."""
     return {
         "sha256": result.sha256,
         "all_valid": result.all_valid,

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from eoffice.core.actor import Actor
 from eoffice.core.policies import require
+from eoffice.directory.models import Agency
+from eoffice.directory.rights import administers
 
 
 def may_validate(actor: Actor) -> bool:
@@ -19,3 +21,22 @@ def may_validate(actor: Actor) -> bool:
 
 def require_validate(actor: Actor) -> None:
     require(may_validate(actor), _("Chỉ cán bộ đang giữ chức vụ trong cơ quan mới được kiểm tra chữ ký số."))
+
+
+def may_manage_agency_keys(actor: Actor, agency: Agency) -> bool:
+    """The agency's administrator (or a system admin) sets its seal and the key references."""
+    return administers(actor, agency)
+
+
+def require_manage_agency_keys(actor: Actor, agency: Agency) -> None:
+    require(
+        may_manage_agency_keys(actor, agency),
+        _("Chỉ quản trị của cơ quan mới được đặt con dấu và khóa ký số."),
+    )
+
+
+def require_own_signature(actor: Actor, user_id: int) -> None:
+    require(
+        actor.user is not None and actor.user.pk == user_id,
+        _("Chỉ chính người ký mới được thay ảnh chữ ký của mình."),
+    )

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 
 from eoffice.core.errors import ValidationFailed
 from eoffice.signing import errors
+from eoffice.signing.images import MAX_IMAGE_BYTES
+from eoffice.signing.keys import MAX_PIN, MAX_PKCS12_BYTES, KeyInput
 from eoffice.signing.pades import MAX_PDF_BYTES
 
 
@@ -18,4 +20,27 @@ def read_pdf_upload(upload: UploadedFile | None) -> bytes:
     data = upload.read(MAX_PDF_BYTES + 1)
     if len(data) > MAX_PDF_BYTES:
         raise errors.pdf_too_large(MAX_PDF_BYTES)
+    return data
+
+
+def read_key_input(*, pin: str | None, pkcs12: UploadedFile | None, password: str | None) -> KeyInput:
+    """The key a signer brings to one request: a PKCS#12 upload (read with a hard limit) or a PIN."""
+    if pkcs12 is None:
+        return KeyInput(pin=(pin or "").strip()[: MAX_PIN + 1])
+    if pkcs12.size is not None and pkcs12.size > MAX_PKCS12_BYTES:
+        raise ValidationFailed("pkcs12_too_large", _("Tệp khóa PKCS#12 lớn quá 64 KB."), field="pkcs12")
+    data = pkcs12.read(MAX_PKCS12_BYTES + 1)
+    if len(data) > MAX_PKCS12_BYTES:
+        raise ValidationFailed("pkcs12_too_large", _("Tệp khóa PKCS#12 lớn quá 64 KB."), field="pkcs12")
+    return KeyInput(pkcs12=data, password=(password or "")[:200])
+
+
+def read_image_upload(upload: UploadedFile | None) -> bytes:
+    if upload is None:
+        raise ValidationFailed("image_required", _("Hãy chọn một tệp ảnh PNG."), field="image")
+    if upload.size is not None and upload.size > MAX_IMAGE_BYTES:
+        raise ValidationFailed("image_too_large", _("Ảnh vượt quá 1 MB."), field="image")
+    data = upload.read(MAX_IMAGE_BYTES + 1)
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ValidationFailed("image_too_large", _("Ảnh vượt quá 1 MB."), field="image")
     return data

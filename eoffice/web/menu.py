@@ -52,6 +52,7 @@ MENU: list[MenuItem] = [
         roles=frozenset({Role.VAN_THU, Role.QUAN_TRI_CO_QUAN}),
     ),
     MenuItem(_noop("Dự thảo của tôi"), "outgoing:my_drafts", "pencil-square"),
+    MenuItem(_noop("Văn bản chờ ký"), "outgoing:to_sign", "pen", roles=frozenset(Role.values)),
     MenuItem(_noop("Văn bản chờ cấp số"), "outgoing:to_number", "123", roles=frozenset({Role.VAN_THU})),
     MenuItem(
         _noop("Sổ văn bản đi"),
@@ -67,6 +68,9 @@ MENU: list[MenuItem] = [
     ),
     # Any agency post may check signatures; a user with no post is refused by the page.
     MenuItem(_noop("Kiểm tra chữ ký số"), "signing:validate", "patch-check", roles=frozenset(Role.values)),
+    MenuItem(
+        _noop("Ảnh chữ ký và khóa ký số"), "signing:credentials", "vector-pen", roles=frozenset(Role.values)
+    ),
     MenuItem(_noop("Danh bạ cơ quan"), "directory:browse", "building"),
     MenuItem(_noop("Quản trị cơ quan"), "directory:admin_agencies", "diagram-3", roles=ADMIN_ROLES),
     MenuItem(_noop("Người dùng và chức vụ"), "people:admin_people", "people", roles=ADMIN_ROLES),

@@ -19,7 +19,7 @@ ALLOWED: dict[str, set[str]] = {
     "accounts": {"core", "directory", "people"},
     "work": {"core", "directory", "people", "workcalendar"},
     "documents": {"core", "directory", "people", "workcalendar", "work"},
-    "outgoing": {"core", "directory", "people", "workcalendar", "work", "documents"},
+    "outgoing": {"core", "directory", "people", "workcalendar", "work", "documents", "signing"},
     "demo": {"core", "directory", "people", "accounts"},
     "web": {"core", "directory", "people", "accounts", "workcalendar", "work", "documents"},
     "testing": {"core", "directory", "people", "accounts"},

@@ -7,13 +7,15 @@ from typing import Any
 
 import pikepdf
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from eoffice.core.actor import Actor
 from eoffice.documents.models import DocumentType
 from eoffice.documents.services import UploadPart
 from eoffice.outgoing import services
 from eoffice.outgoing.models import Draft
+from eoffice.signing.tests import hsm
+from eoffice.signing.tests.pki import Pki, build_pki
 from eoffice.testing.cast import Cast
 
 
@@ -62,3 +64,23 @@ def make_draft(cast: Cast, *, type_code: str = "cong_van", secrecy: str = "thuon
         **extra,  # type: ignore[arg-type]
     )
     return services.draft_create(actor=actor_of(cast, cast.specialist_a), data=data)
+
+
+# Signing (helpers in signkit.py): the test CA, trusted for the test; SoftHSM2 tokens.
+@pytest.fixture
+def pki() -> Pki:
+    return build_pki()
+
+
+@pytest.fixture
+def trusted(pki: Pki, tmp_path: Path) -> Iterator[Path]:
+    path = pki.write_trust_store(tmp_path)
+    with override_settings(EOFFICE_TRUST_STORE=str(path)):
+        yield path
+
+
+@pytest.fixture
+def tokens(pki: Pki) -> dict[str, hsm.Token]:
+    if not hsm.available():
+        pytest.skip("softhsm2 and opensc (pkcs11-tool) are needed for PKCS#11 signing")
+    return hsm.shared_tokens(pki.leader, pki.org)

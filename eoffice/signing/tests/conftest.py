@@ -26,4 +26,4 @@ def trust_store(pki: Pki, tmp_path: Path) -> Iterator[Path]:
 def leader_token(pki: Pki) -> hsm.Token:
     if not hsm.available():
         pytest.skip("softhsm2 and opensc (pkcs11-tool) are needed for PKCS#11 tests")
-    return hsm.make_token("eoffice-leader", pki.leader)
+    return hsm.shared_tokens(pki.leader, pki.org)["leader"]

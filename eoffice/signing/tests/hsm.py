@@ -86,3 +86,18 @@ def make_token(label: str, identity: Identity, key_label: str = "signer") -> Tok
         )
     key_file.unlink()
     return Token(module=module, label=label, pin=USER_PIN, key_label=key_label)
+
+
+_SHARED: dict[str, Token] = {}
+
+
+def shared_tokens(leader: Identity, org: Identity) -> dict[str, Token]:
+    """The leader's and the organisation's tokens, made together once per process.
+
+    SoftHSM lists its tokens when the PKCS#11 library is first initialised, so every test app
+    that needs a token asks here rather than making its own after another app opened a session.
+    """
+    if not _SHARED:
+        _SHARED["leader"] = make_token("eoffice-leader", leader)
+        _SHARED["org"] = make_token("eoffice-org", org)
+    return _SHARED

@@ -1,0 +1,119 @@
+"""Page: my signature image; for an agency administrator, the seal and the key references."""
+
+from __future__ import annotations
+
+import base64
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from eoffice.core.actor import Actor
+from eoffice.core.errors import DomainError, ValidationFailed
+from eoffice.core.forms import show_domain_error
+from eoffice.signing import credentials, policies
+from eoffice.signing.models import AgencySeal, KeyReference, SignatureImage
+from eoffice.signing.uploads import read_image_upload
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined]
+
+
+def _data_uri(png: bytes | memoryview) -> str:
+    return "data:image/png;base64," + base64.b64encode(bytes(png)).decode("ascii")
+
+
+def _act(request: HttpRequest, actor: Actor) -> None:
+    action = request.POST.get("action", "")
+    agency = actor.position.agency if actor.position is not None else None
+    if action == "signature":
+        credentials.signature_image_set(actor=actor, png=read_image_upload(request.FILES.get("image")))
+        messages.success(request, _("Đã lưu ảnh chữ ký."))
+        return
+    if agency is None:
+        raise DjangoPermissionDenied(_("Bạn cần chọn một chức vụ."))
+    if action == "seal":
+        try:
+            diameter = Decimal(request.POST.get("diameter_mm", "").replace(",", "."))
+        except InvalidOperation as exc:
+            raise ValidationFailed(
+                "seal_diameter", _("Đường kính con dấu không hợp lệ."), field="diameter_mm"
+            ) from exc
+        credentials.seal_set(
+            actor=actor,
+            agency=agency,
+            png=read_image_upload(request.FILES.get("image")),
+            diameter_mm=diameter,
+        )
+        messages.success(request, _("Đã lưu ảnh con dấu."))
+    elif action == "key":
+        user = request.POST.get("user", "")
+        credentials.key_reference_set(
+            actor=actor,
+            agency=agency,
+            user_id=int(user) if user.isdigit() else None,
+            module_path=request.POST.get("module_path", ""),
+            token_label=request.POST.get("token_label", ""),
+            key_label=request.POST.get("key_label", ""),
+        )
+        messages.success(request, _("Đã lưu khóa ký số."))
+    elif action == "clear":
+        ref_id = request.POST.get("reference", "")
+        reference = KeyReference.objects.filter(pk=int(ref_id)).first() if ref_id.isdigit() else None
+        if reference is not None:
+            credentials.key_reference_clear(actor=actor, agency=agency, reference=reference)
+            messages.success(request, _("Đã xóa khóa ký số."))
+
+
+def _admin_context(actor: Actor) -> dict[str, Any]:
+    position = actor.position
+    if position is None or not policies.may_manage_agency_keys(actor, position.agency):
+        return {"manages": False}
+    agency = position.agency
+    seal = AgencySeal.objects.filter(agency=agency).first()
+    # People are found through their posts (the people app's relation), not imported from it.
+    people = get_user_model().objects.filter(positions__agency=agency, positions__is_active=True).distinct()
+    return {
+        "manages": True,
+        "agency": agency,
+        "seal": seal,
+        "seal_uri": _data_uri(seal.png) if seal else "",
+        "agency_key": KeyReference.objects.filter(agency=agency).first(),
+        "people_keys": KeyReference.objects.filter(user__in=people).select_related("user"),
+        "people": people.order_by("full_name"),
+        "modules": credentials.allowed_modules(),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def credentials_page(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not policies.may_validate(actor):
+        raise DjangoPermissionDenied(_("Chỉ cán bộ đang giữ chức vụ trong cơ quan mới dùng được chữ ký số."))
+    status = 200
+    if request.method == "POST":
+        try:
+            _act(request, actor)
+        except DomainError as error:
+            show_domain_error(request, error)
+            status = 422
+        else:
+            return redirect("signing:credentials")
+    holder = actor.on_behalf_of or actor.user
+    image = SignatureImage.objects.filter(user=holder).first()
+    context = {
+        "image": image,
+        "image_uri": _data_uri(image.png) if image else "",
+        "my_key": KeyReference.objects.filter(user=holder).first(),
+        **_admin_context(actor),
+    }
+    return render(request, "signing/credentials.html", context, status=status)
