@@ -207,8 +207,6 @@ EOFFICE_TRUST_STORE = env_str("EOFFICE_TRUST_STORE", str(VAR_DIR / "trust"))
 # PKCS#11 libraries (token drivers) an administrator may pick for a key; the first is the default.
 # Loading one runs its code in the server, so only the operator lists them.
 EOFFICE_PKCS11_MODULES = env_list("EOFFICE_PKCS11_MODULES", ["/usr/lib/softhsm/libsofthsm2.so"])
-# Seconds LibreOffice may take to turn a DOCX into the PDF that is signed.
-EOFFICE_SIGN_CONVERT_TIMEOUT = env_int("EOFFICE_SIGN_CONVERT_TIMEOUT", 60, minimum=1)
 # The địa danh written before the date of outgoing documents ("Hà Giang, ngày …"); empty: the
 # province's name, taken from the root agency of the directory.
 EOFFICE_PLACE_NAME = env_str("EOFFICE_PLACE_NAME", "")

@@ -31,17 +31,7 @@ from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from eoffice.directory.models import Agency
 from eoffice.documents import blobs
-
-try:  # TEMPORARY until documents/convert.py lands on main
-    from eoffice.documents.convert import pdf_of
-except ImportError:  # pragma: no cover
-
-    def pdf_of(stored: StoredFile, *, timeout: float | None = None) -> StoredFile:  # type: ignore[misc,unused-ignore]
-        if stored.content_type == "application/pdf":
-            return stored
-        raise ValidationFailed("conversion_failed", "DOCX chưa hỗ trợ", field="file")
-
-
+from eoffice.documents.convert import CONVERTIBLE, pdf_of
 from eoffice.documents.models import StoredFile
 from eoffice.outgoing import approval, policies
 from eoffice.outgoing.models import (
@@ -128,7 +118,7 @@ def draft_sign(*, actor: Actor, draft: Draft, signer: DocumentSigner) -> DraftSi
     assert holder is not None
     main = _main_file(run.version)
     image = keys.signature_image_of(holder.pk)
-    pdf = blobs.read_bytes(pdf_of(main.stored_file, timeout=settings.EOFFICE_SIGN_CONVERT_TIMEOUT))
+    pdf = blobs.read_bytes(pdf_of(main.stored_file))
     prepared = pades.prepare_for_signing(pdf, _layout(draft.agency))
     signed = pades.sign_personal(prepared, signer=signer, signature_image=image)
     return _record_signature(actor, draft, run, main, signed, signer)
@@ -243,14 +233,11 @@ def _signed_attachments(
     travel as they are (the decree's rule is for document files)."""
     signed: list[tuple[DraftFile, bytes]] = []
     for attachment in version.files.select_related("stored_file").filter(role=DraftFileRole.ATTACHMENT):
-        if attachment.stored_file.content_type not in (PDF, *_CONVERTIBLE):
+        if attachment.stored_file.content_type not in (PDF, *CONVERTIBLE):
             continue
-        pdf = blobs.read_bytes(pdf_of(attachment.stored_file, timeout=settings.EOFFICE_SIGN_CONVERT_TIMEOUT))
+        pdf = blobs.read_bytes(pdf_of(attachment.stored_file))
         signed.append((attachment, pades.sign_attachment(pdf, signer=signer, number_symbol=symbol)))
     return signed
-
-
-_CONVERTIBLE = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",)
 
 
 def draft_org_sign(*, actor: Actor, draft: Draft, signer: DocumentSigner) -> DraftSignature:

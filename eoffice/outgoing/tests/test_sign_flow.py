@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import override_settings
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict, PermissionDenied, ValidationFailed
 from eoffice.documents import blobs
 from eoffice.documents.models import Document
 from eoffice.documents.services import UploadPart
-from eoffice.outgoing import approval, numbering, release, signing
+from eoffice.outgoing import approval, numbering, release, services, signing
 from eoffice.outgoing.models import (
     Draft,
     DraftSignature,
@@ -260,3 +261,44 @@ def test_the_organisation_seal_is_needed(cast: Cast, pki: Pki, trusted: Path) ->
 )
 def test_date_line_follows_decree_30(cast: Cast, day: dt.date, expected: str) -> None:
     assert signing.date_line(cast.agency_a, day) == f"Thử Nghiệm, {expected}"
+
+
+def _docx_draft(cast: Cast) -> Draft:
+    from eoffice.documents.tests import samples
+
+    docx = samples.docx_for(["Công văn về việc báo cáo biên chế năm 2026", "Nơi nhận: Như trên;"])
+    chain(cast)
+    draft = make_draft(cast, recipient_ids=[cast.agency_b.pk])
+    data = services.DraftInput(
+        document_type_id=draft.current_version.document_type_id,  # type: ignore[union-attr]
+        subject="Về việc báo cáo biên chế năm 2026",
+        recipient_ids=[cast.agency_b.pk],
+        main=UploadPart("du-thao.docx", docx),
+    )
+    services.draft_revise(actor=actor_of(cast, cast.specialist_a), draft=draft, data=data)
+    to_sign_step(cast, draft)
+    return draft
+
+
+@pytest.mark.slow
+def test_a_docx_draft_is_signed_as_its_pdf(cast: Cast, pki: Pki, trusted: Path) -> None:
+    give_images(cast)
+    draft = _docx_draft(cast)
+    signature = leader_signs(cast, pki, draft)
+    assert signature.source_file.content_type != "application/pdf"
+    result = validate_pdf(blobs.read_bytes(signature.signed_file))
+    assert result.all_valid
+
+
+@pytest.mark.slow
+def test_a_docx_libreoffice_cannot_convert_in_time_is_refused_and_nothing_changes(
+    cast: Cast, pki: Pki, trusted: Path
+) -> None:
+    give_images(cast)
+    draft = _docx_draft(cast)
+    with override_settings(EOFFICE_CONVERT_TIMEOUT=0.05), pytest.raises(ValidationFailed) as error:
+        leader_signs(cast, pki, draft)
+    assert error.value.code == "conversion_timeout"
+    draft.refresh_from_db()
+    assert draft.status == DraftStatus.IN_REVIEW and not DraftSignature.objects.exists()
+    assert approval.pending_step(draft) is not None
