@@ -12,6 +12,8 @@ from openpyxl import load_workbook
 
 from eoffice.outgoing.models import Draft, OutgoingNumber
 from eoffice.outgoing.tests.conftest import doc_type, login, make_draft, pdf_bytes
+from eoffice.outgoing.tests.signkit import give_images
+from eoffice.signing.tests.pki import PFX_PASSWORD
 from eoffice.testing.cast import Cast
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +148,7 @@ def test_anonymous_is_refused() -> None:
     assert Client().get(f"{BASE}/drafts").status_code == 401
 
 
-def test_chain_submit_return_approve_through_the_api(cast: Cast) -> None:
+def test_chain_submit_return_approve_through_the_api(cast: Cast, pki: Any, trusted: Any) -> None:
     admin = login(cast.admin_a)
     chain = {
         "name": "Trình ký",
@@ -179,7 +181,14 @@ def test_chain_submit_return_approve_through_the_api(cast: Cast) -> None:
     not_holder = leader.post(f"{BASE}/drafts/{draft.pk}/approve", {}, content_type="application/json")
     assert not_holder.status_code == 403
     head.post(f"{BASE}/drafts/{draft.pk}/approve", {}, content_type="application/json")
-    final = leader.post(f"{BASE}/drafts/{draft.pk}/approve", {}, content_type="application/json").json()
+    # The sign step ends with the signer's digital signature, not with "approve".
+    unsigned = leader.post(f"{BASE}/drafts/{draft.pk}/approve", {}, content_type="application/json")
+    assert unsigned.status_code == 422 and unsigned.json()["code"] == "signature_required"
+    give_images(cast)
+    pfx = SimpleUploadedFile("leader.p12", pki.leader.pfx(), content_type="application/x-pkcs12")
+    signed = leader.post(f"{BASE}/drafts/{draft.pk}/sign", {"pkcs12": pfx, "password": PFX_PASSWORD.decode()})
+    assert signed.status_code == 200, signed.content
+    final = leader.get(f"{BASE}/drafts/{draft.pk}/steps").json()
     assert [r["outcome"] for r in final] == ["returned", "approved", "approved"]
     assert specialist.get(f"{BASE}/drafts/{draft.pk}").json()["status"] == "approved"
     assert login(cast.clerk_b).get(f"{BASE}/drafts/{draft.pk}/steps").status_code == 404

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from eoffice.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -9,6 +11,8 @@ from eoffice.outgoing import approval, numbering, services
 from eoffice.outgoing.approval import StepInput
 from eoffice.outgoing.models import Draft, DraftStatus, DraftVersion, StepKind, StepOutcome, StepRun
 from eoffice.outgoing.tests.conftest import actor_of, doc_type, make_draft
+from eoffice.outgoing.tests.signkit import give_images, leader_signs
+from eoffice.signing.tests.pki import Pki
 from eoffice.testing.cast import Cast
 from eoffice.work.models import AssignmentLine
 from eoffice.work.statuses import ItemKind, LineStatus
@@ -35,7 +39,7 @@ def _revise(cast: Cast, draft: Draft, subject: str) -> DraftVersion:
     return services.draft_revise(actor=actor_of(cast, cast.specialist_a), draft=draft, data=data)
 
 
-def test_whole_chain_with_one_return(cast: Cast) -> None:
+def test_whole_chain_with_one_return(cast: Cast, pki: Pki, trusted: Path) -> None:
     _chain(cast)
     draft = make_draft(cast)
     specialist = actor_of(cast, cast.specialist_a)
@@ -62,7 +66,11 @@ def test_whole_chain_with_one_return(cast: Cast) -> None:
     for who in (cast.unit_head_a, cast.clerk_a, cast.leader_a):
         pending = approval.pending_step(draft)
         assert pending is not None and pending.line.assignee_user_id == who.pk and pending.submission == 2
-        approval.draft_step_approve(actor=actor_of(cast, who), draft=draft)
+        if pending.kind == StepKind.SIGN:
+            give_images(cast)
+            leader_signs(cast, pki, draft)  # the sign step ends with the digital signature
+        else:
+            approval.draft_step_approve(actor=actor_of(cast, who), draft=draft)
     draft.refresh_from_db()
     assert draft.status == DraftStatus.APPROVED
     runs = list(StepRun.objects.filter(draft=draft, submission=2).values_list("outcome", flat=True))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +12,8 @@ from eoffice.outgoing import numbering, services
 from eoffice.outgoing.exports import OUTGOING_COLUMNS
 from eoffice.outgoing.models import Draft, NumberStatus, OutgoingNumber
 from eoffice.outgoing.tests.conftest import actor_of, doc_type, login, make_draft, pdf_bytes
+from eoffice.outgoing.tests.signkit import give_images, leader_signs
+from eoffice.signing.tests.pki import PFX_PASSWORD
 from eoffice.testing.cast import Cast
 
 pytestmark = pytest.mark.django_db
@@ -178,7 +181,7 @@ def test_numbered_draft_shows_its_symbol_on_my_drafts(cast: Cast) -> None:
     assert services is not None
 
 
-def test_chain_through_the_pages(cast: Cast) -> None:
+def test_chain_through_the_pages(cast: Cast, pki: Any, trusted: Any) -> None:
     from eoffice.outgoing import approval
     from eoffice.outgoing.approval import StepInput
     from eoffice.outgoing.models import DraftStatus, StepKind
@@ -208,7 +211,11 @@ def test_chain_through_the_pages(cast: Cast) -> None:
     # The leader is not the holder of the review step.
     assert leader.post(reverse("outgoing:step", args=[draft.pk, "approve"])).status_code == 403
     head.post(reverse("outgoing:step", args=[draft.pk, "approve"]))
-    leader.post(reverse("outgoing:step", args=[draft.pk, "approve"]))
+    # The sign step ends with the signer's digital signature (signing panel of the page).
+    give_images(cast)
+    assert 'id="sign-form"' in leader.get(reverse("outgoing:draft", args=[draft.pk])).content.decode()
+    pfx = SimpleUploadedFile("leader.p12", pki.leader.pfx(), content_type="application/x-pkcs12")
+    leader.post(reverse("outgoing:sign", args=[draft.pk]), {"pkcs12": pfx, "password": PFX_PASSWORD.decode()})
     draft.refresh_from_db()
     assert draft.status == DraftStatus.APPROVED
     assert head.post(reverse("outgoing:step", args=[draft.pk, "bogus"])).status_code == 404
@@ -269,7 +276,9 @@ def test_recall_pages(cast: Cast) -> None:
     assert recipient.get(url).status_code == 404
 
 
-def test_clerk_box_lists_approved_and_numbered_drafts_once_a_chain_exists(cast: Cast) -> None:
+def test_clerk_box_lists_approved_and_numbered_drafts_once_a_chain_exists(
+    cast: Cast, pki: Any, trusted: Any
+) -> None:
     from eoffice.outgoing import approval
     from eoffice.outgoing.approval import StepInput
     from eoffice.outgoing.models import StepKind
@@ -284,7 +293,8 @@ def test_clerk_box_lists_approved_and_numbered_drafts_once_a_chain_exists(cast: 
     waiting = make_draft(cast)
     approved = make_draft(cast)
     approval.draft_submit(actor=actor_of(cast, cast.specialist_a), draft=approved)
-    approval.draft_step_approve(actor=actor_of(cast, cast.leader_a), draft=approved)
+    give_images(cast)
+    leader_signs(cast, pki, approved)
     box = login(cast.clerk_a).get(reverse("outgoing:to_number")).content.decode()
     assert reverse("outgoing:draft", args=[approved.pk]) in box
     assert reverse("outgoing:draft", args=[waiting.pk]) not in box
