@@ -112,7 +112,7 @@ def to_sign(request: HttpRequest) -> Any:
 
 
 @router.post("/sign", response=list[OutcomeOut], summary="Ký số nhiều văn bản (một lần nhập PIN)")
-def sign_batch(request: HttpRequest, payload: Form[BatchIn], pkcs12: UploadedFile | None = File(None)) -> Any:
+def sign_batch(request: HttpRequest, payload: Form[BatchIn], pkcs12: File[UploadedFile | None] = None) -> Any:
     actor = _actor(request)
     holder = actor.on_behalf_of or actor.user
     assert holder is not None
@@ -127,7 +127,7 @@ def sign_batch(request: HttpRequest, payload: Form[BatchIn], pkcs12: UploadedFil
 
 @router.post("/drafts/{int:draft_id}/sign", response=SignatureOut, summary="Ký số văn bản (người ký)")
 def sign_one(
-    request: HttpRequest, draft_id: int, payload: Form[KeyIn], pkcs12: UploadedFile | None = File(None)
+    request: HttpRequest, draft_id: int, payload: Form[KeyIn], pkcs12: File[UploadedFile | None] = None
 ) -> Any:
     actor = _actor(request)
     draft = selectors.draft_get(actor=actor, draft_id=draft_id)
@@ -141,7 +141,7 @@ def sign_one(
 
 @router.post("/drafts/{int:draft_id}/org-sign", response=SignatureOut, summary="Ký số của cơ quan (văn thư)")
 def org_sign(
-    request: HttpRequest, draft_id: int, payload: Form[KeyIn], pkcs12: UploadedFile | None = File(None)
+    request: HttpRequest, draft_id: int, payload: Form[KeyIn], pkcs12: File[UploadedFile | None] = None
 ) -> Any:
     actor = _actor(request)
     draft = selectors.draft_get(actor=actor, draft_id=draft_id)

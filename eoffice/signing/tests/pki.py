@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -54,6 +55,12 @@ class Pki:
     org: Identity
     expired: Identity
     stranger: Identity
+
+    def ca_asn1(self) -> Any:
+        """The CA as pyHanko's trust root (asn1crypto)."""
+        from asn1crypto import x509 as asn1_x509
+
+        return asn1_x509.Certificate.load(self.ca.public_bytes(serialization.Encoding.DER))
 
     def ca_pem(self) -> bytes:
         return self.ca.public_bytes(serialization.Encoding.PEM)
