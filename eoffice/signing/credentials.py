@@ -25,9 +25,10 @@ _LABEL_MAX = 100
 @transaction.atomic
 def signature_image_set(*, actor: Actor, png: bytes) -> SignatureImage:
     """The signer's own signature image (blue, transparent PNG)."""
-    assert actor.user is not None
-    user = actor.on_behalf_of or actor.user
-    policies.require_own_signature(actor, user.pk)
+    # One's own signature only: not even a delegate acting for the signer may replace it.
+    policies.require_own_signature(actor)
+    user = actor.user
+    assert user is not None
     checked = check_stamp_image(png, colour="blue")
     digest = hashlib.sha256(checked.png).hexdigest()
     image, _created = SignatureImage.objects.update_or_create(

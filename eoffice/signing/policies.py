@@ -35,8 +35,8 @@ def require_manage_agency_keys(actor: Actor, agency: Agency) -> None:
     )
 
 
-def require_own_signature(actor: Actor, user_id: int) -> None:
+def require_own_signature(actor: Actor) -> None:
     require(
-        actor.user is not None and actor.user.pk == user_id,
+        actor.user is not None and actor.on_behalf_of is None and actor.position is not None,
         _("Chỉ chính người ký mới được thay ảnh chữ ký của mình."),
     )

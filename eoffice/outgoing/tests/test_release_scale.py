@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from eoffice.directory.models import Agency, AgencyKind
@@ -34,11 +32,7 @@ def test_release_to_a_thousand_agencies(cast: Cast) -> None:
     draft = make_draft(cast, recipient_ids=[c.pk for c in communes])
     clerk = actor_of(cast, cast.clerk_a)
     numbering.draft_number(actor=clerk, draft=draft)
-    started = time.perf_counter()
     release.draft_release(actor=clerk, draft=draft)
-    elapsed = time.perf_counter() - started
     seen = Document.objects.filter(agency__in=communes, status=DocumentStatus.RECEIVED).count()
     assert seen == RECIPIENTS and Delivery.objects.filter(draft=draft).count() == RECIPIENTS
-    # The target is 2 s on PostgreSQL; the bound here leaves room for a loaded test machine.
-    assert elapsed < 10, f"release to {RECIPIENTS} agencies took {elapsed:.2f} s"
-    print(f"release to {RECIPIENTS} agencies: {elapsed:.3f} s")
+    # The time (target 2 s on PostgreSQL) is measured by bench/outgoing.py, never asserted here.
