@@ -141,7 +141,7 @@ def test_key_references_name_allowed_modules_and_people_of_the_agency(cast: Cast
             **change,
         }
         with pytest.raises(ValidationFailed) as error:
-            credentials.key_reference_set(actor=admin, agency=cast.agency_a, **values)  # type: ignore[arg-type]
+            credentials.key_reference_set(actor=admin, agency=cast.agency_a, **values)
         assert error.value.code == code
     with pytest.raises(PermissionDenied):
         credentials.key_reference_set(
