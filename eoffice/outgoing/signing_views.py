@@ -77,38 +77,41 @@ def to_sign(request: HttpRequest) -> HttpResponse:
     return render(request, "outgoing/to_sign.html", context, status=status)
 
 
-@login_required
-@require_POST
-def draft_sign(request: HttpRequest, draft_id: int) -> HttpResponse:
-    """Ký số from the draft's own page (one draft)."""
+def _sign_on_page(request: HttpRequest, draft_id: int, *, organisation: bool) -> HttpResponse:
+    """One signature from the draft page: the signer's own key, or the agency's (văn thư)."""
     actor = _actor(request)
     draft = _draft_or_404(request, draft_id)
     holder = actor.on_behalf_of or actor.user
     assert holder is not None
     try:
-        with keys.open_user_signer(user_id=holder.pk, key=_key(request)) as signer:
-            signing.draft_sign(actor=actor, draft=draft, signer=signer)
+        if organisation:
+            with keys.open_agency_signer(agency=draft.agency, key=_key(request)) as signer:
+                signing.draft_org_sign(actor=actor, draft=draft, signer=signer)
+        else:
+            with keys.open_user_signer(user_id=holder.pk, key=_key(request)) as signer:
+                signing.draft_sign(actor=actor, draft=draft, signer=signer)
     except DomainError as error:
         show_domain_error(request, error)
     else:
-        messages.success(request, _("Đã ký số văn bản."))
+        done = (
+            _("Đã ký số của cơ quan; văn bản sẵn sàng phát hành.") if organisation else _("Đã ký số văn bản.")
+        )
+        messages.success(request, done)
     return redirect("outgoing:draft", draft_id=draft.pk)
+
+
+@login_required
+@require_POST
+def draft_sign(request: HttpRequest, draft_id: int) -> HttpResponse:
+    """Ký số from the draft's own page (one draft)."""
+    return _sign_on_page(request, draft_id, organisation=False)
 
 
 @login_required
 @require_POST
 def draft_org_sign(request: HttpRequest, draft_id: int) -> HttpResponse:
     """Ký số của cơ quan (văn thư), after numbering."""
-    actor = _actor(request)
-    draft = _draft_or_404(request, draft_id)
-    try:
-        with keys.open_agency_signer(agency=draft.agency, key=_key(request)) as signer:
-            signing.draft_org_sign(actor=actor, draft=draft, signer=signer)
-    except DomainError as error:
-        show_domain_error(request, error)
-    else:
-        messages.success(request, _("Đã ký số của cơ quan; văn bản sẵn sàng phát hành."))
-    return redirect("outgoing:draft", draft_id=draft.pk)
+    return _sign_on_page(request, draft_id, organisation=True)
 
 
 @login_required

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -30,17 +29,10 @@ def signature_image_set(*, actor: Actor, png: bytes) -> SignatureImage:
     user = actor.user
     assert user is not None
     checked = check_stamp_image(png, colour="blue")
-    digest = hashlib.sha256(checked.png).hexdigest()
-    image, _created = SignatureImage.objects.update_or_create(
-        user=user,
-        defaults={
-            "png": checked.png,
-            "sha256": digest,
-            "width_px": checked.width,
-            "height_px": checked.height,
-        },
+    image, _created = SignatureImage.objects.update_or_create(user=user, defaults=checked.row())
+    audit.record(
+        actor=actor, verb="signing.signature_image_set", target=image, data={"sha256": checked.sha256}
     )
-    audit.record(actor=actor, verb="signing.signature_image_set", target=image, data={"sha256": digest})
     return image
 
 
@@ -56,23 +48,15 @@ def seal_set(*, actor: Actor, agency: Agency, png: bytes, diameter_mm: Decimal) 
             field="diameter_mm",
         )
     checked = check_stamp_image(png, colour="red")
-    digest = hashlib.sha256(checked.png).hexdigest()
     seal, _created = AgencySeal.objects.update_or_create(
-        agency=agency,
-        defaults={
-            "png": checked.png,
-            "sha256": digest,
-            "width_px": checked.width,
-            "height_px": checked.height,
-            "diameter_mm": diameter_mm,
-        },
+        agency=agency, defaults={**checked.row(), "diameter_mm": diameter_mm}
     )
     audit.record(
         actor=actor,
         verb="signing.seal_set",
         target=seal,
         agency_id=agency.pk,
-        data={"sha256": digest, "diameter_mm": str(diameter_mm)},
+        data={"sha256": checked.sha256, "diameter_mm": str(diameter_mm)},
     )
     return seal
 

@@ -7,6 +7,7 @@ colour: the signature blue, the seal red, judged on the mean colour of its opaqu
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 
@@ -25,6 +26,14 @@ class CheckedImage:
     png: bytes
     width: int
     height: int
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.png).hexdigest()
+
+    def row(self) -> dict[str, object]:
+        """The columns a signature image or a seal keeps."""
+        return {"png": self.png, "sha256": self.sha256, "width_px": self.width, "height_px": self.height}
 
 
 def _refuse(code: str, message: str) -> ValidationFailed:
