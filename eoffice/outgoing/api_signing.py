@@ -114,13 +114,13 @@ def to_sign(request: HttpRequest) -> Any:
 @router.post("/sign", response=list[OutcomeOut], summary="Ký số nhiều văn bản (một lần nhập PIN)")
 def sign_batch(request: HttpRequest, payload: Form[BatchIn], pkcs12: File[UploadedFile | None] = None) -> Any:
     actor = _actor(request)
-    holder = actor.on_behalf_of or actor.user
-    assert holder is not None
+    signer_user = actor.user
+    assert signer_user is not None
     ids = _ids(payload.draft_ids)
     if not ids:
         raise signing.nothing_chosen()
     key = read_key_input(pin=payload.pin, pkcs12=pkcs12, password=payload.password)
-    with keys.open_user_signer(user_id=holder.pk, key=key) as signer:
+    with keys.open_user_signer(user_id=signer_user.pk, key=key) as signer:
         outcomes = signing.drafts_sign(actor=actor, draft_ids=ids, signer=signer)
     return [o.__dict__ for o in outcomes]
 
@@ -131,10 +131,10 @@ def sign_one(
 ) -> Any:
     actor = _actor(request)
     draft = selectors.draft_get(actor=actor, draft_id=draft_id)
-    holder = actor.on_behalf_of or actor.user
-    assert holder is not None
+    signer_user = actor.user
+    assert signer_user is not None
     key = read_key_input(pin=payload.pin, pkcs12=pkcs12, password=payload.password)
-    with keys.open_user_signer(user_id=holder.pk, key=key) as signer:
+    with keys.open_user_signer(user_id=signer_user.pk, key=key) as signer:
         signature = signing.draft_sign(actor=actor, draft=draft, signer=signer)
     return _signature(signature)
 

@@ -114,10 +114,10 @@ def draft_sign(*, actor: Actor, draft: Draft, signer: DocumentSigner) -> DraftSi
     """The signer's digital signature on the version the chain approved; completes the SIGN step."""
     draft = Draft.objects.select_related("agency").get(pk=draft.pk)
     run = _sign_run(actor, draft)
-    holder = actor.on_behalf_of or actor.user
-    assert holder is not None
+    signer_user = actor.user  # one's own key and image, also when acting for the step's holder
+    assert signer_user is not None
     main = _main_file(run.version)
-    image = keys.signature_image_of(holder.pk)
+    image = keys.signature_image_of(signer_user.pk)
     pdf = blobs.read_bytes(pdf_of(main.stored_file))
     prepared = pades.prepare_for_signing(pdf, _layout(draft.agency))
     signed = pades.sign_personal(prepared, signer=signer, signature_image=image)
@@ -134,8 +134,8 @@ def _record_signature(
     current = _sign_run(actor, draft)
     if current.pk != run.pk:
         raise Conflict("changed_after_approval", _("Bước ký đã thay đổi trong lúc ký; hãy ký lại."))
-    holder = actor.on_behalf_of or actor.user
-    assert holder is not None
+    signer_user = actor.user
+    assert signer_user is not None
     cert = _certificate(signer)
     signature = DraftSignature.objects.create(
         draft=draft,
@@ -143,7 +143,7 @@ def _record_signature(
         step_run=run,
         source_file=main.stored_file,
         signed_file=blobs.store_bytes(signed, content_type=PDF),
-        signed_by=holder,
+        signed_by=signer_user,
         signed_at=timezone.now(),
         key_kind=_key_kind(signer),
         certificate_subject=cert.subject,

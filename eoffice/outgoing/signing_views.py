@@ -51,13 +51,13 @@ def to_sign(request: HttpRequest) -> HttpResponse:
     outcomes: list[signing.SignOutcome] = []
     status = 200
     if request.method == "POST":
-        holder = actor.on_behalf_of or actor.user
-        assert holder is not None
+        signer_user = actor.user
+        assert signer_user is not None
         try:
             ids = _ids(request)
             if not ids:
                 raise signing.nothing_chosen()
-            with keys.open_user_signer(user_id=holder.pk, key=_key(request)) as signer:
+            with keys.open_user_signer(user_id=signer_user.pk, key=_key(request)) as signer:
                 outcomes = signing.drafts_sign(actor=actor, draft_ids=ids, signer=signer)
         except DomainError as error:
             show_domain_error(request, error)
@@ -81,14 +81,14 @@ def _sign_on_page(request: HttpRequest, draft_id: int, *, organisation: bool) ->
     """One signature from the draft page: the signer's own key, or the agency's (văn thư)."""
     actor = _actor(request)
     draft = _draft_or_404(request, draft_id)
-    holder = actor.on_behalf_of or actor.user
-    assert holder is not None
+    signer_user = actor.user
+    assert signer_user is not None
     try:
         if organisation:
             with keys.open_agency_signer(agency=draft.agency, key=_key(request)) as signer:
                 signing.draft_org_sign(actor=actor, draft=draft, signer=signer)
         else:
-            with keys.open_user_signer(user_id=holder.pk, key=_key(request)) as signer:
+            with keys.open_user_signer(user_id=signer_user.pk, key=_key(request)) as signer:
                 signing.draft_sign(actor=actor, draft=draft, signer=signer)
     except DomainError as error:
         show_domain_error(request, error)
