@@ -24,7 +24,7 @@ from django.urls import reverse
 from eoffice.core.actor import Actor
 from eoffice.directory.models import Agency
 from eoffice.documents import blobs, services
-from eoffice.documents.models import Document, DocumentStatus
+from eoffice.documents.models import Document, DocumentStatus, DocumentType
 from eoffice.documents.tests.factories import confirmed_document
 from eoffice.outgoing import approval
 from eoffice.outgoing.models import Delivery, DeliveryStatus, Draft, DraftSignature, DraftStatus
@@ -47,6 +47,20 @@ pytestmark = [
 ]
 
 SUBJECT = "Về việc trả lời đề nghị bổ sung biên chế năm 2026"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _migrated_rows_before_the_browser(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Chromium (module scope) starts its event loop before the function-scoped database fixtures
+    run, and Django then gives this thread fresh connection objects that cannot restore the rows
+    migrations seed (document types, …) once an earlier transactional test flushed them. Restore
+    them here, before the browser starts."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents and not DocumentType.objects.exists():
+            connection.creation.deserialize_db_from_string(contents)
 
 
 def shot(page: Any, name: str) -> None:
