@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", include("eoffice.people.urls")),
     path("calendar/", include("eoffice.workcalendar.urls")),
     path("work/", include("eoffice.work.urls")),
+    path("oversight/", include("eoffice.oversight.urls")),
     path("outgoing/", include("eoffice.outgoing.urls")),
     path("signing/", include("eoffice.signing.urls")),
     path("notifications/", include("eoffice.notifications.urls")),

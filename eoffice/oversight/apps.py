@@ -5,3 +5,10 @@ class OversightConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "eoffice.oversight"
     verbose_name = "Điều hành, theo dõi"
+
+    def ready(self) -> None:
+        # Wiring only: keep each line's fact row in step with the line, in the same transaction.
+        from eoffice.oversight import facts
+        from eoffice.work import engine
+
+        engine.register_line_observer("oversight.facts", facts.line_changed)

@@ -34,6 +34,13 @@ MENU: list[MenuItem] = [
     MenuItem(_noop("Trang chủ"), "web:home", "house"),
     MenuItem(_noop("Hộp việc"), "work:boxes", "list-check"),
     MenuItem(
+        _noop("Bảng điều hành"),
+        "oversight:board",
+        "speedometer2",
+        roles=frozenset({Role.LANH_DAO_CO_QUAN, Role.LANH_DAO_DON_VI}),
+    ),
+    MenuItem(_noop("Số liệu của tôi"), "oversight:me", "graph-up", roles=frozenset(Role.values)),
+    MenuItem(
         _noop("Văn bản đến"),
         "documents:incoming",
         "inbox",

@@ -6,7 +6,7 @@ time; `line_transition` also locks the line it changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.utils import timezone
@@ -35,6 +35,20 @@ _STAMPS = {
     LineAction.RETURN: "returned_at",
     LineAction.RECALL: "recalled_at",
 }
+
+
+LineObserver = Callable[[AssignmentLine], None]
+_OBSERVERS: dict[str, LineObserver] = {}
+
+
+def register_line_observer(name: str, observer: LineObserver) -> None:
+    """Let an app above the engine (oversight) follow every line change inside its transaction.
+
+    Every creation, state change, first opening and deadline change of a line writes a timeline
+    event through `record_event`, so that is the one place observers are called. Registered (or
+    replaced, by name) from an `AppConfig.ready()`: the engine never imports its observers.
+    """
+    _OBSERVERS[name] = observer
 
 
 def actor_name(actor: Actor) -> str:
@@ -112,7 +126,7 @@ def record_event(
     note: str = "",
     at: datetime | None = None,
 ) -> LineEvent:
-    return LineEvent.objects.create(
+    event = LineEvent.objects.create(
         item_id=line.item_id,
         line=line,
         at=at or timezone.now(),
@@ -124,6 +138,9 @@ def record_event(
         actor_name=actor_name(actor),
         note=note[:2000],
     )
+    for observer in _OBSERVERS.values():
+        observer(line)
+    return event
 
 
 def _descendants(line_ids: Iterable[int]) -> list[AssignmentLine]:

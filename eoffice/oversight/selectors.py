@@ -1,0 +1,213 @@
+"""Reads of the status board (bảng điều hành): counts per person, unit and agency, and the lines
+behind every count. Always within the actor's scope (`policies.board_scope`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from eoffice.core.actor import Actor
+from eoffice.core.errors import PermissionDenied, ValidationFailed
+from eoffice.directory.models import Agency, Unit
+from eoffice.oversight import policies
+from eoffice.oversight.filters import Filters
+from eoffice.oversight.models import DONE_OUTCOMES, OPEN_OUTCOMES, LineFact, Outcome
+from eoffice.oversight.policies import Scope
+
+DEFAULT_WINDOW_HOURS = 24
+
+
+@dataclass(frozen=True)
+class Column:
+    slug: str
+    label: Any
+    condition: Callable[[datetime, timedelta], Q]
+
+
+OPEN = sorted(OPEN_OUTCOMES)
+COLUMNS: tuple[Column, ...] = (
+    Column("waiting", _lazy("Chờ xử lý"), lambda now, w: Q(outcome=Outcome.WAITING)),
+    Column("processing", _lazy("Đang xử lý"), lambda now, w: Q(outcome=Outcome.PROCESSING)),
+    Column(
+        "due_soon",
+        _lazy("Sắp đến hạn"),
+        lambda now, w: Q(outcome__in=OPEN, deadline__gte=now, deadline__lt=now + w),
+    ),
+    Column("overdue", _lazy("Quá hạn"), lambda now, w: Q(outcome__in=OPEN, deadline__lt=now)),
+    Column("on_time", _lazy("Hoàn thành đúng hạn"), lambda now, w: Q(outcome=Outcome.ON_TIME)),
+    Column("late", _lazy("Hoàn thành quá hạn"), lambda now, w: Q(outcome=Outcome.LATE)),
+    Column("returned", _lazy("Trả lại"), lambda now, w: Q(outcome=Outcome.RETURNED)),
+)
+COLUMN_BY_SLUG = {column.slug: column for column in COLUMNS}
+DONE = sorted(DONE_OUTCOMES)
+
+
+def window() -> timedelta:
+    return timedelta(hours=int(getattr(settings, "EOFFICE_WORK_DUE_SOON_HOURS", DEFAULT_WINDOW_HOURS)))
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    counts: dict[str, int]
+    agency_id: int | None = None
+    note: str = ""
+
+    @property
+    def cells(self) -> list[tuple[str, int]]:
+        return [(column.slug, self.counts.get(column.slug, 0)) for column in COLUMNS]
+
+
+@dataclass
+class Board:
+    scope: Scope
+    filters: Filters
+    total: Row
+    agencies: list[Row] = field(default_factory=list)
+    units: list[Row] = field(default_factory=list)
+    people: list[Row] = field(default_factory=list)
+
+
+def facts_in(agency_ids: frozenset[int] | set[int], filters: Filters, unit_id: int | None = None) -> QuerySet[LineFact]:
+    """Lines assigned within the period (the period's cohort), narrowed by the filters."""
+    facts = LineFact.objects.filter(assigned_at__gte=filters.start, assigned_at__lt=filters.end)
+    ids = {filters.agency_id} if filters.agency_id else set(agency_ids)
+    facts = facts.filter(agency_id=next(iter(ids))) if len(ids) == 1 else facts.filter(agency_id__in=sorted(ids))
+    unit = unit_id or filters.unit_id
+    if unit:
+        facts = facts.filter(unit_id=unit)
+    if filters.document_type_id:
+        facts = facts.filter(document_type_id=filters.document_type_id)
+    if filters.urgency:
+        facts = facts.filter(urgency=filters.urgency)
+    if filters.kind:
+        facts = facts.filter(kind=filters.kind)
+    return facts
+
+
+def scoped_facts(scope: Scope, filters: Filters) -> QuerySet[LineFact]:
+    return facts_in(scope.agency_ids, filters, scope.unit_id)
+
+
+def _counts(now: datetime) -> dict[str, Count]:
+    w = window()
+    return {column.slug: Count("pk", filter=column.condition(now, w)) for column in COLUMNS}
+
+
+def _grouped(facts: QuerySet[LineFact], keys: list[str], now: datetime) -> list[dict[str, Any]]:
+    return list(facts.order_by().values(*keys).annotate(**_counts(now)))
+
+
+def _only_counts(values: dict[str, Any]) -> dict[str, int]:
+    return {column.slug: int(values.get(column.slug) or 0) for column in COLUMNS}
+
+
+def board(actor: Actor, filters: Filters, *, now: datetime) -> Board:
+    scope = policies.board_scope(actor)
+    facts = scoped_facts(scope, filters)
+    total = Row("all", _("Tổng cộng"), _only_counts(facts.order_by().aggregate(**_counts(now))))
+    result = Board(scope=scope, filters=filters, total=total)
+    by_agency = _grouped(facts, ["agency_id"], now)
+    names = dict(Agency.objects.filter(pk__in=[v["agency_id"] for v in by_agency]).values_list("pk", "name"))
+    if scope.province_wide and not filters.agency_id:
+        result.agencies = sorted(
+            (Row(f"agency:{v['agency_id']}", names.get(v["agency_id"], "?"), _only_counts(v), v["agency_id"]) for v in by_agency),
+            key=lambda row: row.label,
+        )
+    by_unit = _grouped(facts.filter(unit_id__isnull=False), ["agency_id", "unit_id"], now)
+    units = dict(Unit.objects.filter(pk__in=[v["unit_id"] for v in by_unit]).values_list("pk", "name"))
+    result.units = sorted(
+        (
+            Row(f"unit:{v['unit_id']}", units.get(v["unit_id"], "?"), _only_counts(v), v["agency_id"], names.get(v["agency_id"], ""))
+            for v in by_unit
+        ),
+        key=lambda row: (row.note, row.label),
+    )
+    by_person = _grouped(facts.filter(user_id__isnull=False), ["agency_id", "user_id"], now)
+    people = dict(get_user_model().objects.filter(pk__in=[v["user_id"] for v in by_person]).values_list("pk", "full_name"))
+    result.people = sorted(
+        (
+            Row(
+                f"person:{v['agency_id']}:{v['user_id']}",
+                people.get(v["user_id"], "?"),
+                _only_counts(v),
+                v["agency_id"],
+                names.get(v["agency_id"], ""),
+            )
+            for v in by_person
+        ),
+        key=lambda row: (row.note, row.label),
+    )
+    return result
+
+
+def _row_filter(row: str, scope: Scope) -> Q:
+    """The lines of one board row; a row outside the scope is refused like an unknown one."""
+    parts = row.split(":")
+    refused = ValidationFailed("unknown_row", _("Dòng bảng điều hành không hợp lệ."), field="row")
+    if parts == ["all"]:
+        return Q()
+    if not all(part.isdigit() and len(part) < 19 for part in parts[1:]):
+        raise refused
+    numbers = [int(part) for part in parts[1:]]
+    if parts[0] == "agency" and len(numbers) == 1 and numbers[0] in scope.agency_ids:
+        return Q(agency_id=numbers[0])
+    if parts[0] == "unit" and len(numbers) == 1:
+        return Q(unit_id=numbers[0])
+    if parts[0] == "person" and len(numbers) == 2 and numbers[0] in scope.agency_ids:
+        return Q(agency_id=numbers[0], user_id=numbers[1])
+    raise refused
+
+
+def column_of(slug: str) -> Column:
+    column = COLUMN_BY_SLUG.get(slug)
+    if column is None:
+        raise ValidationFailed("unknown_column", _("Cột bảng điều hành không hợp lệ."), field="column")
+    return column
+
+
+def drill_down(actor: Actor, filters: Filters, *, row: str, column: str, now: datetime) -> QuerySet[LineFact]:
+    """The lines behind one figure of the board, most urgent first."""
+    scope = policies.board_scope(actor)
+    condition = column_of(column).condition(now, window())
+    facts = scoped_facts(scope, filters).filter(_row_filter(row, scope)).filter(condition)
+    return facts.select_related("line__item", "agency", "unit", "user").order_by("deadline", "assigned_at", "pk")
+
+
+def own_facts(actor: Actor, filters: Filters) -> QuerySet[LineFact]:
+    """A person's own lines, in the agency they act in (their own page)."""
+    if actor.user is None or actor.position is None:
+        raise PermissionDenied(_("Bạn cần một chức vụ trong cơ quan để xem số liệu của mình."))
+    own = Filters(
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        document_type_id=filters.document_type_id,
+        urgency=filters.urgency,
+        kind=filters.kind,
+    )
+    return facts_in({actor.position.agency_id}, own).filter(user_id=actor.user.pk)
+
+
+def own_row(actor: Actor, filters: Filters, *, now: datetime) -> Row:
+    facts = own_facts(actor, filters)
+    assert actor.user is not None
+    return Row("me", actor.user.get_full_name(), _only_counts(facts.order_by().aggregate(**_counts(now))))
+
+
+def own_drill_down(actor: Actor, filters: Filters, *, column: str, now: datetime) -> QuerySet[LineFact]:
+    condition = column_of(column).condition(now, window())
+    facts = own_facts(actor, filters).filter(condition)
+    return facts.select_related("line__item", "agency", "unit", "user").order_by("deadline", "assigned_at", "pk")
+
+
+def user_names(user_ids: list[int]) -> dict[int, str]:
+    return dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "full_name"))
