@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from eoffice.documents.models import Document
-from eoffice.oversight.models import LineFact, Outcome
 from eoffice.outgoing.models import Draft
+from eoffice.oversight.models import LineFact, Outcome
 from eoffice.people.models import Position
 from eoffice.work.models import AssignmentLine, WorkItem
 from eoffice.work.statuses import LineRole, LineStatus, TargetKind
@@ -41,7 +41,7 @@ def working_seconds(start: datetime | None, end: datetime | None) -> int | None:
 def unit_of(line: AssignmentLine) -> int | None:
     if line.target_kind == TargetKind.UNIT:
         return line.assignee_unit_id
-    if line.target_kind != TargetKind.PERSON:
+    if line.target_kind != TargetKind.PERSON or line.assignee_user_id is None:
         return None
     units = Position.objects.filter(
         user_id=line.assignee_user_id, agency_id=line.assignee_agency_id, is_active=True, unit__isnull=False

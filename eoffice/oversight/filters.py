@@ -64,7 +64,9 @@ def _date(data: Mapping[str, str], key: str, default: date) -> date:
         return date.fromisoformat(raw)
     except ValueError:
         raise ValidationFailed(
-            "invalid_date", _("Ngày “%(value)s” không hợp lệ (định dạng YYYY-MM-DD).") % {"value": raw[:40]}, field=key
+            "invalid_date",
+            _("Ngày “%(value)s” không hợp lệ (định dạng YYYY-MM-DD).") % {"value": raw[:40]},
+            field=key,
         ) from None
 
 

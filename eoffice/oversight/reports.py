@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import ValidationFailed
@@ -112,8 +113,14 @@ def processing_report(actor: Actor, filters: Filters, *, kind: str, now: datetim
     per unit, then per person, then the total."""
     board = selectors.board(actor, filters.with_kind(kind), now=now)
     rows = [_processing_row(row.label, row.counts) for row in board.agencies]
-    rows += [_processing_row(f"{row.label} ({row.note})" if board.agencies else row.label, row.counts) for row in board.units]
-    rows += [_processing_row(f"{row.label} ({row.note})" if board.agencies else row.label, row.counts) for row in board.people]
+    rows += [
+        _processing_row(f"{row.label} ({row.note})" if board.agencies else row.label, row.counts)
+        for row in board.units
+    ]
+    rows += [
+        _processing_row(f"{row.label} ({row.note})" if board.agencies else row.label, row.counts)
+        for row in board.people
+    ]
     rows.append(_processing_row("Tổng cộng", board.total.counts))
     incoming = kind == ItemKind.INCOMING_DOCUMENT
     title = "BÁO CÁO TÌNH HÌNH XỬ LÝ VĂN BẢN " + ("ĐẾN" if incoming else "ĐI")
@@ -175,10 +182,13 @@ def follow_up_report(actor: Actor, filters: Filters, *, now: datetime) -> Report
     if len(items) > MAX_FOLLOW_UP_ROWS:
         raise ValidationFailed(
             "too_many_rows",
-            "Khoảng thời gian có quá %(max)s văn bản đến; hãy chọn khoảng ngắn hơn." % {"max": MAX_FOLLOW_UP_ROWS},
+            _("Khoảng thời gian có quá %(max)s văn bản đến; hãy chọn khoảng ngắn hơn.")
+            % {"max": MAX_FOLLOW_UP_ROWS},
             field="from",
         )
-    doc_ids = [item.subject_id for item in items if item.subject_type == "documents.document" and item.subject_id]
+    doc_ids = [
+        item.subject_id for item in items if item.subject_type == "documents.document" and item.subject_id
+    ]
     documents = Document.objects.filter(pk__in=doc_ids).select_related("document_type").in_bulk()
     numbers = dict(Registration.objects.filter(document_id__in=doc_ids).values_list("document_id", "number"))
     lines: dict[int, list[AssignmentLine]] = {}
@@ -195,12 +205,22 @@ def follow_up_report(actor: Actor, filters: Filters, *, now: datetime) -> Report
         if document is not None:
             type_name = document.document_type.name if document.document_type else ""
             issued = f"ngày {document.issued_date:%d/%m/%Y}" if document.issued_date else ""
-            described = ", ".join(p for p in [type_name, document.number_symbol, issued, document.organ_name] if p)
+            described = ", ".join(
+                p for p in [type_name, document.number_symbol, issued, document.organ_name] if p
+            )
             number = str(numbers.get(document.pk, ""))
         else:
             described, number = item.reference, ""
         rows.append(
-            [number, f"{described} — {item.title}", handlers, _date(deadline), _progress(item, deadline, now), "", ""]
+            [
+                number,
+                f"{described} — {item.title}",
+                handlers,
+                _date(deadline),
+                _progress(item, deadline, now),
+                "",
+                "",
+            ]
         )
     return Report(
         slug="so-theo-doi-giai-quyet",

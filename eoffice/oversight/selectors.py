@@ -77,11 +77,15 @@ class Board:
     people: list[Row] = field(default_factory=list)
 
 
-def facts_in(agency_ids: frozenset[int] | set[int], filters: Filters, unit_id: int | None = None) -> QuerySet[LineFact]:
+def facts_in(
+    agency_ids: frozenset[int] | set[int], filters: Filters, unit_id: int | None = None
+) -> QuerySet[LineFact]:
     """Lines assigned within the period (the period's cohort), narrowed by the filters."""
     facts = LineFact.objects.filter(assigned_at__gte=filters.start, assigned_at__lt=filters.end)
     ids = {filters.agency_id} if filters.agency_id else set(agency_ids)
-    facts = facts.filter(agency_id=next(iter(ids))) if len(ids) == 1 else facts.filter(agency_id__in=sorted(ids))
+    facts = (
+        facts.filter(agency_id=next(iter(ids))) if len(ids) == 1 else facts.filter(agency_id__in=sorted(ids))
+    )
     unit = unit_id or filters.unit_id
     if unit:
         facts = facts.filter(unit_id=unit)
@@ -111,42 +115,53 @@ def _only_counts(values: dict[str, Any]) -> dict[str, int]:
     return {column.slug: int(values.get(column.slug) or 0) for column in COLUMNS}
 
 
+def _rows(
+    prefix: str, sums: dict[Any, dict[str, int]], label: Callable[[Any], str], note: Callable[[Any], str]
+) -> list[Row]:
+    rows = [Row(f"{prefix}:{key}", label(key), counts, note=note(key)) for key, counts in sums.items()]
+    return sorted(rows, key=lambda row: (row.note, row.label))
+
+
 def board(actor: Actor, filters: Filters, *, now: datetime) -> Board:
+    """One pass over the period's lines grouped by (agency, unit, person), summed up here into
+    the agency, unit, person and total rows: a province-wide board reads its lines once."""
     scope = policies.board_scope(actor)
-    facts = scoped_facts(scope, filters)
-    total = Row("all", _("Tổng cộng"), _only_counts(facts.order_by().aggregate(**_counts(now))))
-    result = Board(scope=scope, filters=filters, total=total)
-    by_agency = _grouped(facts, ["agency_id"], now)
-    names = dict(Agency.objects.filter(pk__in=[v["agency_id"] for v in by_agency]).values_list("pk", "name"))
+    groups = _grouped(scoped_facts(scope, filters), ["agency_id", "unit_id", "user_id"], now)
+    total: dict[str, int] = dict.fromkeys(COLUMN_BY_SLUG, 0)
+    agencies: dict[Any, dict[str, int]] = {}
+    units: dict[Any, dict[str, int]] = {}
+    people: dict[Any, dict[str, int]] = {}
+    unit_agency: dict[int, int] = {}
+    for group in groups:
+        counts = _only_counts(group)
+        targets = [total, agencies.setdefault(group["agency_id"], dict.fromkeys(COLUMN_BY_SLUG, 0))]
+        if group["unit_id"] is not None:
+            unit_agency[group["unit_id"]] = group["agency_id"]
+            targets.append(units.setdefault(group["unit_id"], dict.fromkeys(COLUMN_BY_SLUG, 0)))
+        if group["user_id"] is not None:
+            key = f"{group['agency_id']}:{group['user_id']}"
+            targets.append(people.setdefault(key, dict.fromkeys(COLUMN_BY_SLUG, 0)))
+        for target in targets:
+            for slug, count in counts.items():
+                target[slug] += count
+    names = dict(Agency.objects.filter(pk__in=list(agencies)).values_list("pk", "name"))
+    unit_names = dict(Unit.objects.filter(pk__in=list(units)).values_list("pk", "name"))
+    user_ids = [int(key.split(":")[1]) for key in people]
+    person_names = user_names(user_ids)
+    result = Board(scope=scope, filters=filters, total=Row("all", _("Tổng cộng"), total))
     if scope.province_wide and not filters.agency_id:
-        result.agencies = sorted(
-            (Row(f"agency:{v['agency_id']}", names.get(v["agency_id"], "?"), _only_counts(v), v["agency_id"]) for v in by_agency),
-            key=lambda row: row.label,
-        )
-    by_unit = _grouped(facts.filter(unit_id__isnull=False), ["agency_id", "unit_id"], now)
-    units = dict(Unit.objects.filter(pk__in=[v["unit_id"] for v in by_unit]).values_list("pk", "name"))
-    result.units = sorted(
-        (
-            Row(f"unit:{v['unit_id']}", units.get(v["unit_id"], "?"), _only_counts(v), v["agency_id"], names.get(v["agency_id"], ""))
-            for v in by_unit
-        ),
-        key=lambda row: (row.note, row.label),
+        result.agencies = _rows("agency", agencies, lambda k: names.get(k, "?"), lambda k: "")
+    result.units = _rows(
+        "unit", units, lambda k: unit_names.get(k, "?"), lambda k: names.get(unit_agency[k], "")
     )
-    by_person = _grouped(facts.filter(user_id__isnull=False), ["agency_id", "user_id"], now)
-    people = dict(get_user_model().objects.filter(pk__in=[v["user_id"] for v in by_person]).values_list("pk", "full_name"))
-    result.people = sorted(
-        (
-            Row(
-                f"person:{v['agency_id']}:{v['user_id']}",
-                people.get(v["user_id"], "?"),
-                _only_counts(v),
-                v["agency_id"],
-                names.get(v["agency_id"], ""),
-            )
-            for v in by_person
-        ),
-        key=lambda row: (row.note, row.label),
+    result.people = _rows(
+        "person",
+        people,
+        lambda k: person_names.get(int(k.split(":")[1]), "?"),
+        lambda k: names.get(int(k.split(":")[0]), ""),
     )
+    for row in result.agencies:
+        row.agency_id = int(row.key.split(":")[1])
     return result
 
 
@@ -180,7 +195,9 @@ def drill_down(actor: Actor, filters: Filters, *, row: str, column: str, now: da
     scope = policies.board_scope(actor)
     condition = column_of(column).condition(now, window())
     facts = scoped_facts(scope, filters).filter(_row_filter(row, scope)).filter(condition)
-    return facts.select_related("line__item", "agency", "unit", "user").order_by("deadline", "assigned_at", "pk")
+    return facts.select_related("line__item", "agency", "unit", "user").order_by(
+        "deadline", "assigned_at", "pk"
+    )
 
 
 def own_facts(actor: Actor, filters: Filters) -> QuerySet[LineFact]:
@@ -206,7 +223,9 @@ def own_row(actor: Actor, filters: Filters, *, now: datetime) -> Row:
 def own_drill_down(actor: Actor, filters: Filters, *, column: str, now: datetime) -> QuerySet[LineFact]:
     condition = column_of(column).condition(now, window())
     facts = own_facts(actor, filters).filter(condition)
-    return facts.select_related("line__item", "agency", "unit", "user").order_by("deadline", "assigned_at", "pk")
+    return facts.select_related("line__item", "agency", "unit", "user").order_by(
+        "deadline", "assigned_at", "pk"
+    )
 
 
 def user_names(user_ids: list[int]) -> dict[int, str]:

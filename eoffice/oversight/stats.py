@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,32 +77,30 @@ class Figures:
         }
 
 
-def _keyed(facts: QuerySet[LineFact], key: str | Expression | None) -> QuerySet[LineFact]:
+def _keyed(facts: QuerySet[LineFact], key: str | Expression | None) -> Any:
     expression = F(key) if isinstance(key, str) else (key if key is not None else Value(0))
     return facts.order_by().annotate(k=expression)
 
 
 def _percentiles(
     facts: QuerySet[LineFact], key: str | Expression | None, value: str, fractions: tuple[float, ...]
-) -> dict[Hashable, list[int | None]]:
+) -> dict[Any, list[int | None]]:
     keyed = _keyed(facts, key)
     if connection.vendor == "postgresql":
         names = {f"p{i}": PercentileDisc(value, fraction) for i, fraction in enumerate(fractions)}
         rows = keyed.values("k").annotate(**names)
-        return {
-            row["k"]: [None if row[n] is None else int(row[n]) for n in names] for row in rows
-        }
-    grouped: dict[Hashable, list[int]] = defaultdict(list)
+        return {row["k"]: [None if row[n] is None else int(row[n]) for n in names] for row in rows}
+    grouped: dict[Any, list[int]] = defaultdict(list)
     for k, number in keyed.values_list("k", value).iterator(chunk_size=5000):
         grouped[k].append(number)
-    result: dict[Hashable, list[int | None]] = {}
+    result: dict[Any, list[int | None]] = {}
     for k, numbers in grouped.items():
         numbers.sort()
         result[k] = [nearest_rank(numbers, fraction) for fraction in fractions]
     return result
 
 
-def grouped_figures(facts: QuerySet[LineFact], key: str | Expression | None) -> dict[Hashable, Figures]:
+def grouped_figures(facts: QuerySet[LineFact], key: str | Expression | None) -> dict[Any, Figures]:
     """Figures per value of `key` (a field name or an expression); key None: one group, `None`."""
     keyed = _keyed(facts, key)
     counts = keyed.values("k").annotate(
@@ -112,11 +109,14 @@ def grouped_figures(facts: QuerySet[LineFact], key: str | Expression | None) -> 
         late=Count("pk", filter=Q(outcome=Outcome.LATE)),
         late_seconds=Sum("late_seconds", filter=Q(outcome=Outcome.LATE)),
     )
-    result: dict[Hashable, Figures] = {}
+    result: dict[Any, Figures] = {}
     for row in counts:
         k = row["k"] if key is not None else None
         result[k] = Figures(
-            handled=row["handled"], on_time=row["on_time"], late=row["late"], late_seconds=row["late_seconds"] or 0
+            handled=row["handled"],
+            on_time=row["on_time"],
+            late=row["late"],
+            late_seconds=row["late_seconds"] or 0,
         )
     work = _percentiles(facts.filter(outcome__in=DONE), key, "work_seconds", (MEDIAN, P90))
     opened = _percentiles(facts.filter(open_seconds__isnull=False), key, "open_seconds", (MEDIAN,))
@@ -141,13 +141,17 @@ class Ranked:
 def ranking(facts: QuerySet[LineFact], names: dict[int, str]) -> list[Ranked]:
     """Agencies by on-time rate (best first), then by median working time (shortest first)."""
     per_agency = grouped_figures(facts, "agency_id")
-    ranked = [Ranked(int(k), names.get(int(k), "?"), f) for k, f in per_agency.items() if f.handled]  # type: ignore[call-overload]
+    ranked = [Ranked(int(k), names.get(int(k), "?"), f) for k, f in per_agency.items() if f.handled]
     ranked.sort(key=lambda r: (-(r.figures.on_time_rate or 0), r.figures.median_seconds or 0, r.name))
     return ranked
 
 
 def trend(facts: QuerySet[LineFact], by: str) -> list[tuple[Any, Figures]]:
     """Figures per week or per month of assignment (local time), in order."""
-    bucket = TruncMonth("assigned_at", tzinfo=LOCAL_TZ) if by == "month" else TruncWeek("assigned_at", tzinfo=LOCAL_TZ)
+    bucket = (
+        TruncMonth("assigned_at", tzinfo=LOCAL_TZ)
+        if by == "month"
+        else TruncWeek("assigned_at", tzinfo=LOCAL_TZ)
+    )
     per_bucket = grouped_figures(facts, bucket)
-    return sorted(per_bucket.items(), key=lambda pair: pair[0])  # type: ignore[arg-type,return-value]
+    return sorted(per_bucket.items(), key=lambda pair: pair[0])

@@ -164,8 +164,12 @@ def _chart(points: list[tuple[Any, stats.Figures]], by: str) -> dict[str, Any]:
     return {
         "labels": [bucket.astimezone(LOCAL_TZ).strftime(fmt) for bucket, _ in points],
         "handled": [f.handled for _, f in points],
-        "on_time_rate": [round(100 * f.on_time_rate, 1) if f.on_time_rate is not None else None for _, f in points],
-        "median_hours": [round(f.median_seconds / 3600, 2) if f.median_seconds is not None else None for _, f in points],
+        "on_time_rate": [
+            round(100 * f.on_time_rate, 1) if f.on_time_rate is not None else None for _, f in points
+        ],
+        "median_hours": [
+            round(f.median_seconds / 3600, 2) if f.median_seconds is not None else None for _, f in points
+        ],
     }
 
 
@@ -180,18 +184,16 @@ def times(request: HttpRequest) -> HttpResponse:
     names = dict(Agency.objects.filter(pk__in=sorted(scope.agency_ids)).values_list("pk", "name"))
     units = dict(Unit.objects.filter(agency_id__in=sorted(scope.agency_ids)).values_list("pk", "name"))
     people_figures = stats.grouped_figures(facts.filter(user_id__isnull=False), "user_id")
-    people = selectors.user_names([int(k) for k in people_figures])  # type: ignore[call-overload]
+    unit_figures = stats.grouped_figures(facts.filter(unit_id__isnull=False), "unit_id")
+    people = selectors.user_names(list(people_figures))
     context = {
         "scope": scope,
         "filters": filters,
         "by": by,
         "total": stats.figures(facts),
         "ranking": stats.ranking(facts, names) if scope.province_wide and not filters.agency_id else [],
-        "units": sorted(
-            ((units.get(int(k), "?"), f) for k, f in stats.grouped_figures(facts.filter(unit_id__isnull=False), "unit_id").items()),  # type: ignore[call-overload]
-            key=lambda pair: pair[0],
-        ),
-        "people": sorted(((people.get(int(k), "?"), f) for k, f in people_figures.items()), key=lambda pair: pair[0]),  # type: ignore[call-overload]
+        "units": sorted(((units.get(k, "?"), f) for k, f in unit_figures.items()), key=lambda p: p[0]),
+        "people": sorted(((people.get(k, "?"), f) for k, f in people_figures.items()), key=lambda p: p[0]),
         "chart": _chart(stats.trend(facts, by), by),
         "query": urlencode(filters.query()),
         **_choices(scope),
@@ -234,13 +236,19 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         return _render(request, "oversight/reports.html", context, exc.message)
     fmt = request.GET.get("format", "")
     base = f"{built.slug}-{filters.date_from:%Y%m%d}-{filters.date_to:%Y%m%d}"
-    options = {"columns": built.columns, "widths": built.widths}
     if fmt == "xlsx":
-        response = HttpResponse(exports.to_xlsx(built, sheet_title="Bao cao", **options), content_type=XLSX)
+        data = exports.to_xlsx(built, columns=built.columns, widths=built.widths, sheet_title="Bao cao")
+        response = HttpResponse(data, content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{base}.xlsx"'
         return response
     if fmt == "pdf":
-        data = exports.to_pdf(built, numeric_columns=built.numeric_columns, empty_text="Không có số liệu.", **options)
+        data = exports.to_pdf(
+            built,
+            columns=built.columns,
+            widths=built.widths,
+            numeric_columns=built.numeric_columns,
+            empty_text="Không có số liệu.",
+        )
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{base}.pdf"'
         return response

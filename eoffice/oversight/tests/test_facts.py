@@ -10,8 +10,8 @@ from django.utils import timezone
 from eoffice.oversight.models import LineFact, Outcome
 from eoffice.testing.cast import Cast
 from eoffice.work import services
-from eoffice.work.models import AssignmentLine, WorkItem
 from eoffice.work.deadlines import DeadlineInput
+from eoffice.work.models import AssignmentLine, WorkItem
 from eoffice.work.services import LineSpec
 from eoffice.work.statuses import ItemKind, LineRole
 from eoffice.workcalendar.loader import get_calendar
@@ -61,7 +61,10 @@ def test_lines_get_facts_through_the_engine(cast: Cast) -> None:
     fact = LineFact.objects.get(pk=below.pk)
     assert fact.outcome == Outcome.ON_TIME
     calendar = get_calendar()
-    assert fact.work_seconds == int(calendar.working_time_between(below.assigned_at, below.completed_at).total_seconds())
+    assert below.completed_at is not None and below.first_opened_at is not None
+    assert fact.work_seconds == int(
+        calendar.working_time_between(below.assigned_at, below.completed_at).total_seconds()
+    )
     assert fact.open_seconds == int(
         calendar.working_time_between(below.assigned_at, below.first_opened_at).total_seconds()
     )
