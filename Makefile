@@ -44,6 +44,7 @@ demo: install
 	else echo "gettext (msgfmt) is not installed: the English translation is not compiled; Vietnamese works."; fi
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py demo_province --if-absent
+	$(BIN)/python manage.py oversight_demo --if-absent
 	$(BIN)/python manage.py demo_serve --host $(HOST) --port $(PORT)
 
 # Serve whatever the database holds, without building the demo.

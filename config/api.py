@@ -57,6 +57,7 @@ def _mount() -> None:
     from eoffice.outgoing.api_chains import router as outgoing_chains_router
     from eoffice.outgoing.api_comments import router as outgoing_comments_router
     from eoffice.outgoing.api_signing import router as outgoing_signing_router
+    from eoffice.oversight.api import router as oversight_router
     from eoffice.people.api import router as people_router
     from eoffice.reminders.api import router as reminders_router
     from eoffice.signing.api import router as signing_router
@@ -76,6 +77,7 @@ def _mount() -> None:
     api.add_router("/signing", signing_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/reminders", reminders_router)
+    api.add_router("/oversight", oversight_router)
 
 
 _mount()

@@ -19,8 +19,8 @@ from eoffice.core.errors import DomainError, PermissionDenied
 from eoffice.directory.models import Agency, Unit
 from eoffice.documents import exports
 from eoffice.documents.models import DocumentType
+from eoffice.oversight import chases, policies, reports, selectors, stats
 from eoffice.oversight import filters as filtering
-from eoffice.oversight import policies, reports, selectors, stats
 from eoffice.oversight.filters import Filters
 from eoffice.oversight.policies import Scope
 from eoffice.work.statuses import ItemKind, Urgency
@@ -91,7 +91,12 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 def _page(request: HttpRequest, facts: Any) -> Any:
-    return Paginator(facts, PAGE_SIZE).get_page(request.GET.get("page"))
+    """One page of lines, each with its reminder counts (đôn đốc) from the reminders seam."""
+    page = Paginator(facts, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = chases.counts_by_line([fact.line_id for fact in page])
+    for fact in page:
+        fact.chases = sorted(counts.get(fact.line_id, {}).items())
+    return page
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from eoffice.testing.cast import Cast
-from eoffice.work.models import WorkItem
+from eoffice.work.models import AssignmentLine, WorkItem
 from eoffice.work.statuses import ItemStatus, LineStatus
 
 from .conftest import make_line
@@ -197,3 +197,14 @@ def test_follow_up_register_lists_incoming_items(cast: Cast) -> None:
     assert line.item.title in html
     assert f"Chủ trì: {cast.specialist_a.full_name}" in html
     assert "Đang giải quyết (quá hạn)" in html
+
+
+def test_drill_down_shows_reminder_counts(cast: Cast, spread: dict[str, Any]) -> None:
+    AssignmentLine.objects.filter(pk=spread["overdue"].pk).update(reminder_count=2)
+    html = (
+        _client(cast.leader_a)
+        .get(reverse("oversight:lines"), {"row": "all", "column": "overdue"})
+        .content.decode()
+    )
+    row = html.split(f'data-line-id="{spread["overdue"].pk}"')[1].split("</tr>")[0]
+    assert '<span class="badge text-bg-warning me-1">2</span>' in row

@@ -10,7 +10,7 @@
       labels: data.labels,
       datasets: [
         { type: "bar", label: labels.handled || "Đã xử lý", data: data.handled, yAxisID: "count", backgroundColor: "#9ec5fe" },
-        { type: "line", label: labels.rate || "Đúng hạn (%)", data: data.on_time_rate, yAxisID: "rate", borderColor: "#198754" },
+        { type: "line", label: labels.rate || "Tỷ lệ đúng hạn", data: data.on_time_rate, yAxisID: "rate", borderColor: "#198754" },
         { type: "line", label: labels.median || "Trung vị (giờ)", data: data.median_hours, yAxisID: "hours", borderColor: "#dc3545" },
       ],
     },
