@@ -43,10 +43,10 @@ OPEN = ("cho_tiep_nhan", "cho_xu_ly", "dang_xu_ly", "da_chuyen")
 SAMPLE = 3000
 
 
-def local(*args: int) -> datetime:
+def local(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
     from eoffice.workcalendar.engine import LOCAL_TZ
 
-    return datetime(*args, tzinfo=LOCAL_TZ)  # type: ignore[misc]
+    return datetime(year, month, day, hour, minute, tzinfo=LOCAL_TZ)
 
 
 def make_province(agencies: int) -> tuple[Any, dict[int, list[tuple[int, int]]]]:
@@ -131,7 +131,8 @@ def generate(
             yield "item", (item_id, agencies[0], "incoming_document", "", None, title, "", "", "normal",
                            arrived, None, "in_progress", "", None, None, arrived, None)  # fmt: skip
         agency = rng.choice(agencies)
-        user, unit = rng.choice(people[agency])
+        person, unit = rng.choice(people[agency])
+        user: int | None = person
         target = "person"
         if rng.random() < 0.1:
             user, target = None, "unit"
@@ -279,6 +280,7 @@ def brute_ranking(start: datetime, end: datetime) -> dict[int, dict[str, Any]]:
     for agency, deadline, completed in lines.values_list(
         "assignee_agency_id", "deadline", "completed_at"
     ).iterator(chunk_size=50_000):
+        assert completed is not None
         counts[agency][0 if deadline is None or completed <= deadline else 1] += 1
     work: dict[int, list[int]] = defaultdict(list)
     opened: dict[int, list[int]] = defaultdict(list)
@@ -287,11 +289,11 @@ def brute_ranking(start: datetime, end: datetime) -> dict[int, dict[str, Any]]:
     rows = facts.values_list("agency_id", "outcome", "work_seconds", "open_seconds", "late_seconds")
     for agency, outcome, work_s, open_s, late_s in rows.iterator(chunk_size=50_000):
         if outcome in ("on_time", "late"):
-            work[agency].append(work_s)
+            work[agency].append(work_s or 0)
         if open_s is not None:
             opened[agency].append(open_s)
         if outcome == "late":
-            delays[agency].append(late_s)
+            delays[agency].append(late_s or 0)
     result = {}
     for agency, (on_time, late) in counts.items():
         result[agency] = {
