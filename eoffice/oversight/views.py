@@ -99,23 +99,22 @@ def _page(request: HttpRequest, facts: Any) -> Any:
     return page
 
 
-@login_required
-@require_GET
-def drill_down(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
-    scope = _scope(actor)
-    filters, error = _filters(request, scope)
-    row, column = request.GET.get("row", "all")[:60], request.GET.get("column", "")[:30]
+def _lines(
+    request: HttpRequest, filters: Filters, error: str, *, back: str, row: str | None, read: Any
+) -> HttpResponse:
+    """A drill-down list: `read(column)` gives the lines behind one figure, or refuses the column."""
+    column = request.GET.get("column", "")[:30]
     try:
-        facts = selectors.drill_down(actor, filters, row=row, column=column, now=timezone.now())
+        facts = read(column)
     except DomainError as exc:
         facts, error = selectors.LineFact.objects.none(), exc.message
+    extra = {"row": row} if row is not None else {}
     context = {
         "page": _page(request, facts),
         "filters": filters,
         "column": selectors.COLUMN_BY_SLUG.get(column),
-        "back": "oversight:board",
-        "query": urlencode({**filters.query(), "row": row, "column": column}),
+        "back": back,
+        "query": urlencode({**filters.query(), **extra, "column": column}),
         "board_query": urlencode(filters.query()),
     }
     return _render(request, "oversight/lines.html", context, error)
@@ -123,10 +122,28 @@ def drill_down(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_figures(request: HttpRequest) -> HttpResponse:
+def drill_down(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    filters, error = _filters(request, _scope(actor))
+    row = request.GET.get("row", "all")[:60]
+
+    def read(column: str) -> Any:
+        return selectors.drill_down(actor, filters, row=row, column=column, now=timezone.now())
+
+    return _lines(request, filters, error, back="oversight:board", row=row, read=read)
+
+
+def _own_actor(request: HttpRequest) -> Actor:
     actor = _actor(request)
     if actor.position is None:
         raise DjangoPermissionDenied(str(PermissionDenied().message))
+    return actor
+
+
+@login_required
+@require_GET
+def my_figures(request: HttpRequest) -> HttpResponse:
+    actor = _own_actor(request)
     filters, error = _filters(request, None)
     now = timezone.now()
     facts = selectors.own_facts(actor, filters)
@@ -144,24 +161,13 @@ def my_figures(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_lines(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
-    if actor.position is None:
-        raise DjangoPermissionDenied(str(PermissionDenied().message))
+    actor = _own_actor(request)
     filters, error = _filters(request, None)
-    column = request.GET.get("column", "")[:30]
-    try:
-        facts = selectors.own_drill_down(actor, filters, column=column, now=timezone.now())
-    except DomainError as exc:
-        facts, error = selectors.LineFact.objects.none(), exc.message
-    context = {
-        "page": _page(request, facts),
-        "filters": filters,
-        "column": selectors.COLUMN_BY_SLUG.get(column),
-        "back": "oversight:me",
-        "query": urlencode({**filters.query(), "column": column}),
-        "board_query": urlencode(filters.query()),
-    }
-    return _render(request, "oversight/lines.html", context, error)
+
+    def read(column: str) -> Any:
+        return selectors.own_drill_down(actor, filters, column=column, now=timezone.now())
+
+    return _lines(request, filters, error, back="oversight:me", row=None, read=read)
 
 
 def _chart(points: list[tuple[Any, stats.Figures]], by: str) -> dict[str, Any]:
@@ -231,14 +237,14 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     actor = _actor(request)
     scope = _scope(actor)
     filters, error = _filters(request, scope)
+    if not error:
+        try:
+            built = _report(actor, slug, filters)
+        except DomainError as exc:
+            error = exc.message
     if error:
         context = {"filters": filters, "query": urlencode(filters.query()), **_choices(scope)}
         return _render(request, "oversight/reports.html", context, error)
-    try:
-        built = _report(actor, slug, filters)
-    except DomainError as exc:
-        context = {"filters": filters, "query": urlencode(filters.query()), **_choices(scope)}
-        return _render(request, "oversight/reports.html", context, exc.message)
     fmt = request.GET.get("format", "")
     base = f"{built.slug}-{filters.date_from:%Y%m%d}-{filters.date_to:%Y%m%d}"
     if fmt == "xlsx":

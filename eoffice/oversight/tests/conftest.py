@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from eoffice.core.actor import Actor
 from eoffice.directory.models import Agency, AgencyKind
@@ -12,6 +13,12 @@ from eoffice.oversight import facts
 from eoffice.testing.cast import Cast, give_position, make_user
 from eoffice.work.models import AssignmentLine, WorkItem, box_key_for
 from eoffice.work.statuses import ItemKind, LineRole, LineStatus, TargetKind
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def actor_of(cast: Cast, user: Any) -> Actor:

@@ -12,15 +12,9 @@ from django.utils import timezone
 from eoffice.testing.cast import Cast
 from eoffice.work.statuses import LineStatus
 
-from .conftest import make_line
+from .conftest import client_for, make_line
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -38,7 +32,7 @@ def lines(cast: Cast) -> None:
 
 
 def test_leader_reads_the_board_and_times(cast: Cast, lines: None) -> None:
-    client = _client(cast.leader_a)
+    client = client_for(cast.leader_a)
     board = client.get("/api/v1/oversight/board").json()
     assert board["total"]["on_time"] == 1 and board["total"]["waiting"] == 0
     assert [row["label"] for row in board["people"]] == [cast.specialist_a.full_name]
@@ -48,13 +42,13 @@ def test_leader_reads_the_board_and_times(cast: Cast, lines: None) -> None:
 
 
 def test_province_office_gets_the_ranking(cast: Cast, lines: None, office_leader: Any) -> None:
-    times = _client(office_leader).get("/api/v1/oversight/times").json()
+    times = client_for(office_leader).get("/api/v1/oversight/times").json()
     assert [entry["agency_id"] for entry in times["ranking"]] == [cast.agency_a.pk]
 
 
 @pytest.mark.parametrize("who", ["clerk_a", "specialist_a", "clerk_b", "superuser"])
 def test_who_may_not(cast: Cast, who: str) -> None:
-    response = _client(getattr(cast, who)).get("/api/v1/oversight/board")
+    response = client_for(getattr(cast, who)).get("/api/v1/oversight/board")
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
 
@@ -64,7 +58,7 @@ def test_anonymous_is_refused() -> None:
 
 
 def test_bad_filters_are_structured_errors(cast: Cast, leader_b: Any) -> None:
-    client = _client(leader_b)
+    client = client_for(leader_b)
     reversed_period = client.get("/api/v1/oversight/board", {"from": "2026-05-02", "to": "2026-05-01"})
     assert reversed_period.status_code == 422
     assert reversed_period.json()["code"] == "period_reversed"

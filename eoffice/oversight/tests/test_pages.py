@@ -17,15 +17,9 @@ from eoffice.testing.cast import Cast
 from eoffice.work.models import AssignmentLine, WorkItem
 from eoffice.work.statuses import ItemStatus, LineStatus
 
-from .conftest import make_line
+from .conftest import client_for, make_line
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -58,7 +52,7 @@ def spread(cast: Cast) -> dict[str, Any]:
 
 
 def test_leader_sees_the_board_and_drills_down_to_an_overdue_line(cast: Cast, spread: dict[str, Any]) -> None:
-    client = _client(cast.leader_a)
+    client = client_for(cast.leader_a)
     page = client.get(reverse("oversight:board"))
     assert page.status_code == 200
     html = page.content.decode()
@@ -74,7 +68,7 @@ def test_leader_sees_the_board_and_drills_down_to_an_overdue_line(cast: Cast, sp
 
 
 def test_agency_b_sees_nothing_of_a(cast: Cast, spread: dict[str, Any], leader_b: Any) -> None:
-    client = _client(leader_b)
+    client = client_for(leader_b)
     html = client.get(reverse("oversight:board")).content.decode()
     assert cast.clerk_b.full_name in html
     assert cast.specialist_a.full_name not in html and cast.unit_a.name not in html
@@ -94,7 +88,7 @@ def test_agency_b_sees_nothing_of_a(cast: Cast, spread: dict[str, Any], leader_b
 def test_province_office_leader_sees_every_agency(
     cast: Cast, spread: dict[str, Any], office_leader: Any
 ) -> None:
-    client = _client(office_leader)
+    client = client_for(office_leader)
     html = client.get(reverse("oversight:board")).content.decode()
     assert cast.agency_a.name in html and cast.agency_b.name in html
     assert cast.specialist_a.full_name in html and cast.clerk_b.full_name in html
@@ -107,13 +101,13 @@ def test_province_office_leader_sees_every_agency(
 
 @pytest.mark.parametrize("who", ["clerk_a", "specialist_a", "admin_a", "clerk_b", "superuser"])
 def test_who_may_not_see_a_board(cast: Cast, who: str) -> None:
-    client = _client(getattr(cast, who))
+    client = client_for(getattr(cast, who))
     for name in ("oversight:board", "oversight:times", "oversight:reports", "oversight:lines"):
         assert client.get(reverse(name)).status_code == 403
 
 
 def test_unit_head_sees_only_their_unit(cast: Cast, spread: dict[str, Any]) -> None:
-    client = _client(cast.unit_head_a)
+    client = client_for(cast.unit_head_a)
     html = client.get(reverse("oversight:board")).content.decode()
     assert cast.unit_a.name in html and cast.clerk_b.full_name not in html
 
@@ -124,7 +118,7 @@ def test_anonymous_is_sent_to_sign_in() -> None:
 
 
 def test_own_page_shows_my_figures_only(cast: Cast, spread: dict[str, Any]) -> None:
-    client = _client(cast.specialist_a)
+    client = client_for(cast.specialist_a)
     page = client.get(reverse("oversight:me"))
     assert page.status_code == 200
     html = page.content.decode()
@@ -132,11 +126,11 @@ def test_own_page_shows_my_figures_only(cast: Cast, spread: dict[str, Any]) -> N
     lines = client.get(reverse("oversight:my_lines"), {"column": "overdue"}).content.decode()
     assert f'data-line-id="{spread["overdue"].pk}"' in lines
     # The outsider has no post: no figures.
-    assert _client(cast.outsider).get(reverse("oversight:me")).status_code == 403
+    assert client_for(cast.outsider).get(reverse("oversight:me")).status_code == 403
 
 
 def test_bad_filters_get_a_clear_message(cast: Cast, spread: dict[str, Any]) -> None:
-    client = _client(cast.leader_a)
+    client = client_for(cast.leader_a)
     reversed_period = client.get(reverse("oversight:board"), {"from": "2026-05-01", "to": "2026-04-01"})
     assert reversed_period.status_code == 422
     assert "Ngày kết thúc phải sau" in reversed_period.content.decode()
@@ -157,7 +151,7 @@ def test_bad_filters_get_a_clear_message(cast: Cast, spread: dict[str, Any]) -> 
 
 
 def test_reports_print_and_export(cast: Cast, spread: dict[str, Any]) -> None:
-    client = _client(cast.leader_a)
+    client = client_for(cast.leader_a)
     assert client.get(reverse("oversight:reports")).status_code == 200
     for slug in ("xu-ly-van-ban-den", "xu-ly-van-ban-di", "so-theo-doi-giai-quyet"):
         page = client.get(reverse("oversight:report", args=[slug]))
@@ -192,7 +186,7 @@ def test_follow_up_register_lists_incoming_items(cast: Cast) -> None:
         deadline=start - timedelta(hours=1),
     )
     WorkItem.objects.filter(pk=line.item_id).update(status=ItemStatus.IN_PROGRESS)
-    page = _client(cast.leader_a).get(reverse("oversight:report", args=["so-theo-doi-giai-quyet"]))
+    page = client_for(cast.leader_a).get(reverse("oversight:report", args=["so-theo-doi-giai-quyet"]))
     html = page.content.decode()
     assert line.item.title in html
     assert f"Chủ trì: {cast.specialist_a.full_name}" in html
@@ -202,7 +196,7 @@ def test_follow_up_register_lists_incoming_items(cast: Cast) -> None:
 def test_drill_down_shows_reminder_counts(cast: Cast, spread: dict[str, Any]) -> None:
     AssignmentLine.objects.filter(pk=spread["overdue"].pk).update(reminder_count=2)
     html = (
-        _client(cast.leader_a)
+        client_for(cast.leader_a)
         .get(reverse("oversight:lines"), {"row": "all", "column": "overdue"})
         .content.decode()
     )
