@@ -13,8 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from eoffice.core.actor import Actor
+from eoffice.reminders.models import ReminderType
+from eoffice.reminders.services import reminder_send
 from eoffice.testing.cast import Cast
-from eoffice.work.models import AssignmentLine, WorkItem
+from eoffice.work.models import WorkItem
 from eoffice.work.statuses import ItemStatus, LineStatus
 
 from .conftest import client_for, make_line
@@ -194,11 +197,16 @@ def test_follow_up_register_lists_incoming_items(cast: Cast) -> None:
 
 
 def test_drill_down_shows_reminder_counts(cast: Cast, spread: dict[str, Any]) -> None:
-    AssignmentLine.objects.filter(pk=spread["overdue"].pk).update(reminder_count=2)
+    """The reminders app's per-type counts (its `counts_by_line` seam) appear on the line's row."""
+    leader = Actor(user=cast.leader_a, position=cast.position(cast.leader_a))
+    for _ in range(2):
+        reminder_send(
+            actor=leader, line=spread["overdue"], type=ReminderType.values[1], message="Đề nghị xử lý ngay"
+        )
     html = (
         client_for(cast.leader_a)
         .get(reverse("oversight:lines"), {"row": "all", "column": "overdue"})
         .content.decode()
     )
     row = html.split(f'data-line-id="{spread["overdue"].pk}"')[1].split("</tr>")[0]
-    assert '<span class="badge text-bg-warning me-1">2</span>' in row
+    assert f"{ReminderType.values[1]}: 2</span>" in row
