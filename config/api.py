@@ -52,6 +52,7 @@ def _mount() -> None:
     from eoffice.accounts.api import router as accounts_router
     from eoffice.directory.api import router as directory_router
     from eoffice.documents.api import router as documents_router
+    from eoffice.exchange.api import router as exchange_router
     from eoffice.notifications.api import router as notifications_router
     from eoffice.outgoing.api import router as outgoing_router
     from eoffice.outgoing.api_chains import router as outgoing_chains_router
@@ -74,6 +75,7 @@ def _mount() -> None:
     api.add_router("/outgoing", outgoing_comments_router)
     api.add_router("/outgoing", outgoing_chains_router)
     api.add_router("/outgoing", outgoing_signing_router)
+    api.add_router("/exchange", exchange_router)
     api.add_router("/signing", signing_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/reminders", reminders_router)

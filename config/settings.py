@@ -210,6 +210,16 @@ EOFFICE_PKCS11_MODULES = env_list("EOFFICE_PKCS11_MODULES", ["/usr/lib/softhsm/l
 # The địa danh written before the date of outgoing documents ("Hà Giang, ngày …"); empty: the
 # province's name, taken from the root agency of the directory.
 EOFFICE_PLACE_NAME = env_str("EOFFICE_PLACE_NAME", "")
+# Exchange between installations: this installation's key and certificate (PEM; made once in
+# var/exchange/ when unset), retries (exponential back-off with jitter, then the failed box),
+# the replay window of signed requests and the HTTP timeout of a push.
+EXCHANGE_KEY_FILE = env_str("EOFFICE_EXCHANGE_KEY_FILE")
+EXCHANGE_CERT_FILE = env_str("EOFFICE_EXCHANGE_CERT_FILE")
+EXCHANGE_MAX_ATTEMPTS = env_int("EOFFICE_EXCHANGE_MAX_ATTEMPTS", 8, minimum=1)
+EXCHANGE_BACKOFF_BASE_SECONDS = env_int("EOFFICE_EXCHANGE_BACKOFF_BASE_SECONDS", 2, minimum=1)
+EXCHANGE_BACKOFF_MAX_SECONDS = env_int("EOFFICE_EXCHANGE_BACKOFF_MAX_SECONDS", 3600, minimum=1)
+EXCHANGE_REPLAY_WINDOW_SECONDS = env_int("EOFFICE_EXCHANGE_REPLAY_WINDOW_SECONDS", 300, minimum=10)
+EXCHANGE_HTTP_TIMEOUT_SECONDS = env_int("EOFFICE_EXCHANGE_HTTP_TIMEOUT_SECONDS", 60, minimum=1)
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

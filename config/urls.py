@@ -13,6 +13,7 @@ urlpatterns = [
     path("work/", include("eoffice.work.urls")),
     path("oversight/", include("eoffice.oversight.urls")),
     path("outgoing/", include("eoffice.outgoing.urls")),
+    path("exchange/", include("eoffice.exchange.urls")),
     path("signing/", include("eoffice.signing.urls")),
     path("notifications/", include("eoffice.notifications.urls")),
     path("reminders/", include("eoffice.reminders.urls")),

@@ -11,12 +11,11 @@ class ExchangeConfig(AppConfig):
     def ready(self) -> None:
         # Wiring only: outgoing never imports exchange; it calls these hooks inside its release
         # and recall transactions, and documents tell us when a received copy changes status.
-        from eoffice.exchange import feedback, outbox
+        from eoffice.exchange import feedback, outbox, push, transports
+        from eoffice.exchange.axis import route
         from eoffice.outgoing import dispatch
 
         dispatch.register("exchange", on_release=outbox.on_release, on_recall=outbox.on_recall)
         feedback.connect()
-        from eoffice.exchange import transports
-        from eoffice.exchange.axis import route
-
+        transports.register_route("peer", push.send)
         transports.register_route("axis", route.send_line)

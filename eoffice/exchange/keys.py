@@ -32,6 +32,7 @@ HEADER_PEER = "X-Exchange-Peer"
 HEADER_TIMESTAMP = "X-Exchange-Timestamp"
 HEADER_DIGEST = "X-Exchange-Digest"
 HEADER_SIGNATURE = "X-Exchange-Signature"
+SIGNED_HEADERS = (HEADER_PEER, HEADER_TIMESTAMP, HEADER_DIGEST, HEADER_SIGNATURE)
 
 
 @dataclass(frozen=True)
@@ -105,11 +106,20 @@ def _sign(key_pem: bytes, data: bytes) -> bytes:
     raise ValueError(f"unsupported exchange key type {type(key).__name__}")
 
 
-def signed_headers(method: str, path: str, body_digest: str, *, now: float | None = None) -> dict[str, str]:
-    keys = installation_keys()
+def signed_headers(
+    method: str,
+    path: str,
+    body_digest: str,
+    *,
+    now: float | None = None,
+    key_pem: bytes | None = None,
+    peer_code: str | None = None,
+) -> dict[str, str]:
+    """Headers that authenticate one request (or response) as coming from this installation."""
     timestamp = str(int(now if now is not None else time.time()))
-    peer_code = settings.INSTALLATION_ID
-    signature = _sign(keys.key_pem, _message(method, path, timestamp, body_digest, peer_code))
+    peer_code = peer_code if peer_code is not None else own_code()
+    key = key_pem if key_pem is not None else installation_keys().key_pem
+    signature = _sign(key, _message(method, path, timestamp, body_digest, peer_code))
     return {
         HEADER_PEER: peer_code,
         HEADER_TIMESTAMP: timestamp,
@@ -170,3 +180,7 @@ def certificate_ok(cert_pem: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def own_code() -> str:
+    return str(settings.INSTALLATION_ID)

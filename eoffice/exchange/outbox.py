@@ -20,6 +20,7 @@ from django.utils import timezone
 from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict
 from eoffice.directory.models import Agency
+from eoffice.exchange.edxml import mapping
 from eoffice.exchange.models import (
     LINE_TRANSITIONS,
     LineState,
@@ -62,8 +63,7 @@ def backoff_delay(attempts: int, rng: random.Random | None = None) -> timedelta:
 
 def document_key(agency: Agency, number: OutgoingNumber) -> str:
     """edXML DocumentId (edxml.md §6): `<OrganId>,<yyyy/MM/dd>,<number>/<symbol>`."""
-    issued = f"{number.issued_date:%Y/%m/%d}" if number.issued_date else ""
-    return f"{agency.code},{issued},{number.number_symbol}"
+    return mapping.document_id(agency.code, number.issued_date, number.number_symbol)
 
 
 def transition(line: OutboxLine, action: str) -> None:
@@ -110,6 +110,9 @@ def record_status(
 
     Returns False for a status already recorded (a status package delivered twice).
     """
+    # One event per code: a status (or a package's 01) delivered twice is the same event.
+    if StatusEvent.objects.filter(delivery=delivery, code=code).exists():
+        return False
     _event, created = StatusEvent.objects.get_or_create(
         delivery=delivery,
         code=code,

@@ -1,0 +1,78 @@
+"""Receipt of a package from a peer installation (or an axis adapter).
+
+Checks, in order: the request's signature (push only, `keys.verify_request`), the envelope's
+XML-DSig against the peer's registered certificate, the edXML itself (`edxml.parse` with limits,
+attachments streamed to disk), who it is for and from, and every attached PDF's PAdES signatures
+(a broken one refuses the package; the reports are kept for the clerk). A package that fails any
+check is answered 02 with a precise reason and kept raw in quarantine; nothing of it is stored as a
+document. A package already received (same DocumentId, receiver, business type) is acknowledged 01
+again and not stored twice — the unique key on `Receipt` makes that hold under races too.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+
+from eoffice.core.actor import Actor
+from eoffice.exchange import edxml, incoming, quarantine
+from eoffice.exchange.answers import Answer, Refused
+from eoffice.exchange.models import Peer
+
+log = logging.getLogger(__name__)
+RECEIVER = Actor.system("exchange-receiver")
+
+
+def work_root() -> Path:
+    folder = Path(settings.VAR_DIR) / "exchange" / "work"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def work_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="pkg-", dir=work_root()))
+
+
+def refuse(raw: Path, refusal: Refused, *, peer: Peer | None, via: str, document_key: str = "") -> Answer:
+    """Answer 02 and keep the raw package in quarantine for the admin."""
+    quarantine.keep(
+        raw,
+        code=refusal.code,
+        message=refusal.message,
+        detail=refusal.detail,
+        peer=peer,
+        via=via,
+        document_key=document_key,
+    )
+    log.warning("exchange package refused: %s %s", refusal.code, refusal.detail)
+    return Answer("02", refusal.code, refusal.message, refusal.http_status)
+
+
+def receive_file(raw: Path, *, peer: Peer | None, receiver_code: str = "", via: str = "push") -> Answer:
+    """Check and store one package read from `raw`; the caller deletes `raw` afterwards."""
+    directory = work_dir()
+    key = ""
+    try:
+        if peer is not None:
+            _verify_envelope(raw, peer)
+        package = edxml.parse(raw, attachments_dir=directory, limits=edxml.limits_from_settings())
+        key = package.document_id
+        if isinstance(package, edxml.StatusPackage):
+            return incoming.receive_status(package, peer=peer, actor=RECEIVER)
+        return incoming.receive_edoc(package, peer=peer, receiver_code=receiver_code, via=via, actor=RECEIVER)
+    except edxml.EdxmlError as exc:
+        return refuse(raw, Refused(exc.code, exc.message, exc.detail), peer=peer, via=via, document_key=key)
+    except Refused as exc:
+        return refuse(raw, exc, peer=peer, via=via, document_key=key)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _verify_envelope(raw: Path, peer: Peer) -> None:
+    if raw.stat().st_size > edxml.limits_from_settings().max_package_bytes:
+        raise edxml.EdxmlError("too_large", f"{raw.stat().st_size} bytes")
+    edxml.verify_envelope(raw.read_bytes(), cert_pem=peer.certificate_pem)

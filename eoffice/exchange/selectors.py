@@ -1,0 +1,162 @@
+"""Reads of the exchange, scoped by who asks: an agency's văn thư and admin see their agency's
+lines and receipts; the system administrator sees everything, including the quarantine and peers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eoffice.core.actor import Actor
+from eoffice.core.errors import NotFound
+from eoffice.exchange import policies
+from eoffice.exchange.models import (
+    LineState,
+    MessageKind,
+    OutboxLine,
+    Peer,
+    QuarantinedPackage,
+    QuarantineState,
+    Receipt,
+    Route,
+    StatusEvent,
+)
+
+FAILED_BOX = (LineState.FAILED, LineState.REJECTED)
+
+
+def _agency_ids(actor: Actor) -> list[int] | None:
+    """None = every agency (system admin); else the acting position's agency when it may watch."""
+    if actor.is_superuser:
+        return None
+    position = actor.position
+    if position is None or not policies.watches(actor, position.agency):
+        return []
+    return [position.agency_id]
+
+
+def require_monitor(actor: Actor) -> None:
+    """The monitor is for the agency's văn thư and admin, and the system administrator."""
+    position = actor.position
+    allowed = actor.is_superuser or (position is not None and policies.watches(actor, position.agency))
+    policies.require(allowed, _("Chỉ văn thư hoặc quản trị của cơ quan mới theo dõi được liên thông."))
+
+
+def lines(actor: Actor, *, state: str = "", box: str = "") -> QuerySet[OutboxLine]:
+    """Lines this agency sent (documents and statuses), newest first."""
+    require_monitor(actor)
+    qs = OutboxLine.objects.select_related("receiver", "sender", "peer", "delivery", "draft")
+    agencies = _agency_ids(actor)
+    if agencies is not None:
+        qs = qs.filter(sender_id__in=agencies)
+    if box == "failed":
+        qs = qs.filter(state__in=FAILED_BOX)
+    elif state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-created_at", "-id")
+
+
+def line_get(actor: Actor, line_id: int) -> OutboxLine:
+    line = lines(actor).filter(pk=line_id).first()
+    if line is None:
+        raise NotFound()
+    return line
+
+
+def timeline(line: OutboxLine) -> list[StatusEvent]:
+    if line.delivery_id is None:
+        return []
+    return list(StatusEvent.objects.filter(delivery_id=line.delivery_id).order_by("occurred_at", "id"))
+
+
+def receipts(actor: Actor) -> QuerySet[Receipt]:
+    require_monitor(actor)
+    qs = Receipt.objects.select_related("receiver", "sender", "peer", "document")
+    agencies = _agency_ids(actor)
+    if agencies is not None:
+        qs = qs.filter(receiver_id__in=agencies)
+    return qs.order_by("-received_at", "-id")
+
+
+def receipt_get(actor: Actor, receipt_id: int) -> Receipt:
+    receipt = receipts(actor).filter(pk=receipt_id).first()
+    if receipt is None:
+        raise NotFound()
+    return receipt
+
+
+def pending_recalls(actor: Actor) -> QuerySet[Receipt]:
+    return receipts(actor).filter(business_type=1, last_status_sent="")
+
+
+def quarantine(actor: Actor, *, open_only: bool = True) -> QuerySet[QuarantinedPackage]:
+    policies.require_system_admin(actor)
+    qs = QuarantinedPackage.objects.select_related("peer")
+    return qs.filter(state=QuarantineState.OPEN) if open_only else qs
+
+
+def quarantine_get(actor: Actor, item_id: int) -> QuarantinedPackage:
+    item = quarantine(actor, open_only=False).filter(pk=item_id).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def peers(actor: Actor) -> QuerySet[Peer]:
+    policies.require_system_admin(actor)
+    return Peer.objects.all()
+
+
+def peer_get(actor: Actor, peer_id: int) -> Peer:
+    peer = peers(actor).filter(pk=peer_id).first()
+    if peer is None:
+        raise NotFound()
+    return peer
+
+
+@dataclass(frozen=True)
+class Stats:
+    sent: int
+    failed: int
+    pending: int
+    latency_p50: float | None
+    latency_p95: float | None
+    received: int
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def last_hour(actor: Actor) -> Stats:
+    """Throughput and latency (line written → peer answered 01) over the last hour, by route."""
+    since = timezone.now() - timedelta(hours=1)
+    mine = lines(actor).exclude(route=Route.HOSTED)
+    delivered = list(
+        mine.filter(state=LineState.DELIVERED, delivered_at__gte=since, kind=MessageKind.EDOC).values_list(
+            "created_at", "delivered_at"
+        )
+    )
+    latencies = [(d - c).total_seconds() for c, d in delivered if d is not None]
+    return Stats(
+        sent=len(delivered),
+        failed=mine.filter(state__in=FAILED_BOX, last_attempt_at__gte=since).count(),
+        pending=mine.filter(state=LineState.PENDING).count(),
+        latency_p50=_percentile(latencies, 0.5),
+        latency_p95=_percentile(latencies, 0.95),
+        received=receipts(actor).filter(received_at__gte=since).count(),
+    )
+
+
+def search(qs: QuerySet[OutboxLine], text: str) -> QuerySet[OutboxLine]:
+    text = text.strip()
+    if not text:
+        return qs
+    return qs.filter(Q(document_key__icontains=text) | Q(receiver__name__icontains=text))

@@ -1,0 +1,188 @@
+"""What people do in the exchange: resend or cancel a failed line, review the quarantine, refuse a
+package received from another installation (02), and answer its sender's recall (15/16).
+
+Peers and agency switches are in `peers.py`; the worker's writes in `worker.py`.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eoffice.core import audit
+from eoffice.core.actor import Actor
+from eoffice.core.errors import Conflict, ValidationFailed
+from eoffice.documents.models import Document, DocumentStatus
+from eoffice.exchange import feedback, outbox, policies
+from eoffice.exchange.models import (
+    OutboxLine,
+    QuarantinedPackage,
+    QuarantineState,
+    Receipt,
+)
+from eoffice.outgoing.models import Delivery, DeliveryStatus
+
+MAX_REASON = 2000
+
+
+def clean_reason(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationFailed("reason_required", _("Phải nêu lý do."), field="reason")
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed(
+            "reason_too_long",
+            _("Lý do tối đa %(max_reason)s ký tự.") % {"max_reason": MAX_REASON},
+            field="reason",
+        )
+    return reason
+
+
+def _lock_line(line: OutboxLine) -> OutboxLine:
+    # Why the lock: the worker recording an answer for the same line at the same moment.
+    return OutboxLine.objects.select_for_update().select_related("sender").get(pk=line.pk)
+
+
+@transaction.atomic
+def line_resend(*, actor: Actor, line: OutboxLine) -> OutboxLine:
+    """Put a failed (or refused) line back in the queue; attempts start again."""
+    line = _lock_line(line)
+    policies.require_clerk(actor, line.sender)
+    outbox.transition(line, "resend")
+    line.attempts, line.next_attempt_at, line.last_error = 0, timezone.now(), ""
+    line.save(update_fields=["state", "attempts", "next_attempt_at", "last_error"])
+    if line.delivery_id is not None and line.kind == "edoc" and line.business_type == 0:
+        Delivery.objects.filter(pk=line.delivery_id).update(status=DeliveryStatus.WAITING_EXCHANGE)
+    audit.record(
+        actor=actor,
+        verb="exchange.line_resent",
+        target=line,
+        agency_id=line.sender_id,
+        data={"key": line.document_key},
+    )
+    outbox.kick([line.pk])
+    return line
+
+
+@transaction.atomic
+def line_cancel(*, actor: Actor, line: OutboxLine, reason: str) -> OutboxLine:
+    """Give up a failed line for good (the clerk sends the document another way)."""
+    reason = clean_reason(reason)
+    line = _lock_line(line)
+    policies.require_clerk(actor, line.sender)
+    outbox.transition(line, "cancel")
+    line.last_error = reason
+    line.save(update_fields=["state", "last_error"])
+    audit.record(
+        actor=actor,
+        verb="exchange.line_cancelled",
+        target=line,
+        agency_id=line.sender_id,
+        data={"key": line.document_key, "reason": reason},
+    )
+    return line
+
+
+@transaction.atomic
+def quarantine_dismiss(*, actor: Actor, item: QuarantinedPackage) -> QuarantinedPackage:
+    policies.require_system_admin(actor)
+    item = QuarantinedPackage.objects.select_for_update().get(pk=item.pk)
+    if item.state != QuarantineState.OPEN:
+        raise Conflict("already_reviewed", _("Gói tin này đã được xem xét."))
+    item.state, item.handled_by, item.handled_at = QuarantineState.DISMISSED, actor.user, timezone.now()
+    item.save(update_fields=["state", "handled_by", "handled_at"])
+    audit.record(actor=actor, verb="exchange.quarantine_dismissed", target=item, data={"code": item.code})
+    return item
+
+
+def _lock_receipt(receipt: Receipt) -> Receipt:
+    # Why the lock: the clerk's answer racing the document's registration (which reports 03).
+    return Receipt.objects.select_for_update().select_related("receiver").get(pk=receipt.pk)
+
+
+@transaction.atomic
+def receipt_reject(*, actor: Actor, receipt: Receipt, reason: str) -> Receipt:
+    """Từ chối (02): a package received from another installation is not ours or not valid."""
+    reason = clean_reason(reason)
+    receipt = _lock_receipt(receipt)
+    policies.require_clerk(actor, receipt.receiver)
+    document = (
+        Document.objects.select_for_update().filter(pk=receipt.document_id).first()
+        if receipt.document_id
+        else None
+    )
+    if receipt.business_type != 0 or document is None:
+        raise Conflict("nothing_to_reject", _("Không còn văn bản nào để từ chối."))
+    if document.status not in (DocumentStatus.RECEIVED, DocumentStatus.CONFIRMED):
+        raise Conflict("already_accepted", _("Văn bản đã được vào sổ, không thể từ chối."))
+    feedback.status_line(receipt, "02", actor=actor, description=reason)
+    Receipt.objects.filter(pk=receipt.pk).update(last_status_sent="02", document=None)
+    document.delete()
+    audit.record(
+        actor=actor,
+        verb="exchange.receipt_rejected",
+        target=receipt,
+        agency_id=receipt.receiver_id,
+        data={"key": receipt.document_key, "reason": reason},
+    )
+    return receipt
+
+
+def _pending_recall(actor: Actor, receipt: Receipt) -> Receipt:
+    receipt = _lock_receipt(receipt)
+    policies.require_clerk(actor, receipt.receiver)
+    if receipt.business_type != 1 or receipt.last_status_sent:
+        raise Conflict("no_recall_pending", _("Không có yêu cầu thu hồi nào đang chờ trả lời."))
+    return receipt
+
+
+@transaction.atomic
+def recall_request_accept(*, actor: Actor, receipt: Receipt) -> Receipt:
+    """15: our copy of the recalled document leaves the queue (only while it is not registered)."""
+    receipt = _pending_recall(actor, receipt)
+    original = Receipt.objects.filter(
+        document_key=receipt.document_key, receiver=receipt.receiver, business_type=0
+    ).first()
+    document = (
+        Document.objects.select_for_update().filter(pk=original.document_id).first()
+        if original is not None and original.document_id
+        else None
+    )
+    if document is not None and document.status not in (DocumentStatus.RECEIVED, DocumentStatus.CONFIRMED):
+        raise Conflict(
+            "already_registered",
+            _(
+                "Văn bản đã vào sổ và đang xử lý; không thể xóa tự động, "
+                "hãy trả lời từ chối thu hồi kèm lý do."
+            ),
+        )
+    feedback.status_line(receipt, "15", actor=actor)
+    Receipt.objects.filter(pk=receipt.pk).update(last_status_sent="15")
+    if document is not None:
+        document.delete()
+    audit.record(
+        actor=actor,
+        verb="exchange.recall_accepted",
+        target=receipt,
+        agency_id=receipt.receiver_id,
+        data={"key": receipt.document_key},
+    )
+    return receipt
+
+
+@transaction.atomic
+def recall_request_refuse(*, actor: Actor, receipt: Receipt, reason: str) -> Receipt:
+    """16: the copy stays; the sender sees the reason."""
+    reason = clean_reason(reason)
+    receipt = _pending_recall(actor, receipt)
+    feedback.status_line(receipt, "16", actor=actor, description=reason)
+    Receipt.objects.filter(pk=receipt.pk).update(last_status_sent="16")
+    audit.record(
+        actor=actor,
+        verb="exchange.recall_refused",
+        target=receipt,
+        agency_id=receipt.receiver_id,
+        data={"key": receipt.document_key, "reason": reason},
+    )
+    return receipt
