@@ -247,7 +247,9 @@ def draft_create(
     request: HttpRequest,
     main_file: File[UploadedFile],
     fields: Form[DraftFields],
-    attachments: File[list[UploadedFile]] | None = None,
+    # Inside File[...]: written as `File[...] | None`, ninja takes the field for a query
+    # parameter and silently drops the uploaded files.
+    attachments: File[list[UploadedFile] | None] = None,
 ) -> Any:
     actor = _actor(request)
     draft = services.draft_create(actor=actor, data=_input(fields, main_file, attachments))
@@ -261,8 +263,8 @@ def draft_revise(
     request: HttpRequest,
     draft_id: int,
     fields: Form[DraftFields],
-    main_file: File[UploadedFile] | None = None,
-    attachments: File[list[UploadedFile]] | None = None,
+    main_file: File[UploadedFile | None] = None,
+    attachments: File[list[UploadedFile] | None] = None,
 ) -> Any:
     actor = _actor(request)
     draft = selectors.draft_get(actor=actor, draft_id=draft_id)

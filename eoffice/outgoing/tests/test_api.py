@@ -239,3 +239,23 @@ def test_recall_through_the_api(cast: Cast) -> None:
     accepted = login(cast.clerk_b).post(f"{BASE}/deliveries/{sent['id']}/recall/accept")
     assert accepted.status_code == 200 and accepted.json()["status"] == "recalled"
     assert login(cast.clerk_b).get(f"/api/v1/documents/{sent['incoming_id']}").status_code == 404
+
+
+def test_attachments_and_a_new_main_file_travel_through_the_api(cast: Cast) -> None:
+    client = login(cast.specialist_a)
+    annex = SimpleUploadedFile("phu-luc.pdf", pdf_bytes(marker="Phụ lục"), "application/pdf")
+    created = _create(client, cast, attachments=[annex])
+    assert created.status_code == 201, created.content
+    files = created.json()["version"]["files"]
+    assert sorted(f["file_name"] for f in files) == ["phu-luc.pdf", "qd.pdf"]
+    revised = client.post(
+        f"{BASE}/drafts/{created.json()['id']}/versions",
+        {
+            "type_id": doc_type("quyet_dinh").pk,
+            "Subject": "Quyết định nâng bậc lương (sửa)",
+            "main_file": SimpleUploadedFile("qd-v2.pdf", pdf_bytes(marker="v2"), "application/pdf"),
+        },
+    )
+    assert revised.status_code == 201, revised.content
+    names = sorted(f["file_name"] for f in revised.json()["version"]["files"])
+    assert "qd-v2.pdf" in names and "qd.pdf" not in names
