@@ -6,6 +6,7 @@ OrganName, Subject, SignerInfo, Priority, DueDate, ArrivalDate, ArrivalNumber…
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -25,6 +26,8 @@ from eoffice.documents.models import (
     Registration,
     Urgency,
 )
+from eoffice.documents.notices import notices_for
+from eoffice.documents.signatures import document_signatures
 from eoffice.documents.uploads import read_parts
 
 router = Router(tags=["documents"])
@@ -104,6 +107,9 @@ class DocumentDetailOut(DocumentOut):
     files: list[FileOut]
     jobs: list[JobOut]
     warnings: list[dict[str, Any]]
+    # Only on GET /{id}: every signature of every PDF file (cached), and what the sender did to it.
+    signatures: list[dict[str, Any]] = []
+    notices: list[dict[str, str]] = []
 
 
 class ConfirmIn(Schema):
@@ -293,7 +299,13 @@ def incoming(request: HttpRequest, filters: Query[ListFilters]) -> Any:
 
 @router.get("/{int:document_id}", response=DocumentDetailOut, summary="Chi tiết văn bản")
 def detail(request: HttpRequest, document_id: int) -> Any:
-    return _detail(selectors.document_get(actor=_actor(request), document_id=document_id))
+    actor = _actor(request)
+    document = selectors.document_get(actor=actor, document_id=document_id)
+    return {
+        **_detail(document),
+        "signatures": [panel.as_dict() for panel in document_signatures(document)],
+        "notices": [asdict(notice) for notice in notices_for(actor, document)],
+    }
 
 
 def fields_from_schema(payload: ConfirmIn) -> services.DocumentFields:

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from eoffice.documents.models import Register, Registration
+from eoffice.documents.models import Document, DocumentStatus, Register, Registration
 
 # WeasyPrint logs every layout step at INFO; one export would add seven lines to the server log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -74,8 +74,15 @@ def entry_row(entry: Registration, handed_on: date | None = None) -> list[str]:
         document.to_places,
         _fmt(handed_on),
         "",  # Ký nhận: signed on the printed register
-        document.description,
+        _note(document),
     ]
+
+
+def _note(document: Document) -> str:
+    # A withdrawn copy keeps its line so the numbers have no gaps; the note says why it is empty.
+    if document.status == DocumentStatus.RECALLED:
+        return "; ".join(part for part in ("Đã thu hồi", document.description) if part)
+    return document.description
 
 
 def build_report(

@@ -90,6 +90,9 @@ class DocumentStatus(models.TextChoices):
     # Followed from the work engine: the first line assigned, and the top lead line done.
     IN_PROGRESS = "in_progress", _lazy("Đang xử lý")
     DONE = "done", _lazy("Đã giải quyết xong")
+    # The sender recalled it and the văn thư agreed (15): out of every queue, kept in the register
+    # so arrival numbers have no gaps (documents.withdrawal).
+    RECALLED = "recalled", pgettext_lazy("trạng thái văn bản đến", "Đã thu hồi")
 
 
 class Document(models.Model):

@@ -89,6 +89,9 @@ def incoming_list(
     documents = documents_visible_to(actor).filter(direction=Direction.INCOMING)
     if status:
         documents = documents.filter(status=status)
+    else:
+        # A copy withdrawn at the sender's recall leaves the queue; it is found by its status.
+        documents = documents.exclude(status=DocumentStatus.RECALLED)
     if secret is not None:
         documents = documents.exclude(secrecy="thuong") if secret else documents.filter(secrecy="thuong")
     for term in search_terms(query):

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_noop as _noop
 from huey.contrib.djhuey import db_task
 
 from eoffice.documents import blobs, jobs, processing
-from eoffice.documents.models import FileRole, JobKind, ProcessingJob
+from eoffice.documents.models import Document, FileRole, JobKind, ProcessingJob
 from eoffice.documents.proposals import propose
+from eoffice.documents.signatures import document_signatures
 
 log = logging.getLogger(__name__)
 
@@ -64,3 +65,13 @@ def _run(job: ProcessingJob) -> None:
         texts=texts,
         proposals=proposals,
     )
+
+
+@db_task()
+def check_signatures(document_id: int) -> None:
+    """Validate a received document's signed PDFs before anyone opens it; the result is cached
+    (signing.panel) per file content and trust store, so the page and the API read it at once.
+    Idempotent: a second run finds everything cached."""
+    document = Document.objects.filter(pk=document_id).first()
+    if document is not None:
+        document_signatures(document)

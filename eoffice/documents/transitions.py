@@ -27,6 +27,10 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.REGISTERED, "work_done"): S.DONE,
     (S.IN_PROGRESS, "work_done"): S.DONE,
     (S.IN_PROGRESS, "work_reset"): S.REGISTERED,
+    # The sender's recall, accepted by the văn thư (documents.withdrawal).
+    (S.REGISTERED, "withdraw"): S.RECALLED,
+    (S.IN_PROGRESS, "withdraw"): S.RECALLED,
+    (S.DONE, "withdraw"): S.RECALLED,
 }
 
 _REFUSALS = {

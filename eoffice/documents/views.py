@@ -23,6 +23,8 @@ from eoffice.documents import handling, policies, selectors, services
 from eoffice.documents.downloads import file_response, report_response
 from eoffice.documents.forms import ConfirmForm, ExportForm, RegisterCreateForm, UploadForm
 from eoffice.documents.models import Document, DocumentStatus
+from eoffice.documents.notices import notices_for
+from eoffice.documents.signatures import document_signatures
 from eoffice.documents.uploads import read_parts
 from eoffice.work import services as work_services
 
@@ -161,6 +163,8 @@ def _detail_context(
         ),
         "registration": getattr(document, "registration", None),
         "handling": selectors.handling_for(actor=actor, document=document),
+        "notices": notices_for(actor, document),
+        "signatures": document_signatures(document),
     }
 
 

@@ -64,6 +64,8 @@ class VersionOut(Schema):
     advisory_body_id: int | None
     reply_to_id: int | None
     replaces_id: int | None
+    replaces_draft_id: int | None
+    corrects_draft_id: int | None
     To: list[RecipientOut]
     recipient_lines: list[str]
     note: str
@@ -158,6 +160,8 @@ def _version(version: DraftVersion) -> dict[str, Any]:
         "advisory_body_id": version.advisory_body_id,
         "reply_to_id": version.reply_to_id,
         "replaces_id": version.replaces_id,
+        "replaces_draft_id": version.replaces_draft_id,
+        "corrects_draft_id": version.corrects_draft_id,
         "To": [
             {"agency_id": r.agency_id, "OrganId": r.agency.code, "OrganName": r.agency.name, "kind": r.kind}
             for r in version.recipients.select_related("agency")
@@ -216,6 +220,8 @@ class DraftFields(Schema):
     advisory_body_id: int | None = None
     reply_to_id: int | None = None
     replaces_id: int | None = None
+    replaces_draft_id: int | None = None
+    corrects_draft_id: int | None = None
     note: str = ""
 
 
@@ -234,6 +240,8 @@ def _input(
         advisory_body_id=fields.advisory_body_id,
         reply_to_id=fields.reply_to_id,
         replaces_id=fields.replaces_id,
+        replaces_draft_id=fields.replaces_draft_id,
+        corrects_draft_id=fields.corrects_draft_id,
         recipient_ids=_ids(fields.recipient_ids, "recipients"),
         recipient_lines=fields.recipient_lines,
         note=fields.note,

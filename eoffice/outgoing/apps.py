@@ -9,8 +9,12 @@ class OutgoingConfig(AppConfig):
 
     def ready(self) -> None:
         # Wiring only: approval steps are work items; the engine never imports outgoing.
-        from eoffice.outgoing import approval, comments
+        from eoffice.documents import notices
+        from eoffice.outgoing import amend_selectors, approval, comments
         from eoffice.work import subjects
+
+        # The recipient's copy shows what the sender did to it (recall, update, replace, correction).
+        notices.register_notice_hook(amend_selectors.incoming_notices)
 
         subjects.register_subject(
             approval.SUBJECT_TYPE,

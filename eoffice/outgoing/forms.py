@@ -47,6 +47,12 @@ class DraftForm(BootstrapForm):
     )
     reply_to_id = forms.IntegerField(label=_("Trả lời văn bản đến (mã số)"), required=False, min_value=1)
     replaces_id = forms.IntegerField(label=_("Thay thế văn bản (mã số)"), required=False, min_value=1)
+    replaces_draft_id = forms.IntegerField(
+        label=_("Thay thế văn bản đi đã phát hành (mã số)"), required=False, min_value=1
+    )
+    corrects_draft_id = forms.IntegerField(
+        label=_("Đính chính văn bản đi đã phát hành (mã số)"), required=False, min_value=1
+    )
     main_file = forms.FileField(
         label=_("Tệp văn bản chính"),
         required=False,
@@ -88,6 +94,8 @@ def initial_from(version: DraftVersion) -> dict[str, Any]:
         "advisory_body": version.advisory_body_id,
         "reply_to_id": version.reply_to_id,
         "replaces_id": version.replaces_id,
+        "replaces_draft_id": version.replaces_draft_id,
+        "corrects_draft_id": version.corrects_draft_id,
     }
 
 

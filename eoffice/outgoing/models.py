@@ -140,6 +140,23 @@ class DraftVersion(models.Model):
         related_name="+",
         verbose_name=_lazy("Thay thế"),
     )
+    # The sender's own released documents this one replaces or corrects (đính chính), Điều 18.3.
+    replaces_draft = models.ForeignKey(
+        "Draft",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_lazy("Thay thế văn bản đi"),
+    )
+    corrects_draft = models.ForeignKey(
+        "Draft",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_lazy("Đính chính văn bản đi"),
+    )
     # Free-text "Nơi nhận" lines (e.g. "Như trên;", "Lưu: VT, TCBC."), one per line.
     recipient_lines = models.TextField(_lazy("Nơi nhận khác"), blank=True)
     note = models.CharField(_lazy("Ghi chú thay đổi"), max_length=500, blank=True)
@@ -279,6 +296,14 @@ def format_number(number: int) -> str:
 
 
 # Approval chains live in their own module; imported here so Django finds the models.
+from eoffice.outgoing.amend_models import (  # noqa: E402
+    Amendment,
+    AmendmentAnswer,
+    AmendmentKind,
+    AnswerStatus,
+    DeliveryEvent,
+    DeliveryEventKind,
+)
 from eoffice.outgoing.approval_models import (  # noqa: E402
     ApprovalChain,
     ApprovalStep,
@@ -302,6 +327,10 @@ from eoffice.outgoing.signing_models import DraftSignature, KeyKind, SignedAttac
 
 __all__ = [
     "AdvisoryBody",
+    "Amendment",
+    "AmendmentAnswer",
+    "AmendmentKind",
+    "AnswerStatus",
     "ApprovalChain",
     "ApprovalStep",
     "CommentAnswer",
@@ -310,6 +339,8 @@ __all__ = [
     "CommentRequest",
     "CommentRound",
     "Delivery",
+    "DeliveryEvent",
+    "DeliveryEventKind",
     "DeliveryStatus",
     "Draft",
     "DraftFile",

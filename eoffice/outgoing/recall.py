@@ -2,10 +2,10 @@
 
 The sender's clerk recalls a released document: it is frozen (status "đã thu hồi"), the recall's
 metadata is kept, and every hosted recipient is asked to confirm. A recipient's clerk accepts
-(15: the copy leaves their queue and is deleted with its metadata) or refuses with a reason (16).
-
-Limitation: a copy the recipient has already registered (vào sổ) cannot be removed here, since
-its arrival number and work lines must stay; accepting it is refused with a clear message.
+(15) or refuses with a reason (16). On acceptance a copy that was never registered is deleted
+with its metadata; a registered one (vào sổ) is withdrawn instead (documents.withdrawal): its
+open work lines are recalled and it stays in the register marked "đã thu hồi", so the arrival
+numbers have no gaps. Every step is written to the sender's tracking timeline.
 """
 
 from __future__ import annotations
@@ -20,14 +20,15 @@ from eoffice.core.errors import Conflict, ValidationFailed
 from eoffice.core.policies import require
 from eoffice.documents.models import Document, DocumentStatus
 from eoffice.documents.policies import is_clerk as is_incoming_clerk
-from eoffice.outgoing import dispatch, policies
-from eoffice.outgoing.models import Delivery, DeliveryStatus, Draft, DraftStatus, Recall
+from eoffice.documents.withdrawal import document_withdraw
+from eoffice.outgoing import dispatch, policies, tracking
+from eoffice.outgoing.models import Delivery, DeliveryEventKind, DeliveryStatus, Draft, DraftStatus, Recall
 from eoffice.outgoing.transitions import apply_transition
 
 MAX_REASON = 2000
 
 
-def _reason(reason: str) -> str:
+def clean_reason(reason: str) -> str:
     reason = " ".join(reason.split())
     if not reason:
         raise ValidationFailed("reason_required", _("Phải nêu lý do."), field="reason")
@@ -42,7 +43,7 @@ def _reason(reason: str) -> str:
 
 @transaction.atomic
 def draft_recall(*, actor: Actor, draft: Draft, reason: str) -> Recall:
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     # Why the lock: a recall racing a second recall (or the release) of the same document.
     draft = Draft.objects.select_for_update(of=("self",)).select_related("agency").get(pk=draft.pk)
     policies.require_clerk(actor, draft.agency)
@@ -51,7 +52,9 @@ def draft_recall(*, actor: Actor, draft: Draft, reason: str) -> Recall:
     recall = Recall.objects.create(
         draft=draft, reason=reason, requested_by=actor.user, requested_at=timezone.now()
     )
-    Delivery.objects.filter(draft=draft, incoming__isnull=False).update(status=DeliveryStatus.RECALL_PENDING)
+    asked = list(Delivery.objects.filter(draft=draft, incoming__isnull=False))
+    Delivery.objects.filter(pk__in=[d.pk for d in asked]).update(status=DeliveryStatus.RECALL_PENDING)
+    tracking.record(asked, DeliveryEventKind.RECALL_REQUESTED, actor=actor, note=reason)
     # External recipients never received it (still waiting for the exchange): nothing to ask.
     Delivery.objects.filter(draft=draft, hosted=False).update(status=DeliveryStatus.RECALLED)
     apply_transition(draft, DraftStatus.RECALLED)
@@ -80,28 +83,36 @@ def _pending(actor: Actor, delivery: Delivery) -> Delivery:
 
 @transaction.atomic
 def recall_accept(*, actor: Actor, delivery: Delivery) -> Delivery:
-    """15: the recipient agrees; its copy and the copy's metadata are deleted."""
+    """15: the recipient agrees; an unregistered copy is deleted with its metadata, a registered
+    one is withdrawn (kept in the register, out of every queue, its open work lines recalled)."""
     delivery = _pending(actor, delivery)
-    incoming = Document.objects.select_for_update().filter(pk=delivery.incoming_id or 0).first()
-    if incoming is not None and incoming.status not in (DocumentStatus.RECEIVED, DocumentStatus.CONFIRMED):
-        raise Conflict(
-            "already_registered",
-            _(
-                "Văn bản đã vào sổ và đang xử lý; không thể xóa tự động, "
-                "hãy trả lời từ chối thu hồi kèm lý do."
-            ),
-        )
-    delivery.status, delivery.incoming = DeliveryStatus.RECALLED, None
-    delivery.save(update_fields=["status", "incoming"])
-    if incoming is not None:
-        incoming.delete()
+    # Why the lock: an unregistered copy must not be registered while it is being deleted.
+    unregistered = (
+        Document.objects.select_for_update()
+        .filter(pk=delivery.incoming_id or 0, status__in=[DocumentStatus.RECEIVED, DocumentStatus.CONFIRMED])
+        .first()
+    )
+    incoming = unregistered or Document.objects.filter(pk=delivery.incoming_id or 0).first()
+    withdrawn = incoming is not None and unregistered is None
+    if withdrawn:
+        assert incoming is not None
+        reason = Recall.objects.get(draft_id=delivery.draft_id).reason
+        document_withdraw(actor=actor, document=incoming, reason=reason)
+        delivery.status = DeliveryStatus.RECALLED
+        delivery.save(update_fields=["status"])
+    else:
+        delivery.status, delivery.incoming = DeliveryStatus.RECALLED, None
+        delivery.save(update_fields=["status", "incoming"])
+        if incoming is not None:
+            Document.objects.filter(pk=incoming.pk).delete()
+    tracking.record([delivery], DeliveryEventKind.RECALL_ACCEPTED, actor=actor)
     dispatch.answered(delivery, "15", "", actor)
     audit.record(
         actor=actor,
         verb="outgoing.recall_accepted",
         target=delivery,
         agency_id=delivery.agency_id,
-        data={"draft": delivery.draft_id},
+        data={"draft": delivery.draft_id, "withdrawn": withdrawn},
     )
     return delivery
 
@@ -109,10 +120,11 @@ def recall_accept(*, actor: Actor, delivery: Delivery) -> Delivery:
 @transaction.atomic
 def recall_refuse(*, actor: Actor, delivery: Delivery, reason: str) -> Delivery:
     """16: the recipient refuses, with a reason; its copy stays."""
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     delivery = _pending(actor, delivery)
     delivery.status, delivery.reason = DeliveryStatus.RECALL_REFUSED, reason
     delivery.save(update_fields=["status", "reason"])
+    tracking.record([delivery], DeliveryEventKind.RECALL_REFUSED, actor=actor, note=reason)
     dispatch.answered(delivery, "16", reason, actor)
     audit.record(
         actor=actor,

@@ -19,6 +19,8 @@ from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict, ValidationFailed
 from eoffice.core.policies import require
 from eoffice.core.text import fold
+from eoffice.directory.models import Agency
+from eoffice.documents import tasks as document_tasks
 from eoffice.documents.models import (
     Direction,
     Document,
@@ -28,8 +30,16 @@ from eoffice.documents.models import (
     ReceivedVia,
 )
 from eoffice.documents.policies import is_clerk as is_incoming_clerk
-from eoffice.outgoing import dispatch, policies
-from eoffice.outgoing.models import Delivery, DeliveryStatus, Draft, DraftStatus, DraftVersion, OutgoingNumber
+from eoffice.outgoing import amend_links, dispatch, policies, tracking
+from eoffice.outgoing.models import (
+    Delivery,
+    DeliveryEventKind,
+    DeliveryStatus,
+    Draft,
+    DraftStatus,
+    DraftVersion,
+    OutgoingNumber,
+)
 from eoffice.outgoing.signing import delivered_files
 from eoffice.outgoing.transitions import apply_transition
 from eoffice.work.models import AssignmentLine
@@ -85,6 +95,47 @@ def _incoming_copy(
     return copy
 
 
+def deliver(
+    draft: Draft, version: DraftVersion, number: OutgoingNumber, agencies: list[Agency], *, actor: Actor
+) -> list[Delivery]:
+    """Hand `version` to `agencies`: hosted ones get their incoming copy at once, external ones
+    wait for the exchange. Bulk inserts, so thousands of recipients cost a handful of queries."""
+    hosted = [a for a in agencies if a.hosted]
+    external = [a for a in agencies if not a.hosted]
+    copies = Document.objects.bulk_create([_incoming_copy(draft, version, number, a.pk) for a in hosted])
+    # The signed PDFs when the document was digitally signed (refused until the organisation signed).
+    files = delivered_files(draft, version)
+    DocumentFile.objects.bulk_create(
+        [
+            DocumentFile(
+                document=copy,
+                stored_file_id=f.stored_file_id,
+                role=FileRole.MAIN if f.role == "main" else FileRole.ATTACHMENT,
+                file_name=f.file_name,
+                sort_order=f.sort_order,
+            )
+            for copy in copies
+            for f in files
+        ],
+        batch_size=2000,
+    )
+    now = timezone.now()
+    deliveries = [
+        Delivery(draft=draft, agency=a, hosted=True, status=DeliveryStatus.ARRIVED, incoming=c, sent_at=now)
+        for a, c in zip(hosted, copies, strict=True)
+    ] + [
+        Delivery(draft=draft, agency=a, hosted=False, status=DeliveryStatus.WAITING_EXCHANGE, sent_at=now)
+        for a in external
+    ]
+    Delivery.objects.bulk_create(deliveries, batch_size=2000)
+    if copies:
+        # Every copy links the same blobs: validating the first one fills the cache for all.
+        first = copies[0].pk
+        transaction.on_commit(lambda: document_tasks.check_signatures(first))
+    # No tracking row per recipient here: the timeline starts from Delivery.sent_at (tracking.py).
+    return deliveries
+
+
 @transaction.atomic
 def draft_release(*, actor: Actor, draft: Draft) -> list[Delivery]:
     # Why the lock: two clerks releasing at once must not both deliver.
@@ -109,42 +160,23 @@ def draft_release(*, actor: Actor, draft: Draft) -> list[Delivery]:
             % {"agencies": ", ".join(a.name for a in external[:5])},
             field="recipients",
         )
-    # The signed PDFs when the document was digitally signed (refused until the organisation signed).
-    files = delivered_files(draft, version)
-    hosted = [r.agency for r in recipients if r.agency.hosted]
-    copies = Document.objects.bulk_create([_incoming_copy(draft, version, number, a.pk) for a in hosted])
-    DocumentFile.objects.bulk_create(
-        [
-            DocumentFile(
-                document=copy,
-                stored_file_id=f.stored_file_id,
-                role=FileRole.MAIN if f.role == "main" else FileRole.ATTACHMENT,
-                file_name=f.file_name,
-                sort_order=f.sort_order,
-            )
-            for copy in copies
-            for f in files
-        ],
-        batch_size=2000,
-    )
-    now = timezone.now()
-    deliveries = [
-        Delivery(draft=draft, agency=a, hosted=True, status=DeliveryStatus.ARRIVED, incoming=c, sent_at=now)
-        for a, c in zip(hosted, copies, strict=True)
-    ] + [
-        Delivery(draft=draft, agency=a, hosted=False, status=DeliveryStatus.WAITING_EXCHANGE, sent_at=now)
-        for a in external
-    ]
-    Delivery.objects.bulk_create(deliveries, batch_size=2000)
+    deliveries = deliver(draft, version, number, [r.agency for r in recipients], actor=actor)
+    hosted_count = sum(1 for d in deliveries if d.hosted)
     apply_transition(draft, DraftStatus.RELEASED)
     # The exchange outbox (one line per recipient), in this same transaction.
     dispatch.released(draft, deliveries, actor)
+    # A document that replaces or corrects an earlier one marks it now (amend_links).
+    amend_links.links_activate(actor=actor, draft=draft, version=version)
     audit.record(
         actor=actor,
         verb="outgoing.released",
         target=draft,
         agency_id=draft.agency_id,
-        data={"symbol": number.number_symbol, "hosted": len(hosted), "external": len(external)},
+        data={
+            "symbol": number.number_symbol,
+            "hosted": hosted_count,
+            "external": len(deliveries) - hosted_count,
+        },
     )
     return deliveries
 
@@ -177,6 +209,7 @@ def delivery_reject(*, actor: Actor, delivery: Delivery, reason: str) -> Deliver
     delivery.status, delivery.reason, delivery.incoming = DeliveryStatus.REJECTED, reason, None
     delivery.save(update_fields=["status", "reason", "incoming"])
     incoming.delete()
+    tracking.record([delivery], DeliveryEventKind.REJECTED, actor=actor, note=reason)
     dispatch.answered(delivery, "02", reason, actor)
     audit.record(
         actor=actor,

@@ -46,7 +46,13 @@ def draft_get(*, actor: Actor, draft_id: int) -> Draft:
 def version_get(*, actor: Actor, draft: Draft, number: int) -> DraftVersion:
     version = (
         DraftVersion.objects.select_related(
-            "document_type", "signer__user", "advisory_body", "reply_to", "replaces"
+            "document_type",
+            "signer__user",
+            "advisory_body",
+            "reply_to",
+            "replaces",
+            "replaces_draft__current_version",
+            "corrects_draft__current_version",
         )
         .filter(draft=draft, number=number)
         .first()

@@ -21,7 +21,7 @@ from eoffice.documents import selectors as document_selectors
 from eoffice.documents.models import Competence, Document, DocumentType, Secrecy, Urgency
 from eoffice.documents.services import MAX_FILES_PER_UPLOAD, UploadPart
 from eoffice.documents.validation import check_upload
-from eoffice.outgoing import policies
+from eoffice.outgoing import amend_links, policies
 from eoffice.outgoing.models import (
     EDITABLE_STATUSES,
     AdvisoryBody,
@@ -52,6 +52,9 @@ class DraftInput:
     advisory_body_id: int | None = None
     reply_to_id: int | None = None
     replaces_id: int | None = None
+    # Earlier released documents of the agency this one replaces or corrects (amend_links).
+    replaces_draft_id: int | None = None
+    corrects_draft_id: int | None = None
     recipient_ids: list[int] = field(default_factory=list)
     recipient_lines: str = ""
     note: str = ""
@@ -67,6 +70,8 @@ class _Checked:
     advisory_body: AdvisoryBody | None
     reply_to: Document | None
     replaces: Document | None
+    replaces_draft: Draft | None
+    corrects_draft: Draft | None
     recipients: list[tuple[Agency, str]]
     recipient_lines: str
 
@@ -86,7 +91,7 @@ def _linked_document(actor: Actor, document_id: int | None, name: str) -> Docume
     return document
 
 
-def _recipients(agency: Agency, ids: list[int]) -> list[tuple[Agency, str]]:
+def check_recipients(agency: Agency, ids: list[int]) -> list[tuple[Agency, str]]:
     unique = list(dict.fromkeys(ids))
     if len(unique) > MAX_RECIPIENTS:
         raise ValidationFailed(
@@ -168,12 +173,14 @@ def _check(actor: Actor, agency: Agency, data: DraftInput) -> _Checked:
         advisory_body=advisory_body,
         reply_to=_linked_document(actor, data.reply_to_id, "reply_to"),
         replaces=_linked_document(actor, data.replaces_id, "replaces"),
-        recipients=_recipients(agency, data.recipient_ids),
+        replaces_draft=amend_links.linked_draft(agency, data.replaces_draft_id, "replaces_draft"),
+        corrects_draft=amend_links.linked_draft(agency, data.corrects_draft_id, "corrects_draft"),
+        recipients=check_recipients(agency, data.recipient_ids),
         recipient_lines=lines,
     )
 
 
-def _files(main: UploadPart | None, attachments: list[UploadPart]) -> list[tuple[str, UploadPart, str]]:
+def check_files(main: UploadPart | None, attachments: list[UploadPart]) -> list[tuple[str, UploadPart, str]]:
     """Validate every file before anything is stored; returns (role, part, content type)."""
     if len(attachments) + 1 > MAX_FILES_PER_UPLOAD:
         raise ValidationFailed(
@@ -210,6 +217,8 @@ def _write_version(
         advisory_body=checked.advisory_body,
         reply_to=checked.reply_to,
         replaces=checked.replaces,
+        replaces_draft=checked.replaces_draft,
+        corrects_draft=checked.corrects_draft,
         recipient_lines=checked.recipient_lines,
         note=" ".join(data.note.split())[:500],
         created_by=actor.user,
@@ -220,14 +229,32 @@ def _write_version(
     return version
 
 
-def _store_files(version: DraftVersion, files: list[tuple[str, UploadPart, str]]) -> None:
+def store_files(version: DraftVersion, files: list[tuple[str, UploadPart, str]], *, start: int = 0) -> None:
     rows = []
-    for order, (role, part, content_type) in enumerate(files):
+    for order, (role, part, content_type) in enumerate(files, start=start):
         stored = blobs.store_bytes(part.data, content_type=content_type)
         rows.append(
             DraftFile(version=version, stored_file=stored, role=role, file_name=part.name, sort_order=order)
         )
     DraftFile.objects.bulk_create(rows)
+
+
+def copy_files(files: list[DraftFile], version: DraftVersion, *, roles: set[str] | None = None) -> None:
+    """Link `files` (of an earlier version) to `version`: the same blobs, content-addressed, so
+    nothing is copied. `roles` limits which are kept (None: all)."""
+    DraftFile.objects.bulk_create(
+        [
+            DraftFile(
+                version=version,
+                stored_file_id=f.stored_file_id,
+                role=f.role,
+                file_name=f.file_name,
+                sort_order=f.sort_order,
+            )
+            for f in files
+            if roles is None or f.role in roles
+        ]
+    )
 
 
 @transaction.atomic
@@ -242,7 +269,7 @@ def draft_create(*, actor: Actor, data: DraftInput) -> Draft:
         raise ValidationFailed(
             "required", _("Chưa chọn tệp văn bản chính (DOCX hoặc PDF)."), field="main_file"
         )
-    files = _files(data.main, data.attachments or [])
+    files = check_files(data.main, data.attachments or [])
     draft = Draft.objects.create(
         agency=agency,
         unit=position.unit,
@@ -250,7 +277,7 @@ def draft_create(*, actor: Actor, data: DraftInput) -> Draft:
         created_position=position,
     )
     version = _write_version(draft, 1, checked, data, actor)
-    _store_files(version, files)
+    store_files(version, files)
     draft.current_version = version
     draft.save(update_fields=["current_version", "updated_at"])
     audit.record(
@@ -274,29 +301,16 @@ def draft_revise(*, actor: Actor, draft: Draft, data: DraftInput) -> DraftVersio
     previous = draft.current_version
     assert previous is not None
     checked = _check(actor, draft.agency, data)
-    files = _files(data.main, data.attachments or [])
+    files = check_files(data.main, data.attachments or [])
     kept = list(previous.files.all())
     version = _write_version(draft, previous.number + 1, checked, data, actor)
-    keep_roles = set()
+    keep_roles: set[str] = set()
     if data.main is None:
         keep_roles.add(DraftFileRole.MAIN)
     if data.attachments is None:
         keep_roles.add(DraftFileRole.ATTACHMENT)
-    # The new version points at the same blobs: content-addressed, so nothing is copied.
-    DraftFile.objects.bulk_create(
-        [
-            DraftFile(
-                version=version,
-                stored_file_id=f.stored_file_id,
-                role=f.role,
-                file_name=f.file_name,
-                sort_order=f.sort_order,
-            )
-            for f in kept
-            if f.role in keep_roles
-        ]
-    )
-    _store_files(version, files)
+    copy_files(kept, version, roles=keep_roles)
+    store_files(version, files)
     if compare_versions(previous, version).unchanged:
         raise ValidationFailed("no_change", _("Dự thảo không có thay đổi nào so với phiên bản trước."))
     draft.current_version = version
@@ -341,6 +355,8 @@ def version_facts(version: DraftVersion) -> list[tuple[str, str]]:
         (_noop("Tổ chức tư vấn"), version.advisory_body.name if version.advisory_body else ""),
         (_noop("Trả lời văn bản"), str(version.reply_to) if version.reply_to else ""),
         (_noop("Thay thế văn bản"), str(version.replaces) if version.replaces else ""),
+        (_noop("Thay thế văn bản đi"), str(version.replaces_draft) if version.replaces_draft else ""),
+        (_noop("Đính chính văn bản đi"), str(version.corrects_draft) if version.corrects_draft else ""),
         (_noop("Nơi nhận"), recipients),
         (_noop("Nơi nhận khác"), version.recipient_lines),
         (_noop("Tệp chính"), main),

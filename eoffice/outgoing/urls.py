@@ -1,6 +1,6 @@
 from django.urls import path
 
-from eoffice.outgoing import chains_views, comments_views, signing_views, views
+from eoffice.outgoing import amend_views, chains_views, comments_views, compare_views, signing_views, views
 
 app_name = "outgoing"
 
@@ -12,13 +12,16 @@ urlpatterns = [
     path("registers/<int:series_id>/export/", views.register_export, name="register_export"),
     path("<int:draft_id>/", views.draft_detail, name="draft"),
     path("<int:draft_id>/edit/", views.draft_edit, name="draft_edit"),
-    path("<int:draft_id>/compare/", views.compare, name="compare"),
+    path("<int:draft_id>/compare/", compare_views.compare, name="compare"),
+    path("<int:draft_id>/versions/<int:number>/pdf/", compare_views.version_pdf, name="version_pdf"),
     path("<int:draft_id>/number/", views.draft_number, name="number"),
     path("<int:draft_id>/step/<slug:action>/", views.draft_step, name="step"),
     path("<int:draft_id>/release/", views.draft_release, name="release"),
     path("<int:draft_id>/recall/", views.draft_recall, name="recall"),
     path("deliveries/<int:delivery_id>/reject/", views.delivery_reject, name="reject"),
     path("deliveries/<int:delivery_id>/recall/", views.recall_answer, name="recall_answer"),
+    path("<int:draft_id>/update/", amend_views.draft_update, name="update"),
+    path("answers/<int:answer_id>/", amend_views.answer, name="answer"),
     path("<int:draft_id>/files/<int:file_id>/", views.version_file, name="file"),
     # Lấy ý kiến (comment rounds) and the approval-chain configuration pages.
     path("<int:draft_id>/comments/start/", comments_views.comment_start, name="comment_start"),

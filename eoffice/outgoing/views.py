@@ -21,6 +21,7 @@ from eoffice.documents.downloads import file_response
 from eoffice.documents.models import DocumentFile
 from eoffice.documents.uploads import read_parts
 from eoffice.outgoing import (
+    amend_selectors,
     approval,
     comments_views,
     exports,
@@ -53,6 +54,7 @@ from eoffice.outgoing.models import (
     StepKind,
     StepRun,
 )
+from eoffice.outgoing.signatures import version_signatures
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -96,6 +98,8 @@ def _input_from(request: HttpRequest, form: DraftForm, *, revising: bool) -> ser
         advisory_body_id=data["advisory_body"].pk if data["advisory_body"] else None,
         reply_to_id=data["reply_to_id"],
         replaces_id=data["replaces_id"],
+        replaces_draft_id=data["replaces_draft_id"],
+        corrects_draft_id=data["corrects_draft_id"],
         recipient_ids=[agency.pk for agency in data["recipients"]],
         recipient_lines=data["recipient_lines"],
         note=data["note"],
@@ -178,7 +182,11 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
         "versions": selectors.versions(draft=draft),
         "number": number,
         "can_edit": policies.may_revise(actor, draft) and draft.status in EDITABLE_STATUSES,
-        "deliveries": _deliveries(draft),
+        "tracks": amend_selectors.tracks(draft),
+        "amendments": amend_selectors.amendments_of(draft),
+        "amended_by": amend_selectors.amended_by_this(draft),
+        "can_update": policies.is_clerk(actor, draft.agency) and draft.status == DraftStatus.RELEASED,
+        "signatures": version_signatures(version),
         "can_release": policies.is_clerk(actor, draft.agency) and draft.status == DraftStatus.NUMBERED,
         "can_recall": policies.is_clerk(actor, draft.agency) and draft.status == DraftStatus.RELEASED,
         "runs": StepRun.objects.filter(draft=draft).select_related("line__assignee_user", "version"),
@@ -194,28 +202,6 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
     on_sign_step = bool(context["acts_on_step"]) and pending is not None and pending.kind == StepKind.SIGN
     context.update(signing_views.panel_context(actor, draft, acts_on_sign_step=on_sign_step))
     return render(request, "outgoing/draft_detail.html", context)
-
-
-@login_required
-@require_GET
-def compare(request: HttpRequest, draft_id: int) -> HttpResponse:
-    actor = _actor(request)
-    draft = _draft_or_404(request, draft_id)
-    try:
-        left_no, right_no = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
-        left = selectors.version_get(actor=actor, draft=draft, number=left_no)
-        right = selectors.version_get(actor=actor, draft=draft, number=right_no)
-    except (ValueError, NotFound) as exc:
-        raise Http404(_("Không tìm thấy phiên bản để so sánh.")) from exc
-    context = {
-        "draft": draft,
-        "left": left,
-        "right": right,
-        "diff": services.compare_versions(left, right),
-        "left_files": left.files.all(),
-        "right_files": right.files.all(),
-    }
-    return render(request, "outgoing/compare.html", context)
 
 
 @login_required
@@ -402,12 +388,6 @@ def draft_step(request: HttpRequest, draft_id: int, action: str) -> HttpResponse
     except DomainError as error:
         show_domain_error(request, error)
     return redirect("outgoing:draft", draft_id=draft.pk)
-
-
-def _deliveries(draft: Draft) -> list[tuple[Delivery, str]]:
-    deliveries = list(draft.deliveries.select_related("agency"))
-    statuses = release.delivery_statuses(deliveries)
-    return [(d, str(DeliveryStatus(statuses[d.pk]).label)) for d in deliveries]
 
 
 @login_required

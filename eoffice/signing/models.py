@@ -91,3 +91,19 @@ class KeyReference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token_label}/{self.key_label}"
+
+
+class SignatureCheck(models.Model):
+    sha256 = models.CharField(max_length=64)
+    trust_fingerprint = models.CharField(max_length=64)
+    # {"error": "" or a code, "signatures": [SignatureReport fields, signing_time as ISO text]}
+    result = models.JSONField(default=dict)
+    checked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sha256", "trust_fingerprint"], name="signature_check_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]} @ {self.trust_fingerprint[:12]}"

@@ -36,7 +36,7 @@ _UNTRUSTED = {
     AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE,
 }
 _SIGNATURE_ERRORS: tuple[type[BaseException], ...] = (SignatureValidationError, *PARSE_ERRORS)
-_MODIFICATION_VI = {
+MODIFICATION_LABELS = _MODIFICATION_VI = {
     "NONE": _noop("không có thay đổi"),
     "LTA_UPDATES": _noop("chỉ bổ sung dữ liệu kiểm tra dài hạn"),
     "FORM_FILLING": _noop("chỉ điền ô dữ liệu và ký tiếp (được phép)"),

@@ -18,7 +18,7 @@ ALLOWED: dict[str, set[str]] = {
     "people": {"core", "directory"},
     "accounts": {"core", "directory", "people"},
     "work": {"core", "directory", "people", "workcalendar"},
-    "documents": {"core", "directory", "people", "workcalendar", "work"},
+    "documents": {"core", "directory", "people", "workcalendar", "work", "signing"},
     "outgoing": {"core", "directory", "people", "workcalendar", "work", "documents", "signing"},
     "demo": {"core", "directory", "people", "accounts"},
     "web": {"core", "directory", "people", "accounts", "workcalendar", "work", "documents"},
