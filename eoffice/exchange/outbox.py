@@ -103,6 +103,15 @@ def routes_of(agencies: Iterable[Agency]) -> dict[int, tuple[str, int | None]]:
     return result
 
 
+# The receiver's progress, in order (QCVN 102 status codes); 02, 13, 15 and 16 are acts, not steps.
+PROGRESS_RANK = {"01": 1, "03": 2, "04": 3, "05": 4, "06": 5}
+
+
+def _overtaken(delivery: Delivery, rank: int) -> bool:
+    later = [c for c, r in PROGRESS_RANK.items() if r > rank]
+    return StatusEvent.objects.filter(delivery=delivery, code__in=later).exists()
+
+
 def record_status(
     delivery: Delivery, code: str, *, occurred_at: datetime, description: str = "", staff: str = ""
 ) -> bool:
@@ -113,6 +122,18 @@ def record_status(
     # One event per code: a status (or a package's 01) delivered twice is the same event.
     if StatusEvent.objects.filter(delivery=delivery, code=code).exists():
         return False
+    rank = PROGRESS_RANK.get(code)
+    if rank is not None:
+        # edXML times travel to the second: a 03 stamped in the same second as our 01 must not sort before it.
+        before = [c for c, r in PROGRESS_RANK.items() if r < rank]
+        earlier = (
+            StatusEvent.objects.filter(delivery=delivery, code__in=before)
+            .order_by("-occurred_at")
+            .values_list("occurred_at", flat=True)
+            .first()
+        )
+        if earlier is not None and occurred_at < earlier:
+            occurred_at = earlier
     _event, created = StatusEvent.objects.get_or_create(
         delivery=delivery,
         code=code,
@@ -120,6 +141,9 @@ def record_status(
         defaults={"description": description[:2000], "staff": staff[:200], "recorded_at": timezone.now()},
     )
     status = DELIVERY_STATUS_OF_CODE.get(code)
+    if rank is not None and _overtaken(delivery, rank):
+        # Status packages may arrive out of order (03→06 reported at once): the furthest step wins.
+        status = None
     if created and status is not None:
         update: dict[str, object] = {"status": status}
         if code in ("02", "16"):

@@ -244,8 +244,9 @@ def amendments(request: HttpRequest, draft_id: int) -> Any:
     return _amendments(selectors.draft_get(actor=_actor(request), draft_id=draft_id))
 
 
+# Not "/signatures": that path is the signing report (api_signing), mounted on the same prefix.
 @router.get(
-    "/drafts/{int:draft_id}/signatures",
+    "/drafts/{int:draft_id}/signature-checks",
     response=list[dict[str, Any]],
     summary="Kiểm tra chữ ký số các tệp PDF của phiên bản hiện tại",
 )

@@ -70,10 +70,10 @@ def test_update_answer_and_track_through_the_api(cast: Cast) -> None:
 
 def test_signatures_of_a_draft_through_the_api(cast: Cast) -> None:
     draft = released(cast, cast.agency_b.pk)
-    body = login(cast.clerk_a).get(f"{BASE}/drafts/{draft.pk}/signatures").json()
+    body = login(cast.clerk_a).get(f"{BASE}/drafts/{draft.pk}/signature-checks").json()
     assert [(f["file_name"], f["signatures"], f["error"]) for f in body] == [("du-thao.pdf", [], "")]
     for user in (cast.clerk_b, cast.outsider):
-        assert login(user).get(f"{BASE}/drafts/{draft.pk}/signatures").status_code in (401, 403, 404)
+        assert login(user).get(f"{BASE}/drafts/{draft.pk}/signature-checks").status_code in (401, 403, 404)
 
 
 def test_release_validates_the_copies_signatures_ahead_of_the_first_view(
