@@ -118,7 +118,9 @@ def test_serves_login_and_stops_cleanly_on_sigterm(served: Served) -> None:
     assert "vanthu.snv" in output and DEFAULT_PASSWORD in output
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/accounts/login/", timeout=10).read().decode()
+    # The first request warms the workers up (imports, template and translation loading) while the
+    # Huey consumer starts beside them; on a busy 2-core CI machine that alone has taken over 10 s.
+    page = opener.open(f"{base}/accounts/login/", timeout=60).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     assert token is not None
     # Static files come from WhiteNoise with hashed names.
