@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from eoffice.core import audit
 from eoffice.core.actor import Actor
-from eoffice.core.errors import Conflict, ValidationFailed
+from eoffice.core.errors import Conflict
 from eoffice.documents.models import Document, DocumentStatus
 from eoffice.exchange import feedback, outbox, policies
 from eoffice.exchange.models import (
@@ -22,21 +22,7 @@ from eoffice.exchange.models import (
     Receipt,
 )
 from eoffice.outgoing.models import Delivery, DeliveryStatus
-
-MAX_REASON = 2000
-
-
-def clean_reason(reason: str) -> str:
-    reason = " ".join(reason.split())
-    if not reason:
-        raise ValidationFailed("reason_required", _("Phải nêu lý do."), field="reason")
-    if len(reason) > MAX_REASON:
-        raise ValidationFailed(
-            "reason_too_long",
-            _("Lý do tối đa %(max_reason)s ký tự.") % {"max_reason": MAX_REASON},
-            field="reason",
-        )
-    return reason
+from eoffice.outgoing.recall import clean_reason
 
 
 def _lock_line(line: OutboxLine) -> OutboxLine:
