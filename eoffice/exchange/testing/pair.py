@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from eoffice.exchange.testing.databases import NAME_PREFIX, Database, new_database
 from eoffice.exchange.testing.installation import ARTIFACTS, Installation, free_port
@@ -99,6 +100,24 @@ class InstallationPair:
     def peer_url_of(self, receiver: Installation) -> str:
         """The base URL the other installation must use to reach `receiver` (through its proxy)."""
         return self.proxy_ab.url if receiver is self.b else self.proxy_ba.url
+
+    def connect(self) -> dict[str, dict[str, Any]]:
+        """Seed agency A on A and agency B on B (staff `<role>.a`, `<role>.b`), then make each
+        installation a peer of the other, reaching it through its proxy. Idempotent."""
+        seeded = {
+            "a": self.a.call("scenario:seed_agency", label="a", **AGENCY_A),
+            "b": self.b.call("scenario:seed_agency", label="b", **AGENCY_B),
+        }
+        ids = {"a": self.a.call("peering:identity"), "b": self.b.call("peering:identity")}
+        pairs = ((self.a, self.b, "b"), (self.b, self.a, "a"))
+        for here, there, label in pairs:
+            here.call(
+                "peering:peer_register", code=ids[label]["code"], name=f"eOffice {label.upper()}",
+                base_url=self.peer_url_of(there), certificate_pem=ids[label]["certificate_pem"],
+            )  # fmt: skip
+        for here, _there, label in pairs:
+            here.call("peering:peer_sync", code=ids[label]["code"])
+        return seeded
 
     def close(self, *, failed: bool = False) -> None:
         if failed:
