@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest
 from ninja import File, Router, Schema, UploadedFile
 
 from eoffice.core.actor import Actor
 from eoffice.signing import selectors
 from eoffice.signing.uploads import read_pdf_upload
-from eoffice.signing.validation import ValidationResult
+from eoffice.signing.validation import SignatureReport, ValidationResult
 
 router = Router(tags=["signing"])
 
@@ -19,33 +17,12 @@ def _actor(request: HttpRequest) -> Actor:
     return request.actor  # type: ignore[attr-defined]
 
 
-class SignatureOut(Schema):
-    field_name: str
-    signer_name: str
-    signer_organisation: str
-    certificate_chain: list[str]
-    signing_time: dt.datetime | None
-    intact: bool
-    valid: bool
-    coverage: str
-    modification_level: str
-    changed_form_fields: list[str]
-    docmdp_ok: bool | None
-    trusted: bool
-    expired: bool
-    revoked: bool
-    revocation_unknown: bool
-    certification: bool
-    bottom_line: bool
-    problems: list[str]
-    summary: str
-
-
 class ValidationOut(Schema):
     sha256: str
     all_valid: bool
     summary: str
-    signatures: list[SignatureOut]
+    # The report's own dataclass is the schema: one definition of a signature's fields.
+    signatures: list[SignatureReport]
 
 
 @router.post("/validate", response=ValidationOut)
