@@ -6,7 +6,7 @@ import io
 import logging
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -37,14 +37,18 @@ _WIDTHS = [12, 8, 28, 18, 12, 50, 24, 12, 12, 20]
 
 @dataclass(frozen=True)
 class RegisterReport:
-    register: Register
+    """A register over a period, as the printer draws it (it reads .register.agency, .year, .name).
+    The outgoing register is the same report with its own heading and its own kind of register."""
+
+    register: Any
     date_from: date
     date_to: date
     rows: list[list[str]]
+    heading: ClassVar[str] = "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"
 
     @property
     def title(self) -> str:
-        return f"SỔ ĐĂNG KÝ VĂN BẢN ĐẾN — {self.register.name}"
+        return f"{self.heading} — {self.register.name}"
 
     @property
     def period(self) -> str:

@@ -5,7 +5,6 @@ The sheet and PDF are drawn by the documents app's register printer, with these 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.http import HttpResponse
@@ -30,21 +29,8 @@ OUTGOING_COLUMNS: list[str] = [
 _WIDTHS = [16, 12, 50, 22, 36, 20, 8, 12, 12, 18]
 
 
-@dataclass(frozen=True)
-class OutgoingRegisterReport:
-    # Named `register` so the shared printer reads .register.agency and .register.year.
-    register: OutgoingSeries
-    date_from: date
-    date_to: date
-    rows: list[list[str]]
-
-    @property
-    def title(self) -> str:
-        return f"SỔ ĐĂNG KÝ VĂN BẢN ĐI — {self.register.name}"
-
-    @property
-    def period(self) -> str:
-        return f"Từ ngày {self.date_from:%d/%m/%Y} đến ngày {self.date_to:%d/%m/%Y}"
+class OutgoingRegisterReport(register_printer.RegisterReport):
+    heading = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
 
 
 def entry_row(entry: OutgoingNumber) -> list[str]:
