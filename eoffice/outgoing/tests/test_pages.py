@@ -114,6 +114,7 @@ def test_clerk_numbers_from_the_box_and_exports_the_register(cast: Cast) -> None
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert any(str(r[0]).startswith("SỔ ĐĂNG KÝ VĂN BẢN ĐI —") for r in rows[:4])
     assert rows[4] == OUTGOING_COLUMNS
     assert rows[6][0] == "01/SNV-TCBC" and "Ủy ban nhân dân xã Đồng Tâm" in rows[6][4]
     assert rows[6][3] == "Trần Văn Lãnh Đạo"
