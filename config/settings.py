@@ -220,6 +220,8 @@ EXCHANGE_BACKOFF_BASE_SECONDS = env_int("EOFFICE_EXCHANGE_BACKOFF_BASE_SECONDS",
 EXCHANGE_BACKOFF_MAX_SECONDS = env_int("EOFFICE_EXCHANGE_BACKOFF_MAX_SECONDS", 3600, minimum=1)
 EXCHANGE_REPLAY_WINDOW_SECONDS = env_int("EOFFICE_EXCHANGE_REPLAY_WINDOW_SECONDS", 300, minimum=10)
 EXCHANGE_HTTP_TIMEOUT_SECONDS = env_int("EOFFICE_EXCHANGE_HTTP_TIMEOUT_SECONDS", 60, minimum=1)
+# Axes (pull model): each active axis is polled every N minutes by the worker.
+EXCHANGE_AXIS_POLL_MINUTES = env_int("EOFFICE_EXCHANGE_AXIS_POLL_MINUTES", 1, minimum=1, maximum=1440)
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -31,7 +31,7 @@ from eoffice.documents.models import (
 from eoffice.exchange import edxml, feedback, outbox, pdfcheck
 from eoffice.exchange.answers import Answer, Refused
 from eoffice.exchange.edxml import mapping
-from eoffice.exchange.models import MessageKind, OutboxLine, Peer, PeerAgency, Receipt
+from eoffice.exchange.models import Axis, MessageKind, OutboxLine, Peer, PeerAgency, Receipt
 from eoffice.outgoing.models import DeliveryStatus
 
 
@@ -112,7 +112,13 @@ def _attach_files(document: Document, files: list[tuple[str, edxml.Payload, str]
 
 @transaction.atomic
 def receive_edoc(
-    package: edxml.EdocPackage, *, peer: Peer | None, receiver_code: str, via: str, actor: Actor
+    package: edxml.EdocPackage,
+    *,
+    peer: Peer | None,
+    receiver_code: str,
+    via: str,
+    actor: Actor,
+    axis: Axis | None = None,
 ) -> Answer:
     receiver = _receiver(package, receiver_code)
     business_type = int(package.doc_type)
@@ -121,7 +127,7 @@ def receive_edoc(
         return Answer("01", "duplicate", _("Gói tin đã được nhận trước đó."))
     sender = sender_agency(package.header.from_, peer)
     if business_type == 1:
-        return _receive_recall(package, receiver=receiver, sender=sender, peer=peer, actor=actor)
+        return _receive_recall(package, receiver=receiver, sender=sender, peer=peer, actor=actor, axis=axis)
     if business_type != 0:
         raise Refused(
             "business_type_unsupported",
@@ -146,6 +152,7 @@ def receive_edoc(
                 sender_code=package.header.from_.organ_id,
                 sender=sender,
                 peer=peer,
+                axis=axis,
                 document=document,
                 signatures=reports,
                 other_info=other,
@@ -175,7 +182,13 @@ def receive_edoc(
 
 
 def _receive_recall(
-    package: edxml.EdocPackage, *, receiver: Agency, sender: Agency, peer: Peer | None, actor: Actor
+    package: edxml.EdocPackage,
+    *,
+    receiver: Agency,
+    sender: Agency,
+    peer: Peer | None,
+    actor: Actor,
+    axis: Axis | None,
 ) -> Answer:
     """Thu hồi from another installation: kept for our clerk to accept (15) or refuse (16)."""
     recalled_key = (package.bussiness.document_id if package.bussiness else "") or package.document_id
@@ -192,6 +205,7 @@ def _receive_recall(
         sender_code=package.header.from_.organ_id,
         sender=sender,
         peer=peer,
+        axis=axis,
         other_info=[["TraceHeaderList/Bussiness/BussinessDocReason", reason]],
         received_at=timezone.now(),
     )

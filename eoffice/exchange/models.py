@@ -185,6 +185,10 @@ class Receipt(models.Model):
     sender_code = models.CharField(max_length=64)
     sender = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     peer = models.ForeignKey(Peer, null=True, blank=True, on_delete=models.PROTECT, related_name="receipts")
+    # The axis it was pulled from: our answers (01, 03 … 06, 02) go back through the same account.
+    axis = models.ForeignKey(
+        "exchange.Axis", null=True, blank=True, on_delete=models.SET_NULL, related_name="receipts"
+    )
     document = models.OneToOneField(
         Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="exchange_receipt"
     )

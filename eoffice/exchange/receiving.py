@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -21,10 +22,13 @@ from django.conf import settings
 from eoffice.core.actor import Actor
 from eoffice.exchange import edxml, incoming, quarantine
 from eoffice.exchange.answers import Answer, Refused
-from eoffice.exchange.models import Peer
+from eoffice.exchange.models import Axis, Peer
 
 log = logging.getLogger(__name__)
 RECEIVER = Actor.system("exchange-receiver")
+# Told of a refusal after the package went to quarantine, with what could be parsed of it (None
+# when it is not edXML at all): a pull route answers 02 with a status package of its own.
+OnRefused = Callable[[Refused, "edxml.EdocPackage | edxml.StatusPackage | None"], None]
 
 
 def work_root() -> Path:
@@ -52,22 +56,37 @@ def refuse(raw: Path, refusal: Refused, *, peer: Peer | None, via: str, document
     return Answer("02", refusal.code, refusal.message, refusal.http_status)
 
 
-def receive_file(raw: Path, *, peer: Peer | None, receiver_code: str = "", via: str = "push") -> Answer:
+def receive_file(
+    raw: Path,
+    *,
+    peer: Peer | None,
+    receiver_code: str = "",
+    via: str = "push",
+    axis: Axis | None = None,
+    on_refused: OnRefused | None = None,
+) -> Answer:
     """Check and store one package read from `raw`; the caller deletes `raw` afterwards."""
     directory = work_dir()
-    key = ""
+    package: edxml.EdocPackage | edxml.StatusPackage | None = None
     try:
-        if peer is not None:
-            _verify_envelope(raw, peer)
-        package = edxml.parse(raw, attachments_dir=directory, limits=edxml.limits_from_settings())
-        key = package.document_id
-        if isinstance(package, edxml.StatusPackage):
-            return incoming.receive_status(package, peer=peer, actor=RECEIVER)
-        return incoming.receive_edoc(package, peer=peer, receiver_code=receiver_code, via=via, actor=RECEIVER)
-    except edxml.EdxmlError as exc:
-        return refuse(raw, Refused(exc.code, exc.message, exc.detail), peer=peer, via=via, document_key=key)
-    except Refused as exc:
-        return refuse(raw, exc, peer=peer, via=via, document_key=key)
+        try:
+            if peer is not None:
+                _verify_envelope(raw, peer)
+            package = edxml.parse(raw, attachments_dir=directory, limits=edxml.limits_from_settings())
+            if isinstance(package, edxml.StatusPackage):
+                return incoming.receive_status(package, peer=peer, actor=RECEIVER)
+            return incoming.receive_edoc(
+                package, peer=peer, receiver_code=receiver_code, via=via, actor=RECEIVER, axis=axis
+            )
+        except edxml.EdxmlError as exc:
+            refusal = Refused(exc.code, exc.message, exc.detail)
+        except Refused as exc:
+            refusal = exc
+        key = package.document_id if package is not None else ""
+        answer = refuse(raw, refusal, peer=peer, via=via, document_key=key)
+        if on_refused is not None:
+            on_refused(refusal, package)
+        return answer
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 

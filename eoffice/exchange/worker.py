@@ -23,6 +23,7 @@ from eoffice.core import audit
 from eoffice.core.actor import Actor
 from eoffice.exchange import outbox, transports
 from eoffice.exchange.models import LineState, MessageKind, OutboxLine
+from eoffice.outgoing.models import Delivery, DeliveryStatus
 
 log = logging.getLogger(__name__)
 WORKER = Actor.system("exchange-worker")
@@ -35,10 +36,13 @@ class Outcome:
 
     kind: str  # "delivered" | "rejected" | "retry" | "failed"
     message: str = ""
+    # A peer answers for the receiving office itself (01 at once); an axis only took the package
+    # on, and the receiver's own 01 comes back later as a status package.
+    arrived: bool = True
 
     @classmethod
-    def delivered(cls, message: str = "") -> Outcome:
-        return cls("delivered", message)
+    def delivered(cls, message: str = "", *, arrived: bool = True) -> Outcome:
+        return cls("delivered", message, arrived)
 
     @classmethod
     def rejected(cls, message: str) -> Outcome:
@@ -103,7 +107,12 @@ def record_outcome(line_id: int, outcome: Outcome, *, rng: random.Random | None 
         outbox.transition(line, "delivered")
         line.delivered_at, line.last_error, line.next_attempt_at = now, "", None
         if line.kind == MessageKind.EDOC and line.business_type == 0 and line.delivery is not None:
-            outbox.record_status(line.delivery, "01", occurred_at=now, description=outcome.message)
+            if outcome.arrived:
+                outbox.record_status(line.delivery, "01", occurred_at=now, description=outcome.message)
+            else:
+                Delivery.objects.filter(pk=line.delivery.pk, status=DeliveryStatus.WAITING_EXCHANGE).update(
+                    status=DeliveryStatus.SENT
+                )
     elif outcome.kind == "rejected":
         outbox.transition(line, "rejected")
         line.last_error, line.next_attempt_at = outcome.message[:1000], None

@@ -40,6 +40,9 @@ class Axis(models.Model):
     # External agencies no axis directory lists are sent through the default axis.
     is_default = models.BooleanField(_lazy("Trục mặc định"), default=False)
     last_polled_at = models.DateTimeField(null=True, blank=True)
+    # Held by the scheduled poller while it polls (a conditional UPDATE claims it), so two workers
+    # never poll one axis at once; a worker killed mid-poll frees it when the lease runs out.
+    poll_lease_until = models.DateTimeField(null=True, blank=True)
     last_poll_error = models.CharField(max_length=1000, blank=True)
     directory_synced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -14,12 +14,23 @@ from eoffice.exchange.axis import errors
 from eoffice.exchange.axis.base import MessageType
 from eoffice.exchange.axis.packages import package_of
 from eoffice.exchange.axis.services import adapter_of, axis_for
-from eoffice.exchange.models import MessageKind, OutboxLine
+from eoffice.exchange.models import Axis, MessageKind, OutboxLine, Receipt
 from eoffice.exchange.worker import Outcome
 
 
+def reply_axis(line: OutboxLine) -> Axis | None:
+    """An answer to a package pulled from an axis goes back through that same account: it is the
+    one that registered our receiving agency (the sender must belong to the calling system)."""
+    axis_id = (line.payload or {}).get("axis")
+    if axis_id is None and line.receipt_id is not None:
+        axis_id = Receipt.objects.filter(pk=line.receipt_id).values_list("axis_id", flat=True).first()
+    if axis_id is None:
+        return None
+    return Axis.objects.filter(pk=axis_id, is_active=True).first()
+
+
 def send_line(line: OutboxLine) -> Outcome:
-    axis = axis_for(line.receiver_id)
+    axis = (reply_axis(line) if line.kind == MessageKind.STATUS else None) or axis_for(line.receiver_id)
     if axis is None:
         return Outcome.retry(_("Chưa cấu hình trục liên thông nào đến đơn vị nhận này."))
     package = package_of(line)
@@ -33,4 +44,5 @@ def send_line(line: OutboxLine) -> Outcome:
         if exc.retryable or isinstance(exc, errors.AxisConfigurationError):
             return Outcome.retry(message)
         return Outcome.failed(message)
-    return Outcome.delivered(f"{axis.name}: {doc_id}")
+    # Handed to the axis, not yet arrived: the receiver's own 01 comes back as a status package.
+    return Outcome.delivered(f"{axis.name}: {doc_id}", arrived=False)

@@ -7,6 +7,7 @@ ResponseFor organ ids) — full edXML comes from the codec (`eoffice.exchange.ed
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+import requests
 from django.conf import settings
 
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
@@ -103,6 +105,30 @@ def axis_server_process(
         process.kill()
         process.wait()
     raise AxisServerFailed(f"axis_server could not start on any port of {ports[0]}-{ports[-1]}")
+
+
+def dev_call(url: str, action: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One `/_dev/<action>` call of a server started with --allow-faults."""
+    response = requests.post(f"{url}/_dev/{action}", json=body or {}, timeout=30)
+    response.raise_for_status()
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def inject_package(
+    url: str,
+    data: bytes,
+    *,
+    sender: str,
+    receivers: Sequence[str],
+    message_type: str = "edoc",
+    system: str = "_dev",
+) -> str:
+    """Put raw bytes in the receivers' lists, unchecked (malformed samples, tampered packages), as
+    sent by `system` (its sent-package report then shows what the receivers acknowledged)."""
+    body = {"from": sender, "to": list(receivers), "message_type": message_type, "system": system}
+    answer = dev_call(url, "packages", body | {"data": base64.b64encode(data).decode("ascii")})
+    return str(answer["docId"])
 
 
 def edoc_package(*, sender: str, receivers: Sequence[str], subject: str = "Văn bản thử") -> bytes:

@@ -1,9 +1,10 @@
 """The development axis server as one WSGI application: VXP operations at the root, LGSP under its
 API path and `/token`, and — only with `allow_faults` — `/_dev/*` endpoints tests use to inject
-server errors, count requests, age tokens and edit the directory."""
+server errors, count requests, age tokens, edit the directory and inject raw packages."""
 
 from __future__ import annotations
 
+import base64
 import datetime
 import logging
 import threading
@@ -105,6 +106,17 @@ class AxisServerApp:
         elif action == "agencies":
             for agency in body.get("agencies", []):
                 self.store.upsert_agency(agency, system_id=agency.get("system"))
+        elif action == "packages":
+            # Put bytes in a receiver's list as they are, unchecked: how tests hand a poller what a
+            # real axis may pass through (a stray byte, an undeclared prefix).
+            doc_id = self.store.add_package(
+                from_code=str(body.get("from", "")),
+                to_codes=[str(code) for code in body.get("to", [])],
+                from_system=str(body.get("system", "_dev")),
+                message_type=str(body.get("message_type", "edoc")),
+                data=base64.b64decode(str(body.get("data", ""))),
+            )
+            return Response(200, {"ok": True, "docId": doc_id})
         else:
             return Response(404, {"error": f"no dev action {action}"})
         return Response(200, {"ok": True})
