@@ -310,3 +310,9 @@ def agency_switch(request: HttpRequest, code: str, body: SwitchIn) -> Any:
         "hosted": agency.hosted,
         "peer": link.peer.code if link and not agency.hosted else None,
     }
+
+
+# The axis accounts live with the adapters; mounted here under /api/v1/exchange/axes.
+from eoffice.exchange.axis.api import router as axis_router  # noqa: E402
+
+router.add_router("/axes", axis_router)

@@ -80,6 +80,7 @@ MENU: list[MenuItem] = [
         roles=frozenset({Role.VAN_THU, Role.QUAN_TRI_CO_QUAN}),
     ),
     MenuItem(_noop("Hệ thống liên thông"), "exchange:peers", "hdd-network", superuser_only=True),
+    MenuItem(_noop("Trục liên thông"), "exchange:axes", "router", superuser_only=True),
     # Any agency post may check signatures; a user with no post is refused by the page.
     MenuItem(_noop("Kiểm tra chữ ký số"), "signing:validate", "patch-check", roles=frozenset(Role.values)),
     MenuItem(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from eoffice.core.policies import require
 from eoffice.directory.models import Agency
 from eoffice.exchange.axis.base import AxisAccount, AxisAdapter, AxisStyle, adapter_for
 from eoffice.exchange.axis.directory_sync import DirectorySync, sync_directory
+from eoffice.exchange.axis.models import AxisAuthChoice
 from eoffice.exchange.models import Axis, AxisRoute
 
 EDITABLE = (
@@ -68,15 +71,48 @@ def axis_for(agency_id: int) -> Axis | None:
     return Axis.objects.filter(is_active=True, is_default=True).first()
 
 
-def _check(values: dict[str, Any]) -> None:
-    if values.get("style") not in {s.value for s in AxisStyle}:
-        raise ValidationFailed("axis_style", _("Kiểu trục không hợp lệ."), field="style")
-    if not str(values.get("base_url", "")).startswith(("http://", "https://")):
-        raise ValidationFailed(
-            "axis_url", _("Địa chỉ trục phải bắt đầu bằng http:// hoặc https://."), field="base_url"
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(f"axis_{field}", message, field=field)
+
+
+def _check_lengths(target: Axis) -> None:
+    for name in EDITABLE:
+        model_field = Axis._meta.get_field(name)
+        limit = getattr(model_field, "max_length", None)
+        if limit and len(str(getattr(target, name) or "")) > limit:
+            raise _invalid(name, _("Quá dài: tối đa %(n)s ký tự.") % {"n": limit})
+
+
+def _check(target: Axis) -> None:
+    """The rules of an axis account, each refusal beside its field in Vietnamese."""
+    _check_lengths(target)
+    if not target.name.strip():
+        raise _invalid("name", _("Cần đặt tên cho trục liên thông."))
+    if target.style not in {s.value for s in AxisStyle}:
+        raise _invalid("style", _("Kiểu trục không hợp lệ."))
+    try:
+        URLValidator(schemes=["http", "https"])(target.base_url)
+    except DjangoValidationError:
+        raise _invalid(
+            "base_url", _("Địa chỉ trục không hợp lệ: cần dạng http://… hoặc https://….")
+        ) from None
+    if not target.system_id.strip():
+        raise _invalid("system_id", _("Cần mã hệ thống do trục cấp."))
+    if target.auth not in {a.value for a in AxisAuthChoice}:
+        raise _invalid("auth", _("Cách xác thực không hợp lệ."))
+    token = target.style == AxisStyle.LGSP and target.auth == AxisAuthChoice.TOKEN
+    if token and not (target.consumer_key.strip() and target.consumer_secret):
+        raise _invalid(
+            "consumer_key" if not target.consumer_key.strip() else "consumer_secret",
+            _("Xác thực bằng token cần consumer key và consumer secret do LGSP cấp."),
         )
-    if not str(values.get("system_id", "")).strip():
-        raise ValidationFailed("axis_system_id", _("Cần mã hệ thống do trục cấp."), field="system_id")
+    if not token and not target.secret:
+        raise _invalid("secret", _("Cần khóa bí mật do trục cấp cho mã hệ thống này."))
+    if target.style == AxisStyle.LGSP and not target.api_path.startswith("/"):
+        raise _invalid("api_path", _("Đường dẫn API phải bắt đầu bằng dấu /."))
+    twin = Axis.objects.filter(base_url=target.base_url, system_id=target.system_id).exclude(pk=target.pk)
+    if twin.exists():
+        raise _invalid("system_id", _("Đã có tài khoản trục với địa chỉ và mã hệ thống này."))
 
 
 @transaction.atomic
@@ -90,8 +126,8 @@ def axis_save(*, actor: Actor, axis: Axis | None = None, values: dict[str, Any])
         )
     target = axis or Axis()
     for name, value in values.items():
-        setattr(target, name, value)
-    _check({f: getattr(target, f) for f in EDITABLE})
+        setattr(target, name, value.strip() if isinstance(value, str) and "secret" not in name else value)
+    _check(target)
     if target.is_default:
         Axis.objects.exclude(pk=target.pk).filter(is_default=True).update(is_default=False)
     target.save()

@@ -55,7 +55,7 @@ SYSTEM = Actor.system("test")
 
 @pytest.fixture(scope="module")
 def axis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with axis_server_process(tmp_path_factory.mktemp("axis-poll"), CONFIG, ports=range(18350, 18399)) as url:
+    with axis_server_process(tmp_path_factory.mktemp("axis-poll"), CONFIG, ports=range(18366, 18399)) as url:
         yield url
 
 

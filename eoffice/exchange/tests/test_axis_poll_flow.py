@@ -43,7 +43,7 @@ CONFIG = {
     ],
     "agencies": [{"code": A, "name": "Sở Nội vụ"}, {"code": B, "name": "Ủy ban nhân dân xã Đồng Tâm"}],
 }
-PORTS = range(18300, 18350)
+PORTS = range(18300, 18333)
 SYSTEM = Actor.system("test")
 STYLES = {
     "vxp": {"style": "vxp"},

@@ -1,0 +1,152 @@
+"""/api/v1/exchange/axes: the axis accounts (system administrator): list, create, change, directory
+sync, poll now, test connection. Secrets go in and never come out (a hint of the last characters)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from eoffice.core.actor import Actor
+from eoffice.exchange.axis import polling, selectors, services
+
+router = Router(tags=["exchange"])
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined]
+
+
+class AxisIn(Schema):
+    name: str = Field(..., max_length=200)
+    style: str = Field(..., description="vxp | lgsp")
+    base_url: str = Field(..., max_length=300)
+    system_id: str = Field(..., max_length=100)
+    secret: str = Field("", max_length=300)
+    auth: str = Field("key", description="LGSP: key (X-SystemId/X-SecretKey) | token")
+    consumer_key: str = Field("", max_length=200)
+    consumer_secret: str = Field("", max_length=300)
+    api_path: str = Field("/truclienthong/v1.0.0", max_length=200)
+    province_path: str = Field("qn", max_length=50)
+    is_active: bool = True
+    is_default: bool = False
+
+
+class AxisPatch(Schema):
+    """Only the fields sent change; a secret left out is kept."""
+
+    name: str | None = Field(None, max_length=200)
+    style: str | None = None
+    base_url: str | None = Field(None, max_length=300)
+    system_id: str | None = Field(None, max_length=100)
+    secret: str | None = Field(None, max_length=300)
+    auth: str | None = None
+    consumer_key: str | None = Field(None, max_length=200)
+    consumer_secret: str | None = Field(None, max_length=300)
+    api_path: str | None = Field(None, max_length=200)
+    province_path: str | None = Field(None, max_length=50)
+    is_active: bool | None = None
+    is_default: bool | None = None
+
+
+class AxisOut(Schema):
+    id: int
+    name: str
+    style: str
+    base_url: str
+    system_id: str
+    auth: str
+    consumer_key: str
+    api_path: str
+    province_path: str
+    is_active: bool
+    is_default: bool
+    secret_hint: str
+    consumer_secret_hint: str
+    last_polled_at: datetime | None
+    last_poll_error: str
+    directory_synced_at: datetime | None
+    routes: int
+
+
+class SyncOut(Schema):
+    listed: int
+    created: int
+    updated: int
+    errors: int
+    axis: AxisOut
+
+
+class PollOut(Schema):
+    axis: str
+    listed: int
+    stored: int
+    statuses: int
+    duplicates: int
+    quarantined: int
+    answered: int
+    errors: list[str]
+
+
+class CheckOut(Schema):
+    ok: bool
+    code: str
+    message: str
+    waiting: int
+
+
+def _out(actor: Actor, axis_id: int) -> dict[str, Any]:
+    return asdict(selectors.view_of(selectors.axis_get(actor, axis_id)))
+
+
+@router.get("", response=list[AxisOut], summary="Trục liên thông (quản trị hệ thống)")
+def axis_list(request: HttpRequest) -> Any:
+    return [asdict(selectors.view_of(a)) for a in selectors.axes(_actor(request))]
+
+
+@router.post("", response={201: AxisOut}, summary="Thêm tài khoản trục liên thông")
+def axis_create(request: HttpRequest, body: AxisIn) -> Any:
+    actor = _actor(request)
+    axis = services.axis_save(actor=actor, values=body.dict())
+    return Status(201, _out(actor, axis.pk))
+
+
+@router.get("/{int:axis_id}", response=AxisOut, summary="Một trục liên thông")
+def axis_detail(request: HttpRequest, axis_id: int) -> Any:
+    return _out(_actor(request), axis_id)
+
+
+@router.patch("/{int:axis_id}", response=AxisOut, summary="Sửa tài khoản trục liên thông")
+def axis_update(request: HttpRequest, axis_id: int, body: AxisPatch) -> Any:
+    actor = _actor(request)
+    values = {k: v for k, v in body.dict(exclude_unset=True).items() if v is not None}
+    services.axis_save(actor=actor, axis=selectors.axis_get(actor, axis_id), values=values)
+    return _out(actor, axis_id)
+
+
+@router.post("/{int:axis_id}/sync", response=SyncOut, summary="Đồng bộ danh bạ cơ quan từ trục")
+def axis_sync(request: HttpRequest, axis_id: int) -> Any:
+    actor = _actor(request)
+    result = services.axis_sync_directory(actor=actor, axis=selectors.axis_get(actor, axis_id))
+    return {
+        "listed": result.listed,
+        "created": result.report.created,
+        "updated": result.report.updated,
+        "errors": result.report.error_count,
+        "axis": _out(actor, axis_id),
+    }
+
+
+@router.post("/{int:axis_id}/poll", response=PollOut, summary="Nhận văn bản và trạng thái từ trục ngay")
+def axis_poll(request: HttpRequest, axis_id: int) -> Any:
+    actor = _actor(request)
+    return polling.axis_poll(actor=actor, axis=selectors.axis_get(actor, axis_id)).as_dict()
+
+
+@router.post("/{int:axis_id}/check", response=CheckOut, summary="Kiểm tra kết nối tới trục")
+def axis_check(request: HttpRequest, axis_id: int) -> Any:
+    actor = _actor(request)
+    return asdict(polling.axis_check(actor=actor, axis=selectors.axis_get(actor, axis_id)))
