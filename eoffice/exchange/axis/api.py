@@ -1,10 +1,9 @@
 """/api/v1/exchange/axes: the axis accounts (system administrator): list, create, change, directory
-sync, poll now, test connection. Secrets go in and never come out (a hint of the last characters)."""
+sync, poll now, test connection. Secrets go in and never come out (a hint of the last characters).
+The answers are the selectors' and the poller's own dataclasses: one definition of their fields."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,6 +11,8 @@ from ninja import Field, Router, Schema, Status
 
 from eoffice.core.actor import Actor
 from eoffice.exchange.axis import polling, selectors, services
+from eoffice.exchange.axis.polling import CheckResult, PollSummary
+from eoffice.exchange.axis.selectors import AxisView
 
 router = Router(tags=["exchange"])
 
@@ -52,74 +53,36 @@ class AxisPatch(Schema):
     is_default: bool | None = None
 
 
-class AxisOut(Schema):
-    id: int
-    name: str
-    style: str
-    base_url: str
-    system_id: str
-    auth: str
-    consumer_key: str
-    api_path: str
-    province_path: str
-    is_active: bool
-    is_default: bool
-    secret_hint: str
-    consumer_secret_hint: str
-    last_polled_at: datetime | None
-    last_poll_error: str
-    directory_synced_at: datetime | None
-    routes: int
-
-
 class SyncOut(Schema):
     listed: int
     created: int
     updated: int
     errors: int
-    axis: AxisOut
+    axis: AxisView
 
 
-class PollOut(Schema):
-    axis: str
-    listed: int
-    stored: int
-    statuses: int
-    duplicates: int
-    quarantined: int
-    answered: int
-    errors: list[str]
+def _out(actor: Actor, axis_id: int) -> AxisView:
+    return selectors.view_of(selectors.axis_get(actor, axis_id))
 
 
-class CheckOut(Schema):
-    ok: bool
-    code: str
-    message: str
-    waiting: int
-
-
-def _out(actor: Actor, axis_id: int) -> dict[str, Any]:
-    return asdict(selectors.view_of(selectors.axis_get(actor, axis_id)))
-
-
-@router.get("", response=list[AxisOut], summary="Trục liên thông (quản trị hệ thống)")
+@router.get("", response=list[AxisView], summary="Trục liên thông (quản trị hệ thống)")
 def axis_list(request: HttpRequest) -> Any:
-    return [asdict(selectors.view_of(a)) for a in selectors.axes(_actor(request))]
+    return [selectors.view_of(a) for a in selectors.axes(_actor(request))]
 
 
-@router.post("", response={201: AxisOut}, summary="Thêm tài khoản trục liên thông")
+@router.post("", response={201: AxisView}, summary="Thêm tài khoản trục liên thông")
 def axis_create(request: HttpRequest, body: AxisIn) -> Any:
     actor = _actor(request)
     axis = services.axis_save(actor=actor, values=body.dict())
     return Status(201, _out(actor, axis.pk))
 
 
-@router.get("/{int:axis_id}", response=AxisOut, summary="Một trục liên thông")
+@router.get("/{int:axis_id}", response=AxisView, summary="Một trục liên thông")
 def axis_detail(request: HttpRequest, axis_id: int) -> Any:
     return _out(_actor(request), axis_id)
 
 
-@router.patch("/{int:axis_id}", response=AxisOut, summary="Sửa tài khoản trục liên thông")
+@router.patch("/{int:axis_id}", response=AxisView, summary="Sửa tài khoản trục liên thông")
 def axis_update(request: HttpRequest, axis_id: int, body: AxisPatch) -> Any:
     actor = _actor(request)
     values = {k: v for k, v in body.dict(exclude_unset=True).items() if v is not None}
@@ -140,13 +103,13 @@ def axis_sync(request: HttpRequest, axis_id: int) -> Any:
     }
 
 
-@router.post("/{int:axis_id}/poll", response=PollOut, summary="Nhận văn bản và trạng thái từ trục ngay")
+@router.post("/{int:axis_id}/poll", response=PollSummary, summary="Nhận văn bản và trạng thái từ trục ngay")
 def axis_poll(request: HttpRequest, axis_id: int) -> Any:
     actor = _actor(request)
-    return polling.axis_poll(actor=actor, axis=selectors.axis_get(actor, axis_id)).as_dict()
+    return polling.axis_poll(actor=actor, axis=selectors.axis_get(actor, axis_id))
 
 
-@router.post("/{int:axis_id}/check", response=CheckOut, summary="Kiểm tra kết nối tới trục")
+@router.post("/{int:axis_id}/check", response=CheckResult, summary="Kiểm tra kết nối tới trục")
 def axis_check(request: HttpRequest, axis_id: int) -> Any:
     actor = _actor(request)
-    return asdict(polling.axis_check(actor=actor, axis=selectors.axis_get(actor, axis_id)))
+    return polling.axis_check(actor=actor, axis=selectors.axis_get(actor, axis_id))
