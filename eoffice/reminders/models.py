@@ -3,6 +3,10 @@
 Each reminder keeps its ordinal on the line ("lần đôn đốc thứ n"), taken from the engine's
 `AssignmentLine.reminder_count`, raised with F() in the same transaction, so two leaders chasing
 the same line at once get numbers 1 and 2, never 1 and 1.
+
+Automatic reminders (type "tự động") follow the agency's `ReminderPolicy`; each one sent is a
+`ReminderOccasion` whose (line, kind, key) is unique, so a run repeated or racing another never
+sends the same warning twice.
 """
 
 from __future__ import annotations
@@ -20,6 +24,12 @@ class ReminderType(models.TextChoices):
     NHAC_NHO = "nhac_nho", _lazy("Nhắc nhở")
     PHE_BINH = "phe_binh", _lazy("Phê bình")
     KIEM_DIEM = "kiem_diem", _lazy("Kiểm điểm")
+    # Sent by the system on the agency's schedule; never chosen by a person.
+    TU_DONG = "tu_dong", _lazy("Tự động")
+
+
+# What a person may choose when chasing a line by hand.
+MANUAL_TYPES = (ReminderType.NHAC_NHO, ReminderType.PHE_BINH, ReminderType.KIEM_DIEM)
 
 
 class Reminder(models.Model):
@@ -46,3 +56,69 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} #{self.ordinal} → line {self.line_id}"
+
+
+class EscalateTo(models.TextChoices):
+    ASSIGNER = "assigner", _lazy("Người giao việc")
+    UNIT_HEAD = "unit_head", _lazy("Lãnh đạo đơn vị của người xử lý")
+    BOTH = "both", _lazy("Cả người giao việc và lãnh đạo đơn vị")
+
+
+class ReminderPolicy(models.Model):
+    """An agency's automatic reminder schedule; an agency without a row uses `DEFAULT_POLICY`.
+
+    Hours and days are working hours and working days of the installation's calendar.
+    """
+
+    agency = models.OneToOneField(Agency, on_delete=models.PROTECT, related_name="+")
+    enabled = models.BooleanField(_lazy("Bật đôn đốc tự động"), default=True)
+    # 0: no warning before the deadline.
+    hours_before = models.PositiveSmallIntegerField(_lazy("Báo trước hạn (giờ làm việc)"), default=8)
+    on_due_day = models.BooleanField(_lazy("Nhắc khi hết hạn (trong ngày đến hạn)"), default=True)
+    daily_overdue = models.BooleanField(_lazy("Nhắc hằng ngày khi quá hạn"), default=True)
+    # 0: never escalate.
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _lazy("Báo cáo cấp trên sau (ngày làm việc quá hạn)"), default=3
+    )
+    escalate_to = models.CharField(
+        _lazy("Báo cáo cho"), max_length=10, choices=EscalateTo.choices, default=EscalateTo.BOTH
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}: {self.hours_before} h / {self.escalate_after_days} d"
+
+
+class OccasionKind(models.TextChoices):
+    BEFORE = "before", _lazy("Sắp đến hạn")
+    DUE = "due", _lazy("Hết hạn")
+    OVERDUE = "overdue", _lazy("Quá hạn")
+    ESCALATION = "escalation", _lazy("Báo cáo quá hạn")
+
+
+class ReminderOccasion(models.Model):
+    """One automatic warning, sent once. `key` names the occasion: the deadline it was about
+    (before / due / escalation, so an extended deadline earns new ones) or the day (overdue)."""
+
+    line = models.ForeignKey(AssignmentLine, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=OccasionKind.choices)
+    key = models.CharField(max_length=40)
+    deadline = models.DateTimeField()
+    # The holder's reminder (counted like a manual one); none for an escalation to the bosses.
+    reminder = models.OneToOneField(
+        Reminder, null=True, blank=True, on_delete=models.CASCADE, related_name="occasion"
+    )
+    recipient_ids = models.JSONField(default=list)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "kind", "key"], name="reminder_occasion_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} → line {self.line_id}"

@@ -1,4 +1,5 @@
-"""Reads: who a reminder reaches, a line's reminders, and the counts the board and reports show."""
+"""Reads: who a reminder reaches, a line's reminders, the counts the board and reports show, and the
+agencies' automatic reminder schedules."""
 
 from __future__ import annotations
 
@@ -8,29 +9,51 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
+from eoffice.core.actor import Actor
+from eoffice.core.policies import require
 from eoffice.core.roles import Role
-from eoffice.reminders.models import Reminder
+from eoffice.directory.models import Agency
+from eoffice.directory.rights import administers
+from eoffice.reminders.models import Reminder, ReminderPolicy
+from eoffice.reminders.schedule import DEFAULT_SCHEDULE, Schedule
 from eoffice.work.models import AssignmentLine
+from eoffice.work.statuses import TargetKind
 
 if TYPE_CHECKING:
     from eoffice.accounts.models import User
 
 
+def _with_role(role: str, **where: object) -> list[User]:
+    users = get_user_model().objects.filter(
+        is_active=True, positions__is_active=True, positions__roles__role=role, **where
+    )
+    return list(users.distinct().order_by("pk"))
+
+
 def line_recipients(line: AssignmentLine) -> list[User]:
-    """The line's person; for a unit line, the unit's heads (processes-and-tasks.md §4.1)."""
+    """The line's person; for a unit line, the unit's heads (processes-and-tasks.md §4.1); for a
+    line to a whole agency, its văn thư, who receive such lines."""
     holder = line.assignee_user
     if holder is not None:
         return [holder] if holder.is_active else []
-    if line.assignee_unit_id is None:
+    if line.assignee_unit_id is not None:
+        return _with_role(Role.LANH_DAO_DON_VI, positions__unit_id=line.assignee_unit_id)
+    if line.target_kind == TargetKind.AGENCY:
+        return _with_role(Role.VAN_THU, positions__agency_id=line.assignee_agency_id)
+    return []
+
+
+def holder_unit_heads(line: AssignmentLine) -> list[User]:
+    """The heads of the unit(s) the line's person works in, in the line's agency (not the person)."""
+    if line.assignee_user_id is None:
         return []
-    users = get_user_model().objects.filter(
-        is_active=True,
-        positions__unit_id=line.assignee_unit_id,
-        positions__is_active=True,
-        positions__roles__role=Role.LANH_DAO_DON_VI,
-    )
-    return list(users.distinct().order_by("pk"))
+    units = line.assignee_user.positions.filter(  # type: ignore[union-attr]
+        agency_id=line.assignee_agency_id, is_active=True, unit__isnull=False
+    ).values_list("unit_id", flat=True)
+    heads = _with_role(Role.LANH_DAO_DON_VI, positions__unit_id__in=list(units))
+    return [user for user in heads if user.pk != line.assignee_user_id]
 
 
 def reminders_of_line(line: AssignmentLine) -> QuerySet[Reminder]:
@@ -60,3 +83,30 @@ def counts_by_person(
     for row in rows:
         counts[row["line__assignee_user_id"]][row["type"]] = row["n"]
     return dict(counts)
+
+
+def schedule_of(agency: Agency) -> tuple[Schedule, ReminderPolicy | None]:
+    """The agency's schedule, and its own policy row (None: it uses the defaults)."""
+    policy = ReminderPolicy.objects.filter(agency=agency).first()
+    return (as_schedule(policy) if policy is not None else DEFAULT_SCHEDULE), policy
+
+
+def reminder_policy_of(*, actor: Actor, agency: Agency) -> tuple[Schedule, ReminderPolicy | None]:
+    require(administers(actor, agency), _("Chỉ quản trị của cơ quan được xem cấu hình đôn đốc tự động."))
+    return schedule_of(agency)
+
+
+def as_schedule(policy: ReminderPolicy) -> Schedule:
+    return Schedule(
+        enabled=policy.enabled,
+        hours_before=policy.hours_before,
+        on_due_day=policy.on_due_day,
+        daily_overdue=policy.daily_overdue,
+        escalate_after_days=policy.escalate_after_days,
+        escalate_to=policy.escalate_to,
+    )
+
+
+def configured_schedules() -> dict[int, Schedule]:
+    """{agency_id: schedule} of the agencies that set their own; every other uses the default."""
+    return {policy.agency_id: as_schedule(policy) for policy in ReminderPolicy.objects.all()}

@@ -89,6 +89,7 @@ MENU: list[MenuItem] = [
     MenuItem(_noop("Danh bạ cơ quan"), "directory:browse", "building"),
     MenuItem(_noop("Quản trị cơ quan"), "directory:admin_agencies", "diagram-3", roles=ADMIN_ROLES),
     MenuItem(_noop("Người dùng và chức vụ"), "people:admin_people", "people", roles=ADMIN_ROLES),
+    MenuItem(_noop("Đôn đốc tự động"), "reminders:policy", "alarm", roles=ADMIN_ROLES),
     MenuItem(_noop("Ủy quyền"), "people:delegations", "person-check"),
     MenuItem(_noop("Lịch làm việc"), "workcalendar:admin", "calendar3"),
     MenuItem(_noop("Nhật ký hệ thống"), "web:audit", "journal-text", superuser_only=True),

@@ -39,6 +39,9 @@ _STAMPS = {
 
 LineObserver = Callable[[AssignmentLine], None]
 _OBSERVERS: dict[str, LineObserver] = {}
+# Told what happened as well (the event and who did it): notifications of assignment and return.
+EventObserver = Callable[[AssignmentLine, LineEvent, Actor], None]
+_EVENT_OBSERVERS: dict[str, EventObserver] = {}
 
 
 def register_line_observer(name: str, observer: LineObserver) -> None:
@@ -49,6 +52,11 @@ def register_line_observer(name: str, observer: LineObserver) -> None:
     replaced, by name) from an `AppConfig.ready()`: the engine never imports its observers.
     """
     _OBSERVERS[name] = observer
+
+
+def register_event_observer(name: str, observer: EventObserver) -> None:
+    """Like `register_line_observer`, for observers that need the event (its action, note) and actor."""
+    _EVENT_OBSERVERS[name] = observer
 
 
 def actor_name(actor: Actor) -> str:
@@ -140,6 +148,8 @@ def record_event(
     )
     for observer in _OBSERVERS.values():
         observer(line)
+    for event_observer in _EVENT_OBSERVERS.values():
+        event_observer(line, event, actor)
     return event
 
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -50,3 +52,48 @@ def lines(cast: Cast) -> tuple[WorkItem, AssignmentLine, AssignmentLine]:
         actor=actor_of(cast, cast.leader_a),
     )
     return item, person, unit
+
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+SYSTEM = Actor.system("reminders")
+
+
+def at(text: str) -> datetime:
+    """A Hanoi wall time, 'YYYY-MM-DD HH:MM'."""
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
+
+
+def person_line(
+    cast: Cast,
+    deadline: datetime,
+    *,
+    assigner: Any = None,
+    holder: Any = None,
+    agency: Any = None,
+    urgency: str = "normal",
+    title: str = "Về việc báo cáo tình hình phòng chống bão số 5",
+) -> AssignmentLine:
+    """A top-level lead line to one person with this deadline, assigned now (freeze time first)."""
+    assigner = assigner or cast.leader_a
+    actor = actor_of(cast, assigner)
+    item = services.item_create(
+        actor=actor,
+        agency=agency or cast.agency_a,
+        kind=ItemKind.INCOMING_DOCUMENT,
+        title=title,
+        reference="45/UBND-VP",
+        arrived_at=timezone.now(),
+        subject_type="",
+        subject_id=None,
+        urgency=urgency,
+    )
+    (line,) = services.lines_assign(
+        item=item,
+        specs=[
+            LineSpec.person(
+                LineRole.LEAD, (holder or cast.specialist_a).pk, deadline=DeadlineInput(at=deadline)
+            )
+        ],
+        actor=actor,
+    )
+    return line
