@@ -5,6 +5,7 @@ nothing on weekends or during Tết 2027 (Thu 04/02 → Wed 10/02); each occasio
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pytest
 import time_machine
@@ -34,7 +35,7 @@ def kinds(line: AssignmentLine) -> list[str]:
     return list(ReminderOccasion.objects.filter(line=line).order_by("id").values_list("kind", flat=True))
 
 
-def make_line(cast: Cast, when: str, deadline: str, **kw: object) -> AssignmentLine:
+def make_line(cast: Cast, when: str, deadline: str, **kw: Any) -> AssignmentLine:
     with time_machine.travel(at(when), tick=False):
         return person_line(cast, at(deadline), **kw)
 
