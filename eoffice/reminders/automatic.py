@@ -39,8 +39,6 @@ if TYPE_CHECKING:
     from eoffice.accounts.models import User
 
 _ONE_US = timedelta(microseconds=1)
-
-
 # Lines read per query: a backlog (the first run after a long stop) is walked in pages by id.
 PAGE = 500
 
