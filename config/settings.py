@@ -159,6 +159,8 @@ EMAIL_HOST_USER = env_str("EOFFICE_SMTP_USER")
 EMAIL_HOST_PASSWORD = env_secret("EOFFICE_SMTP_PASSWORD")
 EMAIL_USE_TLS = env_bool("EOFFICE_SMTP_STARTTLS", False)
 DEFAULT_FROM_EMAIL = env_str("EOFFICE_MAIL_FROM", "eOffice <eoffice@localhost>")
+# Where the file-based backend (the demo's, which has no SMTP server) writes each message.
+EMAIL_FILE_PATH = env_str("EOFFICE_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 # Seconds one channel may take per attempt; the domain's products use 30 s (processes-and-tasks.md §4.1).
 EOFFICE_NOTIFY_TIMEOUT = env_int("EOFFICE_NOTIFY_TIMEOUT", 30, minimum=1, maximum=300)
 

@@ -60,6 +60,11 @@ class Command(BaseCommand):
             self.stdout.write("Đang chuẩn bị tệp tĩnh (collectstatic)…")
             call_command("collectstatic", interactive=False, verbosity=0)
         manage_py = str(settings.BASE_DIR / "manage.py")
+        if "EOFFICE_EMAIL_BACKEND" not in os.environ:
+            # The demo has no SMTP server: e-mail (reminders, notifications) goes to files instead
+            # of failing and retrying against port 25. The children inherit this environment.
+            os.environ["EOFFICE_EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
+            self.stdout.write(f"Thư điện tử của bản trình diễn được ghi vào {settings.EMAIL_FILE_PATH}/")
         children = [
             Child(
                 "web",
