@@ -34,8 +34,9 @@ class Actor:
 
     def describe(self) -> str:
         if self.user is None:
-            return f"hệ thống: {self.system_name}"
-        name = self.user.get_full_name() or self.user.get_username()
+            name = f"hệ thống: {self.system_name}"
+        else:
+            name = self.user.get_full_name() or self.user.get_username()
         if self.on_behalf_of is not None:
             other = self.on_behalf_of.get_full_name() or self.on_behalf_of.get_username()
             return f"{name} thay mặt {other}"

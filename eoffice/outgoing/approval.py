@@ -132,8 +132,9 @@ def approval_chain_set(
 
 
 def _start_step(draft: Draft, version: DraftVersion, submission: int, step: ApprovalStep) -> StepRun:
-    # The engine's item belongs to the agency; the system opens it on the drafter's behalf.
-    engine_actor = Actor.system("outgoing")
+    # The engine's item belongs to the agency; the system opens it on the drafter's behalf, so a
+    # step returned at the top goes back (and is notified) to the drafter.
+    engine_actor = Actor(user=None, system_name="outgoing", on_behalf_of=draft.created_by)
     item = work.item_create(
         agency=draft.agency,
         kind=ItemKind.OUTGOING_DRAFT,

@@ -149,3 +149,31 @@ def test_an_approval_step_reaches_the_signer_at_once_when_the_draft_is_thuong_kh
     signer = Notification.objects.get(user=cast.leader_a, kind=Kind.APPROVAL)
     assert signer.urgent and "Về việc báo cáo biên chế năm 2026" in signer.title
     assert [m["To"] for m in smtp.messages][-1] == cast.leader_a.email  # despite e-mail turned off
+
+
+@pytest.mark.django_db
+def test_a_step_returned_at_the_top_of_the_chain_reaches_the_drafter(
+    cast: Cast, settings, tmp_path: Path
+) -> None:
+    from eoffice.outgoing import approval
+    from eoffice.outgoing.approval import StepInput
+    from eoffice.outgoing.models import StepKind
+    from eoffice.outgoing.tests.conftest import make_draft
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    approval.approval_chain_set(
+        actor=actor_of(cast, cast.admin_a),
+        agency=cast.agency_a,
+        document_type=None,
+        name="Trình ký",
+        steps=[
+            StepInput(StepKind.REVIEW, cast.unit_head_a.pk, 2),
+            StepInput(StepKind.SIGN, cast.leader_a.pk, 1),
+        ],
+    )
+    draft = make_draft(cast)
+    approval.draft_submit(actor=actor_of(cast, cast.specialist_a), draft=draft)
+    approval.draft_step_return(actor=actor_of(cast, cast.unit_head_a), draft=draft, reason="Sửa số liệu.")
+    returned = Notification.objects.get(kind=Kind.RETURNED)
+    assert returned.user == draft.created_by
+    assert "Sửa số liệu." in returned.body and returned.url == f"/outgoing/{draft.pk}/"
