@@ -16,7 +16,10 @@ api = NinjaAPI(
     version="1",
     description="API của hệ thống quản lý văn bản và điều hành eOffice. Lỗi trả về dạng "
     '{"code", "message", "field", "details"}.',
-    auth=[SessionAuth(), BearerToken()],
+    # The key first: a client that sends `Authorization: Bearer` holds no ambient credential, so no
+    # CSRF check applies to it. Asked first, the session check would refuse its writes (ninja's
+    # cookie auth raises on a missing CSRF token instead of letting the next method try).
+    auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
 )
 

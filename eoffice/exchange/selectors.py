@@ -25,6 +25,7 @@ from eoffice.exchange.models import (
     Route,
     StatusEvent,
 )
+from eoffice.exchange.outbox import PROGRESS_RANK
 
 FAILED_BOX = (LineState.FAILED, LineState.REJECTED)
 
@@ -68,9 +69,15 @@ def line_get(actor: Actor, line_id: int) -> OutboxLine:
 
 
 def timeline(line: OutboxLine) -> list[StatusEvent]:
+    """The delivery's statuses in the order they happened. edXML times travel to the second and
+    status packages may arrive out of order (03 and 04 sent in the same second, 04 first), so
+    within one second the receiver's progress order decides, not the order of arrival."""
     if line.delivery_id is None:
         return []
-    return list(StatusEvent.objects.filter(delivery_id=line.delivery_id).order_by("occurred_at", "id"))
+    events = StatusEvent.objects.filter(delivery_id=line.delivery_id)
+    return sorted(
+        events, key=lambda e: (e.occurred_at, PROGRESS_RANK.get(e.code, len(PROGRESS_RANK) + 1), e.pk)
+    )
 
 
 def receipts(actor: Actor) -> QuerySet[Receipt]:

@@ -1,0 +1,109 @@
+"""Harness functions that look at the exchange as the people using it do, inside one installation.
+
+The sender's clerk reads her document's lines and status timelines through the selectors her
+pages use (`exchange.selectors`, `outgoing.amend_selectors.tracks`); the receiver's clerk finds
+the received copy and its receipt. A test that wants the real HTTP path asks for an API key of one of
+the seeded staff and calls the installation's own server with it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from eoffice.exchange.testing.scenario import _actor
+
+T = TypeVar("T")
+
+
+def wait_until(probe: Callable[[], T], *, timeout: float = 60, every: float = 0.25, what: str = "") -> T:
+    """Call `probe` until it returns something truthy; its last value, or AssertionError naming it."""
+    deadline = time.monotonic() + timeout
+    value = probe()
+    while not value and time.monotonic() < deadline:
+        time.sleep(every)
+        value = probe()
+    assert value, f"timed out after {timeout} s waiting for {what or probe!r}: last {value!r}"
+    return value
+
+
+def _draft(subject: str) -> Any:
+    from eoffice.outgoing.models import Draft
+
+    return Draft.objects.filter(versions__subject=subject).distinct().get()
+
+
+def sender_view(label: str, subject: str) -> dict[str, Any]:
+    """What the sender's văn thư sees of the document `subject`: each outbox line (the monitor's
+    list and line page: state, attempts, timeline) and each recipient's track on the draft page."""
+    from eoffice.exchange import selectors
+    from eoffice.outgoing import amend_selectors
+
+    clerk = _actor(f"vanthu.{label}")
+    draft = _draft(subject)
+    lines = []
+    for line in selectors.lines(clerk).filter(draft=draft).order_by("id"):
+        lines.append(
+            {
+                "id": line.pk,
+                "kind": line.kind,
+                "business_type": line.business_type,
+                "document_key": line.document_key,
+                "receiver": line.receiver.code,
+                "state": line.state,
+                "attempts": line.attempts,
+                "last_error": line.last_error,
+                "delivery_status": line.delivery.status if line.delivery else None,
+                "timeline": [
+                    {
+                        "code": e.code,
+                        "label": e.label,
+                        "at": e.occurred_at.timestamp(),
+                        "description": e.description,
+                        "staff": e.staff,
+                    }
+                    for e in selectors.timeline(line)
+                ],
+            }
+        )
+    tracks = [
+        {
+            "receiver": t.delivery.agency.code,
+            "status": t.status,
+            "reason": t.delivery.reason,
+            "events": [{"kind": e.kind, "note": e.note} for e in t.events],
+            "answers": [
+                {"kind": a.amendment.kind, "status": a.status, "reason": a.reason} for a in t.answers
+            ],
+        }
+        for t in amend_selectors.tracks(draft)
+    ]
+    return {"draft_id": draft.pk, "status": draft.status, "lines": lines, "tracks": tracks}
+
+
+def received(label: str, subject: str) -> dict[str, Any]:
+    """The receiver's copy of `subject` and its receipt, as its văn thư's monitor lists them."""
+    from eoffice.documents.models import Document
+    from eoffice.exchange import selectors
+
+    clerk = _actor(f"vanthu.{label}")
+    document = Document.objects.filter(subject=subject).first()
+    receipts = selectors.receipts(clerk).filter(document=document) if document else None
+    receipt = receipts.first() if receipts is not None else None
+    return {
+        "document_id": document.pk if document else None,
+        "status": document.status if document else None,
+        "receipt_id": receipt.pk if receipt else None,
+        "business_type": receipt.business_type if receipt else None,
+        "last_status_sent": receipt.last_status_sent if receipt else None,
+        "signatures": receipt.signatures if receipt else [],
+    }
+
+
+def api_key(username: str) -> str:
+    """A personal API key of `username`, made through the accounts service as its owner would."""
+    from eoffice.accounts.services import api_token_create
+
+    _token, key = api_token_create(actor=_actor(username), name=f"harness {time.time_ns()}")
+    return key
