@@ -7,6 +7,8 @@ The legally relevant signatures remain the PDF signatures inside the attachments
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from signxml import InvalidInput, SignatureConfiguration, XMLSigner, XMLVerifier, methods
 from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidSignature, SignXMLException
@@ -17,6 +19,8 @@ from .limits import DEFAULT_LIMITS, Limits
 
 _HEADER_PATH = f"{{{NAMESPACE}}}edXMLEnvelope/{{{NAMESPACE}}}edXMLHeader"
 _C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
+# A DOCTYPE can only stand in the prolog: after a BOM, the XML declaration, comments and PIs.
+_DOCTYPE_IN_PROLOG = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:(?:<\?.*?\?>|<!--.*?-->)\s*)*<!DOCTYPE", re.S)
 
 
 def _load(xml_bytes: bytes) -> etree._Element:
@@ -28,6 +32,9 @@ def _load(xml_bytes: bytes) -> etree._Element:
     try:
         tree = etree.ElementTree(etree.fromstring(xml_bytes, parser))
     except etree.XMLSyntaxError as exc:
+        # libxml2 stops an entity expansion attack before we see the DOCTYPE: name the real cause.
+        if _DOCTYPE_IN_PROLOG.match(xml_bytes[: 1 << 16]):
+            raise EdxmlError("doctype_forbidden", str(exc)) from exc
         raise EdxmlError("malformed_xml", str(exc)) from exc
     if tree.docinfo.doctype:
         raise EdxmlError("doctype_forbidden", tree.docinfo.doctype)

@@ -101,6 +101,13 @@ def test_hostile_input_to_verify(ours: tuple[bytes, bytes]) -> None:
         b'<edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016">&x;</edXML>'
     )
     assert _code(xxe, cert) == "doctype_forbidden"
+    # libxml2 stops the expansion itself; the reason given is still the DOCTYPE, not "malformed".
+    lol = '<!ENTITY l0 "lol">' + "".join(
+        f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 10)
+    )
+    laughs = f'<?xml version="1.0"?><!-- x --><!DOCTYPE edXML [{lol}]><edXML>&l9;</edXML>'.encode()
+    assert _code(laughs, cert) == "doctype_forbidden"
+    assert _code(b'<?xml version="1.0"?><edXML>&undeclared;</edXML>', cert) == "malformed_xml"
     assert _code(b'<edXML xmlns="http://www.go.vn/eDoc"/>', cert) == "wrong_namespace"
     with pytest.raises(EdxmlError) as caught:
         verify_envelope(build_edoc(edoc()), cert_pem=cert, limits=Limits(max_package_bytes=100))
