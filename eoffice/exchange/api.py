@@ -145,6 +145,8 @@ class ReceiptOut(Schema):
     received_at: datetime
     signatures: list[Any]
     other_info: list[Any]
+    # A request's details: an update's new values and files, the document a replacement replaces.
+    request: dict[str, Any]
 
 
 def _receipt(r: Receipt) -> dict[str, Any]:
@@ -160,6 +162,7 @@ def _receipt(r: Receipt) -> dict[str, Any]:
         "received_at": r.received_at,
         "signatures": r.signatures,
         "other_info": r.other_info,
+        "request": r.payload or {},
     }
 
 
@@ -187,6 +190,30 @@ def recall_accept(request: HttpRequest, receipt_id: int) -> Any:
 def recall_refuse(request: HttpRequest, receipt_id: int, body: ReasonIn) -> Any:
     actor = _actor(request)
     services.recall_request_refuse(
+        actor=actor, receipt=selectors.receipt_get(actor, receipt_id), reason=body.reason
+    )
+    return _receipt(selectors.receipt_get(actor, receipt_id))
+
+
+@router.post(
+    "/receipts/{int:receipt_id}/change/accept",
+    response=ReceiptOut,
+    summary="Đồng ý cập nhật hoặc thay thế (15)",
+)
+def change_accept(request: HttpRequest, receipt_id: int) -> Any:
+    actor = _actor(request)
+    services.change_request_accept(actor=actor, receipt=selectors.receipt_get(actor, receipt_id))
+    return _receipt(selectors.receipt_get(actor, receipt_id))
+
+
+@router.post(
+    "/receipts/{int:receipt_id}/change/refuse",
+    response=ReceiptOut,
+    summary="Từ chối cập nhật hoặc thay thế (16)",
+)
+def change_refuse(request: HttpRequest, receipt_id: int, body: ReasonIn) -> Any:
+    actor = _actor(request)
+    services.change_request_refuse(
         actor=actor, receipt=selectors.receipt_get(actor, receipt_id), reason=body.reason
     )
     return _receipt(selectors.receipt_get(actor, receipt_id))

@@ -1,13 +1,16 @@
-"""A checked package becomes data: an incoming document (edoc) or a status on a timeline.
+"""A checked package that carries a document becomes an incoming document: a new one (business
+type 0) or a replacement (3), which also asks our văn thư to confirm that it replaces the copy we
+hold of the earlier document (answered 15/16 by `services.change_request_accept/refuse`).
 
-Both run in one transaction each; a refusal raised here rolls everything back and the caller
-quarantines the raw package. The Receipt's unique key (DocumentId, receiver, business type) makes a
-second copy of the same package an acknowledgement, not a second document.
+Recalls and updates are in `changes_in.py`, statuses in `statuses_in.py`. Each runs in one
+transaction; a refusal raised here rolls everything back and the caller quarantines the raw
+package. The Receipt's unique key (DocumentId, receiver, business type, revision) makes a second
+copy of the same package an acknowledgement, not a second document.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -28,14 +31,13 @@ from eoffice.documents.models import (
     FileRole,
     ReceivedVia,
 )
-from eoffice.exchange import edxml, feedback, outbox, pdfcheck
+from eoffice.exchange import edxml, feedback, pdfcheck
 from eoffice.exchange.answers import Answer, Refused
 from eoffice.exchange.edxml import mapping
-from eoffice.exchange.models import Axis, MessageKind, OutboxLine, Peer, PeerAgency, Receipt
-from eoffice.outgoing.models import DeliveryStatus
+from eoffice.exchange.models import Axis, Peer, PeerAgency, Receipt
 
 
-def _receiver(package: edxml.EdocPackage, receiver_code: str) -> Agency:
+def receiver_of(package: edxml.EdocPackage, receiver_code: str) -> Agency:
     addressed = [o.organ_id for o in package.header.to if o.organ_id]
     code = receiver_code or next(
         (c for c in addressed if Agency.objects.filter(code=c, hosted=True).exists()), ""
@@ -95,6 +97,15 @@ def document_of(package: edxml.EdocPackage, receiver: Agency, sender: Agency) ->
     return document, [list(item) for item in mapped.other_information]
 
 
+def package_files(package: edxml.EdocPackage) -> list[tuple[str, edxml.Payload, str]]:
+    """(name, payload, content type) of every file the package carries, ZIP members unpacked."""
+    return [
+        (name, payload, attachment.content_type)
+        for attachment in package.attachments
+        for name, payload in attachment.files()
+    ]
+
+
 def _attach_files(document: Document, files: list[tuple[str, edxml.Payload, str]]) -> None:
     main_given = False
     for order, (name, payload, content_type) in enumerate(files):
@@ -110,6 +121,22 @@ def _attach_files(document: Document, files: list[tuple[str, edxml.Payload, str]
         )
 
 
+def held_copy(key: str, receiver: Agency) -> Receipt | None:
+    """The receipt of our copy of the document `key` (received new or as a replacement)."""
+    return (
+        Receipt.objects.filter(
+            document_key=key, receiver=receiver, business_type__in=(0, 3), revision="", document__isnull=False
+        )
+        .select_related("document")
+        .first()
+    )
+
+
+def replace_revision(replaced_key: str) -> str:
+    """The revision of a replacement's request about `replaced_key` (DocumentIds may be long)."""
+    return "replace:" + hashlib.sha256(replaced_key.encode()).hexdigest()[:40]
+
+
 @transaction.atomic
 def receive_edoc(
     package: edxml.EdocPackage,
@@ -120,25 +147,20 @@ def receive_edoc(
     actor: Actor,
     axis: Axis | None = None,
 ) -> Answer:
-    receiver = _receiver(package, receiver_code)
+    """A new document (0) or a replacing one (3) for one of our agencies."""
+    receiver = receiver_of(package, receiver_code)
     business_type = int(package.doc_type)
+    if business_type not in (0, 3):
+        raise Refused(
+            "business_type_unsupported", _("Loại nghiệp vụ của gói tin không hợp lệ."), str(business_type)
+        )
     key = package.document_id
-    if Receipt.objects.filter(document_key=key, receiver=receiver, business_type=business_type).exists():
+    if Receipt.objects.filter(
+        document_key=key, receiver=receiver, business_type=business_type, revision=""
+    ).exists():
         return Answer("01", "duplicate", _("Gói tin đã được nhận trước đó."))
     sender = sender_agency(package.header.from_, peer)
-    if business_type == 1:
-        return _receive_recall(package, receiver=receiver, sender=sender, peer=peer, actor=actor, axis=axis)
-    if business_type != 0:
-        raise Refused(
-            "business_type_unsupported",
-            _("Hệ thống chưa xử lý tự động loại nghiệp vụ này (cập nhật, thay thế)."),
-            str(business_type),
-        )
-    files = [
-        (name, payload, attachment.content_type)
-        for attachment in package.attachments
-        for name, payload in attachment.files()
-    ]
+    files = package_files(package)
     reports = pdfcheck.check_files(files)
     document, other = document_of(package, receiver, sender)
     document.save()
@@ -148,7 +170,7 @@ def receive_edoc(
             receipt = Receipt.objects.create(
                 document_key=key,
                 receiver=receiver,
-                business_type=0,
+                business_type=business_type,
                 sender_code=package.header.from_.organ_id,
                 sender=sender,
                 peer=peer,
@@ -163,6 +185,7 @@ def receive_edoc(
         # The same package arrived twice at once: the other copy won; this one stores nothing.
         transaction.set_rollback(True)
         return Answer("01", "duplicate", _("Gói tin đã được nhận trước đó."))
+    replaced = _replace_requests(package, receipt) if business_type == 3 else []
     if via != "push":
         # Push answers 01 in the HTTP response; other routes report it as a status package.
         feedback.status_line(receipt, "01", actor=actor)
@@ -176,94 +199,53 @@ def receive_edoc(
             "from": package.header.from_.organ_id,
             "peer": peer.code if peer else "",
             "via": via,
+            "replaces": replaced,
         },
     )
     return Answer("01", "arrived", _("Văn bản đã đến."))
 
 
-def _receive_recall(
-    package: edxml.EdocPackage,
-    *,
-    receiver: Agency,
-    sender: Agency,
-    peer: Peer | None,
-    actor: Actor,
-    axis: Axis | None,
-) -> Answer:
-    """Thu hồi from another installation: kept for our clerk to accept (15) or refuse (16)."""
-    recalled_key = (package.bussiness.document_id if package.bussiness else "") or package.document_id
-    original = Receipt.objects.filter(document_key=recalled_key, receiver=receiver, business_type=0).first()
-    if original is None:
-        raise Refused(
-            "unknown_document", _("Không có văn bản nào được nhận với mã này để thu hồi."), recalled_key
-        )
-    reason = package.bussiness.bussiness_doc_reason if package.bussiness else ""
-    receipt = Receipt.objects.create(
-        document_key=recalled_key,
-        receiver=receiver,
-        business_type=1,
-        sender_code=package.header.from_.organ_id,
-        sender=sender,
-        peer=peer,
-        axis=axis,
-        other_info=[["TraceHeaderList/Bussiness/BussinessDocReason", reason]],
-        received_at=timezone.now(),
-    )
-    audit.record(
-        actor=actor,
-        verb="exchange.recall_received",
-        target=receipt,
-        agency_id=receiver.pk,
-        data={"key": recalled_key, "reason": reason[:500]},
-    )
-    return Answer("01", "arrived", _("Yêu cầu thu hồi đã đến."))
+def _replaced_keys(package: edxml.EdocPackage, receiver: Agency) -> list[str]:
+    """The documents this replacement replaces for `receiver` (ReplacementInfo, else the
+    Bussiness DocumentId), in order, once each."""
+    bussiness = package.bussiness
+    if bussiness is None:
+        return []
+    keys = [
+        info.document_id
+        for info in bussiness.replacement_info_list
+        if info.document_id and (not info.organ_id_list or receiver.code in info.organ_id_list)
+    ]
+    if not bussiness.replacement_info_list and bussiness.document_id != package.document_id:
+        keys.append(bussiness.document_id)
+    return list(dict.fromkeys(k for k in keys if k))
 
 
-def _moment(value: dt.datetime | None) -> dt.datetime:
-    if value is None:
-        return timezone.now()
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
-
-
-@transaction.atomic
-def receive_status(package: edxml.StatusPackage, *, peer: Peer | None, actor: Actor) -> Answer:
-    """A recipient's status for one of our deliveries: onto that delivery's timeline."""
-    reporter = package.from_.organ_id
-    line = (
-        OutboxLine.objects.select_related("delivery")
-        .filter(
-            kind=MessageKind.EDOC,
-            document_key=package.document_id,
-            receiver__code=reporter,
-            delivery__isnull=False,
+def _replace_requests(package: edxml.EdocPackage, receipt: Receipt) -> list[str]:
+    """Ask our văn thư to confirm, per copy we hold of a replaced document, that it is replaced.
+    A replaced document we never had (or refused) is only named in the package's other info."""
+    assert package.bussiness is not None
+    asked = []
+    for replaced in _replaced_keys(package, receipt.receiver):
+        original = held_copy(replaced, receipt.receiver)
+        if original is None:
+            continue
+        Receipt.objects.create(
+            document_key=receipt.document_key,
+            receiver=receipt.receiver,
+            business_type=3,
+            revision=replace_revision(replaced),
+            sender_code=receipt.sender_code,
+            sender=receipt.sender,
+            peer=receipt.peer,
+            axis=receipt.axis,
+            payload={
+                "replaces": replaced,
+                "replaced_document_id": original.document_id,
+                "document_id": receipt.document_id,
+                "reason": package.bussiness.bussiness_doc_reason[:2000],
+            },
+            received_at=receipt.received_at,
         )
-        .order_by("-business_type", "-id")
-        .first()
-    )
-    if line is None or line.delivery is None:
-        raise Refused(
-            "unknown_document",
-            _("Không có văn bản nào đã gửi cho cơ quan này với mã đó."),
-            f"{package.document_id} / {reporter}",
-        )
-    if peer is not None and line.peer_id not in (None, peer.pk):
-        raise Refused("wrong_peer", _("Trạng thái đến từ hệ thống không phải nơi đã nhận văn bản."), reporter)
-    code = package.status_code
-    if code in ("15", "16") and line.delivery.status != DeliveryStatus.RECALL_PENDING:
-        raise Refused("no_recall_pending", _("Không có yêu cầu thu hồi nào đang chờ trả lời."), code)
-    created = outbox.record_status(
-        line.delivery,
-        code,
-        occurred_at=_moment(package.timestamp),
-        description=package.description,
-        staff=package.staff_info.staff,
-    )
-    if created:
-        audit.record(
-            actor=actor,
-            verb="exchange.status_received",
-            target=line.delivery,
-            agency_id=line.sender_id,
-            data={"key": package.document_id, "code": code, "from": reporter},
-        )
-    return Answer("01", "status_recorded" if created else "duplicate", _("Đã ghi nhận trạng thái."))
+        asked.append(replaced)
+    return asked

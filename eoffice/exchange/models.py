@@ -125,8 +125,12 @@ class OutboxLine(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=1000, blank=True)
-    # Status lines: description, staff, timestamp; edoc lines: the recall/update reason.
+    # Status lines: description, staff, timestamp; edoc lines: the recall/update reason, the
+    # DocumentId a replacement replaces.
     payload = models.JSONField(default=dict, blank=True)
+    # Tells apart the packages of one kind for one document and receiver: an update's version
+    # ("v2", "v3": a document may be updated more than once). Empty for every other package.
+    revision = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField()
     delivered_at = models.DateTimeField(null=True, blank=True)
 
@@ -140,7 +144,7 @@ class OutboxLine(models.Model):
         constraints = [
             # A package goes once per receiver; a second release of it cannot queue a second copy.
             models.UniqueConstraint(
-                fields=["document_key", "receiver", "business_type"],
+                fields=["document_key", "receiver", "business_type", "revision"],
                 condition=Q(kind="edoc"),
                 name="outbox_edoc_once_per_receiver",
             )
@@ -198,13 +202,21 @@ class Receipt(models.Model):
     other_info = models.JSONField(default=list, blank=True)
     last_status_sent = models.CharField(max_length=4, blank=True)
     received_at = models.DateTimeField()
+    # Tells apart packages of one kind for one document: an update's fingerprint (a document may
+    # be updated many times), "replace:<DocumentId>" for a replacement's request about the copy
+    # it replaces. Empty for the document itself and for a recall.
+    revision = models.CharField(max_length=64, blank=True, default="")
+    # A request the văn thư answers (15/16): the update's new values and files, the replaced
+    # copy, the recall's reason.
+    payload = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
         constraints = [
             # Idempotent receipt: the same package POSTed twice is acknowledged, stored once.
             models.UniqueConstraint(
-                fields=["document_key", "receiver", "business_type"], name="receipt_once_per_receiver"
+                fields=["document_key", "receiver", "business_type", "revision"],
+                name="receipt_once_per_receiver",
             )
         ]
 

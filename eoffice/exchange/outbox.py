@@ -30,7 +30,15 @@ from eoffice.exchange.models import (
     Route,
     StatusEvent,
 )
-from eoffice.outgoing.models import Delivery, DeliveryStatus, Draft, OutgoingNumber
+from eoffice.outgoing import tracking
+from eoffice.outgoing.models import (
+    Amendment,
+    Delivery,
+    DeliveryEventKind,
+    DeliveryStatus,
+    Draft,
+    OutgoingNumber,
+)
 
 # A recipient's reported status → the sender's view of that delivery.
 DELIVERY_STATUS_OF_CODE: dict[str, str] = {
@@ -112,15 +120,34 @@ def _overtaken(delivery: Delivery, rank: int) -> bool:
     return StatusEvent.objects.filter(delivery=delivery, code__in=later).exists()
 
 
+# A copy's fate decided by an act (02, 13→15/16), which its later progress does not undo.
+DECIDED = (
+    DeliveryStatus.REJECTED,
+    DeliveryStatus.RECALL_PENDING,
+    DeliveryStatus.RECALLED,
+    DeliveryStatus.RECALL_REFUSED,
+)
+# Answers a recipient may give more than once (one per update it was asked about).
+REPEATABLE = frozenset({"15", "16"})
+
+
 def record_status(
-    delivery: Delivery, code: str, *, occurred_at: datetime, description: str = "", staff: str = ""
+    delivery: Delivery,
+    code: str,
+    *,
+    occurred_at: datetime,
+    description: str = "",
+    staff: str = "",
+    follow: bool = True,
 ) -> bool:
-    """Append one status to a delivery's timeline; the delivery's status follows it.
+    """Append one status to a delivery's timeline; unless `follow` is False (an answer to an
+    update or a replacement), the delivery's status follows it.
 
     Returns False for a status already recorded (a status package delivered twice).
     """
-    # One event per code: a status (or a package's 01) delivered twice is the same event.
-    if StatusEvent.objects.filter(delivery=delivery, code=code).exists():
+    # One event per code: a status (or a package's 01) delivered twice is the same event. An
+    # answer is one per time it was given (the unique key on delivery, code and time).
+    if code not in REPEATABLE and StatusEvent.objects.filter(delivery=delivery, code=code).exists():
         return False
     rank = PROGRESS_RANK.get(code)
     if rank is not None:
@@ -140,7 +167,7 @@ def record_status(
         occurred_at=occurred_at,
         defaults={"description": description[:2000], "staff": staff[:200], "recorded_at": timezone.now()},
     )
-    status = DELIVERY_STATUS_OF_CODE.get(code)
+    status = DELIVERY_STATUS_OF_CODE.get(code) if follow else None
     if rank is not None and _overtaken(delivery, rank):
         # Status packages may arrive out of order (03→06 reported at once): the furthest step wins.
         status = None
@@ -148,14 +175,37 @@ def record_status(
         update: dict[str, object] = {"status": status}
         if code in ("02", "16"):
             update["reason"] = description[:2000]
-        Delivery.objects.filter(pk=delivery.pk).update(**update)
+        target = Delivery.objects.filter(pk=delivery.pk)
+        if rank is not None:
+            # The receiver's progress reported late (a 03 sent before a recall reached it) never
+            # overwrites what was decided about the copy since: a refusal, a recall and its answer.
+            target = target.exclude(status__in=DECIDED)
+        target.update(**update)
     return created
+
+
+def _replaced(draft: Draft) -> tuple[str, set[int]]:
+    """The DocumentId of the earlier document `draft` replaces, and the receivers that got it
+    through the exchange (they get the replacement as business type 3); ("", ∅) otherwise."""
+    version = draft.current_version
+    replaced_id = version.replaces_draft_id if version is not None else None
+    if replaced_id is None:
+        return "", set()
+    number = OutgoingNumber.objects.filter(draft_id=replaced_id).first()
+    if number is None:
+        return "", set()
+    # Replacement links stay inside one agency (amend_links.linked_draft): same issuer.
+    held = OutboxLine.objects.filter(
+        draft_id=replaced_id, kind=MessageKind.EDOC, business_type__in=(0, 3), state=LineState.DELIVERED
+    ).exclude(route=Route.HOSTED)
+    return document_key(draft.agency, number), set(held.values_list("receiver_id", flat=True))
 
 
 def on_release(draft: Draft, deliveries: list[Delivery], actor: Actor) -> None:
     """Write the release's outbox lines. Runs inside draft_release's transaction."""
     number = OutgoingNumber.objects.get(draft=draft)
     key = document_key(draft.agency, number)
+    replaced_key, replaced_for = _replaced(draft)
     now = timezone.now()
     agencies = Agency.objects.in_bulk([d.agency_id for d in deliveries])
     routes = routes_of(agencies.values())
@@ -163,10 +213,12 @@ def on_release(draft: Draft, deliveries: list[Delivery], actor: Actor) -> None:
     for d in deliveries:
         route, peer_id = routes[d.agency_id]
         hosted = route == Route.HOSTED
+        replaces = not hosted and d.agency_id in replaced_for
         lines.append(
             OutboxLine(
                 kind=MessageKind.EDOC,
-                business_type=0,
+                business_type=3 if replaces else 0,
+                payload={"replaces": replaced_key} if replaces else {},
                 document_key=key,
                 sender_id=draft.agency_id,
                 receiver_id=d.agency_id,
@@ -214,8 +266,9 @@ def on_recall(draft: Draft, reason: str, actor: Actor) -> None:
     """
     now = timezone.now()
     lines = list(
-        OutboxLine.objects.select_for_update()
-        .filter(draft=draft, kind=MessageKind.EDOC, business_type=0)
+        OutboxLine.objects.select_for_update(of=("self",))
+        .select_related("delivery")
+        .filter(draft=draft, kind=MessageKind.EDOC, business_type__in=(0, 3))
         .exclude(route=Route.HOSTED)
     )
     sent = []
@@ -223,11 +276,18 @@ def on_recall(draft: Draft, reason: str, actor: Actor) -> None:
         if line.state in (LineState.PENDING, LineState.FAILED):
             transition(line, "cancel")
             line.save(update_fields=["state"])
-        elif line.state == LineState.DELIVERED and line.delivery_id is not None:
+        elif (
+            line.state == LineState.DELIVERED
+            and line.delivery is not None
+            # A copy its receiver refused (02) is gone already: nothing to ask.
+            and line.delivery.status != DeliveryStatus.REJECTED
+        ):
             sent.append(line)
     Delivery.objects.filter(pk__in=[line.delivery_id for line in sent]).update(
         status=DeliveryStatus.RECALL_PENDING
     )
+    asked = list(Delivery.objects.filter(pk__in=[line.delivery_id for line in sent]))
+    tracking.record(asked, DeliveryEventKind.RECALL_REQUESTED, actor=actor, note=reason, at=now)
     recalls = OutboxLine.objects.bulk_create(
         [
             OutboxLine(
@@ -248,3 +308,42 @@ def on_recall(draft: Draft, reason: str, actor: Actor) -> None:
         ]
     )
     kick([line.pk for line in recalls])
+
+
+def on_update(amendment: Amendment, deliveries: list[Delivery], actor: Actor) -> None:
+    """Cập nhật to other installations: an update package (business type 2) per receiver the
+    document was delivered to, in draft_update's transaction. Each update of a document is its
+    own package (`revision` = the version it wrote), answered 15/16 on its own."""
+    assert amendment.version is not None
+    now = timezone.now()
+    delivered = {
+        line.delivery_id: line
+        for line in OutboxLine.objects.filter(
+            draft_id=amendment.draft_id,
+            delivery__in=deliveries,
+            kind=MessageKind.EDOC,
+            business_type__in=(0, 3),
+            state=LineState.DELIVERED,
+        )
+    }
+    updates = OutboxLine.objects.bulk_create(
+        [
+            OutboxLine(
+                kind=MessageKind.EDOC,
+                business_type=2,
+                revision=f"v{amendment.version.number}",
+                document_key=line.document_key,
+                sender_id=line.sender_id,
+                receiver_id=line.receiver_id,
+                draft_id=amendment.draft_id,
+                delivery_id=line.delivery_id,
+                route=line.route,
+                peer_id=line.peer_id,
+                next_attempt_at=now,
+                payload={"reason": amendment.reason, "amendment": amendment.pk},
+                created_at=now,
+            )
+            for line in delivered.values()
+        ]
+    )
+    kick([line.pk for line in updates])

@@ -26,17 +26,33 @@ def _local(moment: dt.datetime) -> dt.datetime:
 
 
 def edoc_of(line: OutboxLine) -> edxml.EdocPackage:
+    """The package of an edoc line: the released document (0), its recall (1), its update (2:
+    the current version's metadata and files) or a replacing document (3, naming the one it
+    replaces for this receiver). Stamped with the line's own time, so every attempt carries the
+    same TraceHeader and the receiver can tell a retry from a new update."""
     assert line.draft_id is not None
     draft = Draft.objects.select_related("agency").get(pk=line.draft_id)
+    doc_type = edxml.BussinessDocType(line.business_type)
     package = mapping.edoc_from_draft(
-        draft, doc_type=edxml.BussinessDocType(line.business_type), recipients=[line.receiver]
+        draft, doc_type=doc_type, recipients=[line.receiver], now=line.created_at
     )
-    reason = str((line.payload or {}).get("reason", ""))
-    if reason and package.bussiness is not None:
-        package.bussiness.bussiness_doc_reason = reason
-    if line.business_type != 0:
+    bussiness = package.bussiness
+    assert bussiness is not None
+    payload = line.payload or {}
+    reason = str(payload.get("reason", ""))
+    if reason:
+        bussiness.bussiness_doc_reason = reason
+    if doc_type is edxml.BussinessDocType.REVOKE:
         # A recall names the document; its files are not sent again.
         package.attachments, package.manifest = [], []
+    elif doc_type is edxml.BussinessDocType.UPDATE:
+        bussiness.bussiness_document_info = edxml.BussinessDocumentInfo(
+            document_info="1", document_receiver="0"
+        )
+    elif doc_type is edxml.BussinessDocType.REPLACE:
+        replaced = str(payload.get("replaces", ""))
+        bussiness.document_id = replaced
+        bussiness.replacement_info_list = [edxml.ReplacementInfo(replaced, [line.receiver.code])]
     return package
 
 

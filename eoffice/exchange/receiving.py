@@ -20,7 +20,7 @@ from pathlib import Path
 from django.conf import settings
 
 from eoffice.core.actor import Actor
-from eoffice.exchange import edxml, incoming, quarantine
+from eoffice.exchange import changes_in, edxml, incoming, quarantine, statuses_in
 from eoffice.exchange.answers import Answer, Refused
 from eoffice.exchange.models import Axis, Peer
 
@@ -74,7 +74,11 @@ def receive_file(
                 _verify_envelope(raw, peer)
             package = edxml.parse(raw, attachments_dir=directory, limits=edxml.limits_from_settings())
             if isinstance(package, edxml.StatusPackage):
-                return incoming.receive_status(package, peer=peer, actor=RECEIVER)
+                return statuses_in.receive_status(package, peer=peer, actor=RECEIVER)
+            if package.doc_type in (edxml.BussinessDocType.REVOKE, edxml.BussinessDocType.UPDATE):
+                return changes_in.receive_change(
+                    package, peer=peer, receiver_code=receiver_code, via=via, actor=RECEIVER, axis=axis
+                )
             return incoming.receive_edoc(
                 package, peer=peer, receiver_code=receiver_code, via=via, actor=RECEIVER, axis=axis
             )

@@ -96,8 +96,14 @@ def receipt_get(actor: Actor, receipt_id: int) -> Receipt:
     return receipt
 
 
-def pending_recalls(actor: Actor) -> QuerySet[Receipt]:
-    return receipts(actor).filter(business_type=1, last_status_sent="")
+def pending_requests(actor: Actor) -> QuerySet[Receipt]:
+    """Recalls, updates and replacements from senders of other installations, waiting for 15/16."""
+    return receipts(actor).filter(business_type__in=(1, 2, 3), document__isnull=True, last_status_sent="")
+
+
+def received_documents(actor: Actor) -> QuerySet[Receipt]:
+    """The documents themselves (new or replacing), not the requests about them."""
+    return receipts(actor).filter(business_type__in=(0, 3), revision="")
 
 
 def quarantine(actor: Actor, *, open_only: bool = True) -> QuerySet[QuarantinedPackage]:

@@ -1,5 +1,6 @@
 """What people do in the exchange: resend or cancel a failed line, review the quarantine, refuse a
-package received from another installation (02), and answer its sender's recall (15/16).
+package received from another installation (02), and answer its sender's recall, update or
+replacement (15/16).
 
 Peers and agency switches are in `peers.py`; the worker's writes in `worker.py`.
 """
@@ -14,7 +15,8 @@ from eoffice.core import audit
 from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict
 from eoffice.documents.models import Document, DocumentStatus
-from eoffice.exchange import feedback, outbox, policies
+from eoffice.documents.withdrawal import document_withdraw
+from eoffice.exchange import changes, feedback, incoming, outbox, policies
 from eoffice.exchange.models import (
     OutboxLine,
     QuarantinedPackage,
@@ -98,7 +100,7 @@ def receipt_reject(*, actor: Actor, receipt: Receipt, reason: str) -> Receipt:
         if receipt.document_id
         else None
     )
-    if receipt.business_type != 0 or document is None:
+    if receipt.business_type not in (0, 3) or receipt.revision or document is None:
         raise Conflict("nothing_to_reject", _("Không còn văn bản nào để từ chối."))
     if document.status not in (DocumentStatus.RECEIVED, DocumentStatus.CONFIRMED):
         raise Conflict("already_accepted", _("Văn bản đã được vào sổ, không thể từ chối."))
@@ -115,44 +117,47 @@ def receipt_reject(*, actor: Actor, receipt: Receipt, reason: str) -> Receipt:
     return receipt
 
 
-def _pending_recall(actor: Actor, receipt: Receipt) -> Receipt:
+def _pending_request(actor: Actor, receipt: Receipt, kinds: tuple[int, ...]) -> Receipt:
     receipt = _lock_receipt(receipt)
     policies.require_clerk(actor, receipt.receiver)
-    if receipt.business_type != 1 or receipt.last_status_sent:
-        raise Conflict("no_recall_pending", _("Không có yêu cầu thu hồi nào đang chờ trả lời."))
+    if receipt.business_type not in kinds or receipt.document_id or receipt.last_status_sent:
+        if kinds == (1,):
+            raise Conflict("no_recall_pending", _("Không có yêu cầu thu hồi nào đang chờ trả lời."))
+        raise Conflict("no_change_pending", _("Không có yêu cầu cập nhật hay thay thế nào đang chờ trả lời."))
     return receipt
+
+
+def _copy(receipt: Receipt) -> Document | None:
+    """Our copy of the document a request is about (locked: the answer changes or removes it)."""
+    original = incoming.held_copy(receipt.document_key, receipt.receiver)
+    if original is None or original.document_id is None:
+        return None
+    return Document.objects.select_for_update().filter(pk=original.document_id).first()
 
 
 @transaction.atomic
 def recall_request_accept(*, actor: Actor, receipt: Receipt) -> Receipt:
-    """15: our copy of the recalled document leaves the queue (only while it is not registered)."""
-    receipt = _pending_recall(actor, receipt)
-    original = Receipt.objects.filter(
-        document_key=receipt.document_key, receiver=receipt.receiver, business_type=0
-    ).first()
-    document = (
-        Document.objects.select_for_update().filter(pk=original.document_id).first()
-        if original is not None and original.document_id
-        else None
+    """15: a copy never registered is deleted; a registered one is withdrawn (its arrival number
+    stays in the register, its open work lines are recalled), as for a hosted sender's recall."""
+    receipt = _pending_request(actor, receipt, (1,))
+    document = _copy(receipt)
+    withdrawn = document is not None and document.status not in (
+        DocumentStatus.RECEIVED,
+        DocumentStatus.CONFIRMED,
     )
-    if document is not None and document.status not in (DocumentStatus.RECEIVED, DocumentStatus.CONFIRMED):
-        raise Conflict(
-            "already_registered",
-            _(
-                "Văn bản đã vào sổ và đang xử lý; không thể xóa tự động, "
-                "hãy trả lời từ chối thu hồi kèm lý do."
-            ),
-        )
     feedback.status_line(receipt, "15", actor=actor)
     Receipt.objects.filter(pk=receipt.pk).update(last_status_sent="15")
-    if document is not None:
+    if document is not None and withdrawn:
+        reason = str((receipt.payload or {}).get("reason", "")) or _("Cơ quan ban hành thu hồi văn bản")
+        document_withdraw(actor=actor, document=document, reason=reason)
+    elif document is not None:
         document.delete()
     audit.record(
         actor=actor,
         verb="exchange.recall_accepted",
         target=receipt,
         agency_id=receipt.receiver_id,
-        data={"key": receipt.document_key},
+        data={"key": receipt.document_key, "withdrawn": withdrawn},
     )
     return receipt
 
@@ -161,7 +166,7 @@ def recall_request_accept(*, actor: Actor, receipt: Receipt) -> Receipt:
 def recall_request_refuse(*, actor: Actor, receipt: Receipt, reason: str) -> Receipt:
     """16: the copy stays; the sender sees the reason."""
     reason = clean_reason(reason)
-    receipt = _pending_recall(actor, receipt)
+    receipt = _pending_request(actor, receipt, (1,))
     feedback.status_line(receipt, "16", actor=actor, description=reason)
     Receipt.objects.filter(pk=receipt.pk).update(last_status_sent="16")
     audit.record(
@@ -170,5 +175,47 @@ def recall_request_refuse(*, actor: Actor, receipt: Receipt, reason: str) -> Rec
         target=receipt,
         agency_id=receipt.receiver_id,
         data={"key": receipt.document_key, "reason": reason},
+    )
+    return receipt
+
+
+@transaction.atomic
+def change_request_accept(*, actor: Actor, receipt: Receipt) -> Receipt:
+    """15 to an update (its values and files are applied to our copy) or to a replacement (our
+    copy of the earlier document is confirmed as replaced; it stays, marked)."""
+    receipt = _pending_request(actor, receipt, (2, 3))
+    if receipt.business_type == 2:
+        changes.require_earliest_update(receipt)
+        document = _copy(receipt)
+        if document is None or document.status == DocumentStatus.RECALLED:
+            raise Conflict("copy_gone", _("Bản văn bản của cơ quan không còn, không thể cập nhật."))
+        changes.apply_update(document, receipt.payload or {})
+    feedback.status_line(receipt, "15", actor=actor)
+    Receipt.objects.filter(pk=receipt.pk).update(last_status_sent="15")
+    audit.record(
+        actor=actor,
+        verb="exchange.update_accepted" if receipt.business_type == 2 else "exchange.replace_accepted",
+        target=receipt,
+        agency_id=receipt.receiver_id,
+        data={"key": receipt.document_key, "revision": receipt.revision},
+    )
+    return receipt
+
+
+@transaction.atomic
+def change_request_refuse(*, actor: Actor, receipt: Receipt, reason: str) -> Receipt:
+    """16: our copy stays as it was; the sender sees the reason."""
+    reason = clean_reason(reason)
+    receipt = _pending_request(actor, receipt, (2, 3))
+    if receipt.business_type == 2:
+        changes.require_earliest_update(receipt)
+    feedback.status_line(receipt, "16", actor=actor, description=reason)
+    Receipt.objects.filter(pk=receipt.pk).update(last_status_sent="16")
+    audit.record(
+        actor=actor,
+        verb="exchange.update_refused" if receipt.business_type == 2 else "exchange.replace_refused",
+        target=receipt,
+        agency_id=receipt.receiver_id,
+        data={"key": receipt.document_key, "revision": receipt.revision, "reason": reason},
     )
     return receipt

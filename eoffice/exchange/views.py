@@ -54,8 +54,8 @@ def monitor(request: HttpRequest) -> HttpResponse:
         "states": LineState.choices,
         "stats": selectors.last_hour(actor),
         "failed_count": selectors.lines(actor, box="failed").count(),
-        "recalls": selectors.pending_recalls(actor)[:50],
-        "received": selectors.receipts(actor).filter(business_type=0)[:20],
+        "requests": selectors.pending_requests(actor)[:50],
+        "received": selectors.received_documents(actor)[:20],
         "quarantine_count": selectors.quarantine(actor).count() if actor.is_superuser else None,
     }
     return render(request, "exchange/monitor.html", context)
@@ -109,6 +109,10 @@ def receipt_detail(request: HttpRequest, receipt_id: int) -> HttpResponse:
                 services.recall_request_accept(actor=actor, receipt=receipt)
             elif action == "refuse_recall":
                 services.recall_request_refuse(actor=actor, receipt=receipt, reason=reason)
+            elif action == "accept_change":
+                services.change_request_accept(actor=actor, receipt=receipt)
+            elif action == "refuse_change":
+                services.change_request_refuse(actor=actor, receipt=receipt, reason=reason)
             else:
                 raise Http404()
         except DomainError as exc:

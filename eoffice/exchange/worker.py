@@ -28,6 +28,8 @@ from eoffice.outgoing.models import Delivery, DeliveryStatus
 log = logging.getLogger(__name__)
 WORKER = Actor.system("exchange-worker")
 DRAIN_BATCH = 200
+# Packages that carry a document to the receiver (new, replacing): 01/02 are that copy's status.
+DOCUMENT_TYPES = (0, 3)
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,11 @@ def record_outcome(line_id: int, outcome: Outcome, *, rng: random.Random | None 
     if outcome.kind == "delivered":
         outbox.transition(line, "delivered")
         line.delivered_at, line.last_error, line.next_attempt_at = now, "", None
-        if line.kind == MessageKind.EDOC and line.business_type == 0 and line.delivery is not None:
+        if (
+            line.kind == MessageKind.EDOC
+            and line.business_type in DOCUMENT_TYPES
+            and line.delivery is not None
+        ):
             if outcome.arrived:
                 outbox.record_status(line.delivery, "01", occurred_at=now, description=outcome.message)
             else:
@@ -116,7 +122,12 @@ def record_outcome(line_id: int, outcome: Outcome, *, rng: random.Random | None 
     elif outcome.kind == "rejected":
         outbox.transition(line, "rejected")
         line.last_error, line.next_attempt_at = outcome.message[:1000], None
-        if line.kind == MessageKind.EDOC and line.delivery is not None:
+        # A refused recall or update leaves the copy as it was: only the line shows the refusal.
+        if (
+            line.kind == MessageKind.EDOC
+            and line.business_type in DOCUMENT_TYPES
+            and line.delivery is not None
+        ):
             outbox.record_status(line.delivery, "02", occurred_at=now, description=outcome.message)
     elif outcome.kind == "failed" or line.attempts >= outbox.max_attempts():
         outbox.transition(line, "give_up")

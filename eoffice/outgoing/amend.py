@@ -3,10 +3,13 @@ to updates and replacements.
 
 The sender's văn thư corrects metadata (due date, subject, urgency), adds recipients or adds
 attached files. The change is written as a new immutable version of the released draft, so the
-versions page shows what changed. New recipients get the updated copy at once; every recipient
-already holding a copy is asked to accept (15: the change is applied to its copy) or refuse with a
-reason (16: its copy stays as it was). The answer functions take one `AmendmentAnswer`, so the
-exchange can call them when a 15/16 status arrives from another installation.
+versions page shows what changed. A digitally signed document stays signed: the new version
+carries the same signed files (the update changes the record, not the signed text), and a PDF or
+Word attachment, which would need the organisation's signature, cannot be added by an update. New
+recipients get the updated copy at once; every recipient already holding a copy — here, or in
+another installation through the exchange (`dispatch.updated`) — is asked to accept (15: the
+change is applied to its copy) or refuse with a reason (16: its copy stays as it was). An answer
+from another installation is recorded by `amendment_answer_record`, called by the exchange.
 
 Lock order: draft row → answer row → incoming document → audit chain head.
 """
@@ -26,6 +29,7 @@ from eoffice.core.errors import Conflict, ValidationFailed
 from eoffice.core.policies import require
 from eoffice.core.text import fold
 from eoffice.directory.models import Agency
+from eoffice.documents.convert import CONVERTIBLE
 from eoffice.documents.models import Document, DocumentFile, DocumentStatus, FileRole, Urgency
 from eoffice.documents.policies import is_clerk as is_incoming_clerk
 from eoffice.documents.services import UploadPart
@@ -37,10 +41,13 @@ from eoffice.outgoing.models import (
     AnswerStatus,
     DeliveryEventKind,
     Draft,
+    DraftFile,
     DraftRecipient,
+    DraftSignature,
     DraftStatus,
     DraftVersion,
     OutgoingNumber,
+    SignedAttachment,
 )
 from eoffice.outgoing.recall import clean_reason
 
@@ -92,7 +99,60 @@ def _new_version(draft: Draft, previous: DraftVersion, data: UpdateInput, actor:
         ]
     )
     services.copy_files(list(previous.files.all()), version)
+    _carry_signature(previous, version)
     return version
+
+
+def _carry_signature(previous: DraftVersion, version: DraftVersion) -> None:
+    """The new version is delivered with the signed files of the one it updates.
+
+    An update changes the record (subject, urgency, due date, recipients), never the signed
+    text, so the signature made on the previous version still holds for it; without this the
+    version has no signature and `delivered_files` would hand new recipients the unsigned source.
+    """
+    signature = DraftSignature.objects.filter(version=previous).first()
+    if signature is None:
+        return
+    signed_attachments = list(signature.attachments.all())
+    old_files = {f.pk: f for f in previous.files.all()}
+    new_files = {
+        (f.role, f.sort_order, f.stored_file_id): f for f in DraftFile.objects.filter(version=version)
+    }
+    signature.pk, signature.version, signature.step_run = None, version, None
+    signature._state.adding = True
+    signature.save()
+    copies = []
+    for attachment in signed_attachments:
+        old = old_files[attachment.draft_file_id]
+        copies.append(
+            SignedAttachment(
+                signature=signature,
+                draft_file=new_files[(old.role, old.sort_order, old.stored_file_id)],
+                signed_file_id=attachment.signed_file_id,
+                file_name=attachment.file_name,
+            )
+        )
+    SignedAttachment.objects.bulk_create(copies)
+
+
+def _check_signed_attachments(previous: DraftVersion, files: list[tuple[str, UploadPart, str]]) -> None:
+    """A signed document gets no PDF or Word attachment by an update: it would travel without the
+    organisation's signature (PL I II.8.b), and an update has no signing step to add one."""
+    if not DraftSignature.objects.filter(version=previous).exists():
+        return
+    unsigned = [
+        part.name for _role, part, content_type in files if content_type in ("application/pdf", *CONVERTIBLE)
+    ]
+    if unsigned:
+        raise ValidationFailed(
+            "attachment_unsigned",
+            _(
+                "Văn bản đã ký số: không thể bổ sung tệp PDF hoặc Word (%(files)s) bằng cập nhật vì tệp "
+                "sẽ không có chữ ký số của cơ quan. Hãy ban hành văn bản thay thế."
+            )
+            % {"files": ", ".join(unsigned)},
+            field="attachments",
+        )
 
 
 def _check_update(draft: Draft, previous: DraftVersion, data: UpdateInput) -> list[Agency]:
@@ -141,6 +201,7 @@ def draft_update(*, actor: Actor, draft: Draft, data: UpdateInput) -> Amendment:
     data.reason = reason
     added = _check_update(draft, previous, data)
     files = services.check_files(None, data.attachments)
+    _check_signed_attachments(previous, files)
     asked = amend_links.live_deliveries(draft)
     version = _new_version(draft, previous, data, actor)
     DraftRecipient.objects.bulk_create(
@@ -160,6 +221,8 @@ def draft_update(*, actor: Actor, draft: Draft, data: UpdateInput) -> Amendment:
     )
     AmendmentAnswer.objects.bulk_create([AmendmentAnswer(amendment=amendment, delivery=d) for d in asked])
     tracking.record(asked, DeliveryEventKind.UPDATE_REQUESTED, actor=actor, note=reason, at=now)
+    # Recipients of other installations are asked through the exchange outbox (business type 2).
+    dispatch.updated(amendment, [d for d in asked if not d.hosted], actor)
     number = OutgoingNumber.objects.get(draft=draft)
     version = DraftVersion.objects.select_related("document_type", "signer__user").get(pk=version.pk)
     delivered = release.deliver(draft, version, number, added, actor=actor)
@@ -242,6 +305,28 @@ def amendment_answer_accept(*, actor: Actor, answer: AmendmentAnswer) -> Amendme
     if answer.amendment.kind == AmendmentKind.UPDATE:
         _apply_update(answer)
     return _answered(actor, answer, AnswerStatus.ACCEPTED, "")
+
+
+@transaction.atomic
+def amendment_answer_record(
+    *, actor: Actor, answer: AmendmentAnswer, accepted: bool, reason: str = ""
+) -> AmendmentAnswer:
+    """15/16 from a recipient of another installation, brought by the exchange, which checked the
+    signed package it came in; its copy lives there, so nothing is applied here."""
+    # Why the lock: the same answer delivered twice at once.
+    answer = (
+        AmendmentAnswer.objects.select_for_update(of=("self",))
+        .select_related("amendment", "delivery__agency")
+        .get(pk=answer.pk)
+    )
+    require(
+        actor.is_system and not answer.delivery.hosted,
+        _("Chỉ trả lời của cơ quan nhận ở hệ thống khác mới được ghi nhận theo cách này."),
+    )
+    if answer.status != AnswerStatus.PENDING:
+        raise Conflict("already_answered", _("Yêu cầu này đã được trả lời."))
+    status = AnswerStatus.ACCEPTED if accepted else AnswerStatus.REFUSED
+    return _answered(actor, answer, status, "" if accepted else " ".join(reason.split())[:2000])
 
 
 @transaction.atomic

@@ -4,11 +4,14 @@ agency names an earlier released one it replaces or corrects.
 The link is chosen while drafting (DraftVersion.replaces_draft / corrects_draft) and checked
 twice: when the version is saved, and again when the new document is released, since the earlier
 one may have been recalled in between. At release the earlier document is marked at once for the
-sender and for every recipient; a replacement also asks each hosted recipient to confirm (15/16).
+sender and for every recipient; a replacement also asks each recipient holding a copy to confirm
+(15/16) — one of another installation through the exchange, which sends it the replacement as a
+business type 3 package.
 """
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,12 +58,25 @@ def linked_draft(
     return found
 
 
+# An external recipient holds a copy once the exchange delivered it (01 and on); one still waiting
+# gets the document as it is when the exchange sends it, so there is nothing to ask it.
+HELD_EXTERNAL_STATUSES = (
+    DeliveryStatus.ARRIVED,
+    DeliveryStatus.ACCEPTED,
+    DeliveryStatus.ASSIGNED,
+    DeliveryStatus.PROCESSING,
+    DeliveryStatus.DONE,
+)
+
+
 def live_deliveries(draft: Draft) -> list[Delivery]:
-    """Hosted recipients still holding a copy of `draft`."""
+    """Recipients still holding a copy of `draft`: hosted ones with their incoming copy, and those
+    of other installations the exchange delivered it to (asked through the exchange)."""
     return list(
-        Delivery.objects.filter(draft=draft, hosted=True, incoming__isnull=False).exclude(
-            status__in=GONE_DELIVERY_STATUSES
-        )
+        Delivery.objects.filter(
+            Q(hosted=True, incoming__isnull=False) | Q(hosted=False, status__in=HELD_EXTERNAL_STATUSES),
+            draft=draft,
+        ).exclude(status__in=GONE_DELIVERY_STATUSES)
     )
 
 

@@ -1,4 +1,4 @@
-"""Hooks through which the exchange app follows releases and recalls.
+"""Hooks through which the exchange app follows releases, recalls and updates.
 
 The exchange app imports outgoing (it reads drafts and deliveries), so outgoing must not import
 exchange. Instead exchange registers its hooks here from `ExchangeConfig.ready()` — wiring only,
@@ -13,15 +13,18 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from eoffice.core.actor import Actor
-    from eoffice.outgoing.models import Delivery, Draft
+    from eoffice.outgoing.models import Amendment, Delivery, Draft
 
 ReleaseHook = Callable[["Draft", "list[Delivery]", "Actor"], None]
 RecallHook = Callable[["Draft", str, "Actor"], None]
+# An update (Amendment of kind "update") to ask of these recipients outside this installation.
+UpdateHook = Callable[["Amendment", "list[Delivery]", "Actor"], None]
 # A hosted recipient's answer on a delivery: edXML code ("02", "15", "16") and its reason.
 AnswerHook = Callable[["Delivery", str, str, "Actor"], None]
 
 _RELEASE: dict[str, ReleaseHook] = {}
 _RECALL: dict[str, RecallHook] = {}
+_UPDATE: dict[str, UpdateHook] = {}
 _ANSWER: dict[str, AnswerHook] = {}
 
 
@@ -31,6 +34,7 @@ def register(
     on_release: ReleaseHook | None = None,
     on_recall: RecallHook | None = None,
     on_answer: AnswerHook | None = None,
+    on_update: UpdateHook | None = None,
 ) -> None:
     """Register (or replace: `ready()` may run more than once in tests) a named set of hooks."""
     if on_release is not None:
@@ -39,6 +43,8 @@ def register(
         _RECALL[name] = on_recall
     if on_answer is not None:
         _ANSWER[name] = on_answer
+    if on_update is not None:
+        _UPDATE[name] = on_update
 
 
 def released(draft: Draft, deliveries: list[Delivery], actor: Actor) -> None:
@@ -49,6 +55,11 @@ def released(draft: Draft, deliveries: list[Delivery], actor: Actor) -> None:
 def recalled(draft: Draft, reason: str, actor: Actor) -> None:
     for hook in _RECALL.values():
         hook(draft, reason, actor)
+
+
+def updated(amendment: Amendment, deliveries: list[Delivery], actor: Actor) -> None:
+    for hook in _UPDATE.values():
+        hook(amendment, deliveries, actor)
 
 
 def answered(delivery: Delivery, code: str, reason: str, actor: Actor) -> None:

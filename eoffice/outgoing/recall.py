@@ -56,7 +56,9 @@ def draft_recall(*, actor: Actor, draft: Draft, reason: str) -> Recall:
     Delivery.objects.filter(pk__in=[d.pk for d in asked]).update(status=DeliveryStatus.RECALL_PENDING)
     tracking.record(asked, DeliveryEventKind.RECALL_REQUESTED, actor=actor, note=reason)
     # External recipients never received it (still waiting for the exchange): nothing to ask.
-    Delivery.objects.filter(draft=draft, hosted=False).update(status=DeliveryStatus.RECALLED)
+    Delivery.objects.filter(draft=draft, hosted=False).exclude(status=DeliveryStatus.REJECTED).update(
+        status=DeliveryStatus.RECALLED
+    )
     apply_transition(draft, DraftStatus.RECALLED)
     # Recipients of other installations are asked through the exchange outbox (business type 1).
     dispatch.recalled(draft, reason, actor)

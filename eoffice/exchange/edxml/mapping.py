@@ -1,7 +1,7 @@
 """Between our models and edXML packages (the only module of the codec that touches Django models).
 
-- `edoc_from_draft`: a numbered/released outgoing draft (current version, number, files, recipients)
-  → EdocPackage, for sending over the axis.
+- `edoc_from_draft`: a numbered/released outgoing draft (current version, number, the files its
+  recipients get — signed PDFs when it was signed —, recipients) → EdocPackage, for sending.
 - `edoc_from_incoming`: an incoming Document → EdocPackage (forwarding, re-export).
 - `incoming_fields`: an EdocPackage → the fields of an incoming Document plus "other information":
   every value our model has no place for, as ordered (path, text) pairs a page can show.
@@ -30,7 +30,8 @@ from eoffice.documents.models import (
     StoredFile,
     Urgency,
 )
-from eoffice.outgoing.models import Draft, DraftStatus, DraftVersion, OutgoingNumber
+from eoffice.outgoing.models import Draft, DraftFileRole, DraftStatus, DraftVersion, OutgoingNumber
+from eoffice.outgoing.signing import delivered_files
 
 from .codes import BussinessDocType
 from .dates import format_date, format_datetime
@@ -182,8 +183,26 @@ def edoc_from_draft(
     package = EdocPackage(
         header=header, trace_headers=[TraceHeader(agency.code, moment)], bussiness=bussiness
     )
-    _add_files(package, list(version.files.select_related("stored_file")), attachments_dir)
+    _add_files(package, _delivered(draft, version), attachments_dir)
     return package
+
+
+@dataclass(frozen=True)
+class _FileRow:
+    stored_file: StoredFile
+    file_name: str
+    role: str
+
+    def get_role_display(self) -> str:
+        return str(DraftFileRole(self.role).label)
+
+
+def _delivered(draft: Draft, version: DraftVersion) -> list[_FileRow]:
+    """The files recipients get: the organisation-signed PDFs of a signed document, exactly as a
+    hosted recipient receives them (`outgoing.signing.delivered_files`), never the unsigned source."""
+    files = sorted(delivered_files(draft, version), key=lambda f: f.sort_order)
+    stored = StoredFile.objects.in_bulk([f.stored_file_id for f in files])
+    return [_FileRow(stored[f.stored_file_id], f.file_name, f.role) for f in files]
 
 
 def edoc_from_incoming(document: Document, *, attachments_dir: Path | None = None) -> EdocPackage:

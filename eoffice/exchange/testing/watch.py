@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from eoffice.exchange.testing.scenario import _actor
 
-T = TypeVar("T")
 
-
-def wait_until(probe: Callable[[], T], *, timeout: float = 60, every: float = 0.25, what: str = "") -> T:
+def wait_until(probe: Callable[[], Any], *, timeout: float = 60, every: float = 0.25, what: str = "") -> Any:
     """Call `probe` until it returns something truthy; its last value, or AssertionError naming it."""
     deadline = time.monotonic() + timeout
     value = probe()
