@@ -150,9 +150,10 @@ def record_status(
     if code not in REPEATABLE and StatusEvent.objects.filter(delivery=delivery, code=code).exists():
         return False
     rank = PROGRESS_RANK.get(code)
-    if rank is not None:
-        # edXML times travel to the second: a 03 stamped in the same second as our 01 must not sort before it.
-        before = [c for c, r in PROGRESS_RANK.items() if r < rank]
+    if rank is not None or code not in REPEATABLE:
+        # edXML times travel to the second: a 03 (or a refusal, 02) stamped in the same second as
+        # our 01 must not sort before it. Answers (15/16) keep their time: it identifies them.
+        before = [c for c, r in PROGRESS_RANK.items() if rank is None or r < rank]
         earlier = (
             StatusEvent.objects.filter(delivery=delivery, code__in=before)
             .order_by("-occurred_at")

@@ -75,8 +75,9 @@ def timeline(line: OutboxLine) -> list[StatusEvent]:
     if line.delivery_id is None:
         return []
     events = StatusEvent.objects.filter(delivery_id=line.delivery_id)
+    last = len(PROGRESS_RANK) + 1  # acts (02, 15, 16) after the progress of the same second
     return sorted(
-        events, key=lambda e: (e.occurred_at, PROGRESS_RANK.get(e.code, len(PROGRESS_RANK) + 1), e.pk)
+        events, key=lambda e: (e.occurred_at.replace(microsecond=0), PROGRESS_RANK.get(e.code, last), e.pk)
     )
 
 

@@ -79,10 +79,12 @@ def receive_status(package: edxml.StatusPackage, *, peer: Peer | None, actor: Ac
     if code in ANSWERS and delivery.status != DeliveryStatus.RECALL_PENDING:
         return _amendment_answer(line, package, actor)
     created = outbox.record_status(delivery, code, occurred_at=moment, description=description, staff=staff)
+    # The tracking timeline takes the time we learnt it (the timeline of statuses keeps the
+    # receiver's own time): a receiver's clock behind ours must not put an answer before its request.
     if created and code in _RECALL_EVENTS:
-        tracking.record([delivery], _RECALL_EVENTS[code], note=description, at=moment)
+        tracking.record([delivery], _RECALL_EVENTS[code], note=description)
     elif created and code == "02":
-        tracking.record([delivery], DeliveryEventKind.REJECTED, note=description, at=moment)
+        tracking.record([delivery], DeliveryEventKind.REJECTED, note=description)
     if created:
         _audit(actor, line, package)
     return Answer("01", "status_recorded" if created else "duplicate", _("Đã ghi nhận trạng thái."))
