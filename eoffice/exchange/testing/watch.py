@@ -2,8 +2,8 @@
 
 The sender's clerk reads her document's lines and status timelines through the selectors her
 pages use (`exchange.selectors`, `outgoing.amend_selectors.tracks`); the receiver's clerk finds
-the received copy and its receipt. A test that wants the real HTTP path asks for an API key of one of
-the seeded staff and calls the installation's own server with it.
+the received copy and its receipt. A test that wants the real HTTP path signs one of the seeded staff in
+(`session_cookie`), makes her a personal API key over HTTP and calls the installation with it.
 """
 
 from __future__ import annotations
@@ -99,9 +99,17 @@ def received(label: str, subject: str) -> dict[str, Any]:
     }
 
 
-def api_key(username: str) -> str:
-    """A personal API key of `username`, made through the accounts service as its owner would."""
-    from eoffice.accounts.services import api_token_create
+def session_cookie(username: str) -> str:
+    """The session cookie the sign-in page would leave for `username` (a test signs in this way
+    rather than through the password form, which these seeded users have no password for)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
 
-    _token, key = api_token_create(actor=_actor(username), name=f"harness {time.time_ns()}")
-    return key
+    user = get_user_model().objects.get(username=username)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"

@@ -18,7 +18,7 @@ from eoffice.exchange.testing.installation import Installation
 from eoffice.exchange.testing.pair import AGENCY_B, InstallationPair
 from eoffice.exchange.testing.watch import wait_until
 
-from .httpcalls import api
+from .httpcalls import api, api_key
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -33,7 +33,7 @@ def connected(pair: InstallationPair) -> InstallationPair:
 
 @pytest.fixture(scope="module")
 def keys(connected: InstallationPair) -> dict[str, str]:
-    return {who: connected.b.call("watch:api_key", username=who) for who in ("vanthu.b", "chuyenvien.b")}
+    return {who: api_key(connected.b, who) for who in ("vanthu.b", "chuyenvien.b")}
 
 
 def _release(pair: InstallationPair, marker: str, pdf: Path, n: int = 1) -> list[str]:

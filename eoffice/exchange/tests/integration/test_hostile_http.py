@@ -20,7 +20,7 @@ from eoffice.exchange.testing.hostile import INBOX, untrusted_pdf
 from eoffice.exchange.testing.pair import AGENCY_A, AGENCY_B, InstallationPair
 from eoffice.exchange.testing.samples import SignedSample, tampered
 
-from .httpcalls import api, call
+from .httpcalls import api, api_key, call
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -101,7 +101,7 @@ def test_after_them_b_still_receives_a_good_package_once_and_shows_its_signature
     assert (again[1], again[2]["status_code"], again[2]["code"]) == (200, "01", "duplicate")
     assert pair.b.call("hostile:stored", marker=marker) == {"documents": 1, "receipts": 1}
     # B's văn thư sees the PAdES result: on the receipt and on the document's signature panel.
-    key = pair.b.call("watch:api_key", username="vanthu.b")
+    key = api_key(pair.b, "vanthu.b")
     receipt = _receipt(pair, key, made["document_key"])
     (report,) = receipt["signatures"]
     assert report["file"] == "cong-van.pdf"
@@ -119,7 +119,7 @@ def test_a_pdf_signed_by_an_untrusted_ca_arrives_and_the_clerk_sees_it_is_untrus
     marker = "Gói tin chữ ký chưa tin cậy"
     made, status, answer = _send(pair, "valid", stranger, marker=marker)
     assert (status, answer["status_code"]) == (200, "01"), answer
-    key = pair.b.call("watch:api_key", username="vanthu.b")
+    key = api_key(pair.b, "vanthu.b")
     receipt = _receipt(pair, key, made["document_key"])
     (report,) = receipt["signatures"]
     ((valid, trusted),) = [(s["valid"], s["trusted"]) for s in report["signatures"]]

@@ -18,7 +18,7 @@ from eoffice.exchange.testing.installation import Installation
 from eoffice.exchange.testing.pair import AGENCY_A, AGENCY_B, InstallationPair
 from eoffice.exchange.testing.watch import wait_until
 
-from .httpcalls import api
+from .httpcalls import api, api_key
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -115,7 +115,7 @@ def test_the_sender_reads_the_timeline_over_http_and_others_may_not(
     _arrived(pair.b, "Qua HTTP", 1)
     pair.b.call("scenario:advance", label="b", subject=subject, to="06")
     line = _sender_sees(pair.a, "a", subject, "06")
-    key = pair.a.call("watch:api_key", username="vanthu.a")
+    key = api_key(pair.a, "vanthu.a")
     status, detail = api(pair.a.url, f"/exchange/lines/{line['id']}", key)
     assert status == 200, detail
     assert [event["code"] for event in detail["timeline"]] == PROGRESS
@@ -124,7 +124,7 @@ def test_the_sender_reads_the_timeline_over_http_and_others_may_not(
     assert status == 200 and [d["status"] for d in deliveries] == ["done"]
     assert [event["label"] for event in detail["timeline"]][-1] == "Hoàn thành"
     # The specialist is not the văn thư: the monitor is not hers.
-    specialist = pair.a.call("watch:api_key", username="chuyenvien.a")
+    specialist = api_key(pair.a, "chuyenvien.a")
     status, body = api(pair.a.url, f"/exchange/lines/{line['id']}", specialist)
     assert status == 403, body
     status, body = api(pair.a.url, f"/exchange/lines/{line['id']}", "eo_not-a-key")
@@ -146,11 +146,11 @@ def test_a_refusal_by_the_receivers_clerk_reaches_the_sender_with_its_reason(
     assert copy["receipt_id"] and copy["status"] == "received"
     reason = "Văn bản không thuộc thẩm quyền giải quyết của Sở Tư pháp"
     # Only the receiving agency's văn thư may refuse: the specialist is refused, nothing changes.
-    specialist = pair.b.call("watch:api_key", username="chuyenvien.b")
+    specialist = api_key(pair.b, "chuyenvien.b")
     path = f"/exchange/receipts/{copy['receipt_id']}/reject"
     status, body = api(pair.b.url, path, specialist, method="POST", payload={"reason": reason})
     assert status == 403, body
-    clerk = pair.b.call("watch:api_key", username="vanthu.b")
+    clerk = api_key(pair.b, "vanthu.b")
     # A refusal without a reason is refused with a precise message.
     status, body = api(pair.b.url, path, clerk, method="POST", payload={"reason": "   "})
     assert status == 422 and body["code"] == "reason_required", body
