@@ -166,3 +166,29 @@ def test_late_progress_does_not_undo_a_recall_and_a_repeated_answer_is_one(cast:
     assert StatusEvent.objects.filter(delivery=delivery, code="16").count() == 1
     kinds = list(DeliveryEvent.objects.filter(delivery=delivery).values_list("kind", flat=True))
     assert kinds == ["recall_requested", "recall_refused"]
+
+
+def test_the_clerk_answers_an_update_on_its_page_and_others_may_not(cast: Cast) -> None:
+    peer, pair = peer_pair()
+    _send(cast, _package(cast.agency_b.code), peer, pair)
+    _send(cast, _package(cast.agency_b.code, subject="Trích yếu mới", doc_type=2), peer, pair)
+    request = Receipt.objects.get(business_type=2)
+    url = f"/exchange/receipts/{request.pk}/"
+    # Agency A's văn thư does not see B's receipts at all.
+    other = Client()
+    other.force_login(cast.clerk_a)
+    assert other.get(url).status_code == 404
+    assert other.post(url, {"action": "accept_change"}).status_code == 404
+    clerk = Client()
+    clerk.force_login(cast.clerk_b)
+    page = clerk.get(url).content.decode()
+    assert "Trích yếu mới" in page and "Đồng ý cập nhật (15)" in page and "Từ chối cập nhật (16)" in page
+    monitor = clerk.get("/exchange/").content.decode()
+    assert f'href="{url}"' in monitor
+    # A refusal needs its reason, shown beside the form; then the acceptance goes through.
+    assert "Phải nêu lý do" in clerk.post(url, {"action": "refuse_change", "reason": " "}).content.decode()
+    assert clerk.post(url, {"action": "accept_change"}).status_code == 302
+    assert Document.objects.get(agency=cast.agency_b).subject == "Trích yếu mới"
+    request.refresh_from_db()
+    assert request.last_status_sent == "15"
+    assert "Đồng ý cập nhật (15)" not in clerk.get(url).content.decode()  # answered: no more buttons
