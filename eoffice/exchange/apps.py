@@ -12,12 +12,16 @@ class ExchangeConfig(AppConfig):
         # Wiring only: outgoing never imports exchange; it calls these hooks inside its release
         # and recall transactions, and documents tell us when a received copy changes status.
         from eoffice.documents import notices
-        from eoffice.exchange import changes, feedback, outbox, push, transports
+        from eoffice.exchange import changes, feedback, outbox, push, selectors, transports
         from eoffice.exchange.axis import route
         from eoffice.outgoing import dispatch
 
         dispatch.register(
-            "exchange", on_release=outbox.on_release, on_recall=outbox.on_recall, on_update=outbox.on_update
+            "exchange",
+            on_release=outbox.on_release,
+            on_recall=outbox.on_recall,
+            on_update=outbox.on_update,
+            statuses=selectors.delivery_statuses,
         )
         feedback.connect()
         # A copy received from another installation shows what its sender asked about it.

@@ -4,6 +4,8 @@ lines and receipts; the system administrator sees everything, including the quar
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -26,6 +28,8 @@ from eoffice.exchange.models import (
     StatusEvent,
 )
 from eoffice.exchange.outbox import PROGRESS_RANK
+from eoffice.outgoing.dispatch import RemoteStatus
+from eoffice.outgoing.models import Delivery
 
 FAILED_BOX = (LineState.FAILED, LineState.REJECTED)
 
@@ -68,17 +72,32 @@ def line_get(actor: Actor, line_id: int) -> OutboxLine:
     return line
 
 
-def timeline(line: OutboxLine) -> list[StatusEvent]:
-    """The delivery's statuses in the order they happened. edXML times travel to the second and
-    status packages may arrive out of order (03 and 04 sent in the same second, 04 first), so
-    within one second the receiver's progress order decides, not the order of arrival."""
-    if line.delivery_id is None:
-        return []
-    events = StatusEvent.objects.filter(delivery_id=line.delivery_id)
+def _in_order(events: Iterable[StatusEvent]) -> list[StatusEvent]:
+    """Statuses in the order they happened. edXML times travel to the second and status packages
+    may arrive out of order (03 and 04 sent in the same second, 04 first), so within one second
+    the receiver's progress order decides, not the order of arrival."""
     last = len(PROGRESS_RANK) + 1  # acts (02, 15, 16) after the progress of the same second
     return sorted(
         events, key=lambda e: (e.occurred_at.replace(microsecond=0), PROGRESS_RANK.get(e.code, last), e.pk)
     )
+
+
+def timeline(line: OutboxLine) -> list[StatusEvent]:
+    if line.delivery_id is None:
+        return []
+    return _in_order(StatusEvent.objects.filter(delivery_id=line.delivery_id))
+
+
+def delivery_statuses(deliveries: list[Delivery]) -> dict[int, list[RemoteStatus]]:
+    """Every delivery's timeline, in one query, for the sender's draft page (outgoing's hook:
+    whoever may see the draft's recipients may see what they reported)."""
+    by_delivery: dict[int, list[StatusEvent]] = defaultdict(list)
+    for event in StatusEvent.objects.filter(delivery_id__in=[d.pk for d in deliveries]):
+        by_delivery[event.delivery_id].append(event)
+    return {
+        pk: [RemoteStatus(e.code, e.label, e.occurred_at, e.staff, e.description) for e in _in_order(events)]
+        for pk, events in by_delivery.items()
+    }
 
 
 def receipts(actor: Actor) -> QuerySet[Receipt]:

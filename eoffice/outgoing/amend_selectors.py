@@ -17,7 +17,7 @@ from eoffice.core.errors import NotFound
 from eoffice.documents.models import Document, DocumentStatus
 from eoffice.documents.notices import Notice
 from eoffice.documents.policies import is_clerk as is_incoming_clerk
-from eoffice.outgoing import policies, release, tracking
+from eoffice.outgoing import dispatch, policies, release, tracking
 from eoffice.outgoing.models import (
     Amendment,
     AmendmentAnswer,
@@ -163,6 +163,8 @@ class RecipientTrack:
     status: str
     events: list[DeliveryEvent]
     answers: list[AmendmentAnswer] = field(default_factory=list)
+    # The recipient's own processing as edXML statuses (01, 03–06, 02), the same for every route.
+    statuses: list[dispatch.RemoteStatus] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -177,8 +179,10 @@ def tracks(draft: Draft) -> list[RecipientTrack]:
     answers: dict[int, list[AmendmentAnswer]] = {}
     for answer in AmendmentAnswer.objects.filter(delivery__draft=draft).select_related("amendment"):
         answers.setdefault(answer.delivery_id, []).append(answer)
+    remote = dispatch.statuses_of(deliveries)
     return [
-        RecipientTrack(d, statuses[d.pk], events.get(d.pk, []), answers.get(d.pk, [])) for d in deliveries
+        RecipientTrack(d, statuses[d.pk], events.get(d.pk, []), answers.get(d.pk, []), remote.get(d.pk, []))
+        for d in deliveries
     ]
 
 
