@@ -111,23 +111,12 @@ def test_urgent_goes_out_at_once_on_every_channel_and_preferences_hold_otherwise
     assert len(smtp.messages) == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_an_approval_step_reaches_the_signer_at_once_when_the_draft_is_thuong_khan(
-    cast: Cast,
-    smtp: Inbox,  # noqa: F811
-    settings,
-    tmp_path: Path,
-) -> None:
+def _two_step_chain(cast: Cast) -> None:
+    """The unit head reviews, the leader signs."""
     from eoffice.outgoing import approval
     from eoffice.outgoing.approval import StepInput
     from eoffice.outgoing.models import StepKind
-    from eoffice.outgoing.tests.conftest import make_draft
 
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
     approval.approval_chain_set(
         actor=actor_of(cast, cast.admin_a),
         agency=cast.agency_a,
@@ -138,6 +127,24 @@ def test_an_approval_step_reaches_the_signer_at_once_when_the_draft_is_thuong_kh
             StepInput(StepKind.SIGN, cast.leader_a.pk, 1),
         ],
     )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_approval_step_reaches_the_signer_at_once_when_the_draft_is_thuong_khan(
+    cast: Cast,
+    smtp: Inbox,  # noqa: F811
+    settings,
+    tmp_path: Path,
+) -> None:
+    from eoffice.outgoing import approval
+    from eoffice.outgoing.tests.conftest import make_draft
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    _two_step_chain(cast)
     notifications.preferences_set(actor=Actor(user=cast.leader_a), choices={"email": False})
     draft = make_draft(cast, urgency="thuong_khan")
     with transaction.atomic():
@@ -156,21 +163,10 @@ def test_a_step_returned_at_the_top_of_the_chain_reaches_the_drafter(
     cast: Cast, settings, tmp_path: Path
 ) -> None:
     from eoffice.outgoing import approval
-    from eoffice.outgoing.approval import StepInput
-    from eoffice.outgoing.models import StepKind
     from eoffice.outgoing.tests.conftest import make_draft
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    approval.approval_chain_set(
-        actor=actor_of(cast, cast.admin_a),
-        agency=cast.agency_a,
-        document_type=None,
-        name="Trình ký",
-        steps=[
-            StepInput(StepKind.REVIEW, cast.unit_head_a.pk, 2),
-            StepInput(StepKind.SIGN, cast.leader_a.pk, 1),
-        ],
-    )
+    _two_step_chain(cast)
     draft = make_draft(cast)
     approval.draft_submit(actor=actor_of(cast, cast.specialist_a), draft=draft)
     approval.draft_step_return(actor=actor_of(cast, cast.unit_head_a), draft=draft, reason="Sửa số liệu.")
