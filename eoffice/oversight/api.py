@@ -54,12 +54,12 @@ def times(request: HttpRequest) -> dict[str, Any]:
     """Processing-time figures for the scope, and the agencies' ranking when province-wide."""
     actor = _actor(request)
     scope, filters = _filters(request, actor)
-    facts = selectors.scoped_facts(scope, filters)
     ranking = []
     if scope.province_wide and not filters.agency_id:
         names = dict(Agency.objects.filter(pk__in=sorted(scope.agency_ids)).values_list("pk", "name"))
         ranking = [
             {"agency_id": r.agency_id, "name": r.name, **r.figures.as_dict()}
-            for r in stats.ranking(facts, names)
+            for r in stats.ranking(scope.agency_ids, filters, names)
         ]
-    return {"total": stats.figures(facts).as_dict(), "ranking": ranking}
+    total = stats.total(scope.agency_ids, filters, scope.unit_id)
+    return {"total": total.as_dict(), "ranking": ranking}

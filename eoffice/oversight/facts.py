@@ -6,6 +6,7 @@ from datetime import datetime
 
 from eoffice.documents.models import Document
 from eoffice.outgoing.models import Draft
+from eoffice.oversight import rollup
 from eoffice.oversight.models import LineFact, Outcome
 from eoffice.people.models import Position
 from eoffice.work.models import AssignmentLine, WorkItem
@@ -63,11 +64,17 @@ def document_type_of(item: WorkItem) -> int | None:
 
 
 def line_changed(line: AssignmentLine) -> None:
+    """Create or update the fact of `line`, and the rollups with it (the engine's observer)."""
+    write_fact(line, keep_rollups=True)
+
+
+def write_fact(line: AssignmentLine, *, keep_rollups: bool) -> None:
     """Create or update the fact of `line`. Durations are measured when their end is first seen
     (or moves, as a deadline extension does), never again on a later event."""
     if line.role not in ACTING_ROLES:
         return
     fact = LineFact.objects.filter(pk=line.pk).first()
+    before = rollup.contribution(fact) if keep_rollups else {}
     if fact is None:
         item = WorkItem.objects.get(pk=line.item_id)
         fact = LineFact(
@@ -94,13 +101,17 @@ def line_changed(line: AssignmentLine) -> None:
         fact.late_seconds = working_seconds(line.deadline, finished) if late else None
     fact.outcome = outcome
     fact.save()
+    if keep_rollups:
+        rollup.apply(before, rollup.contribution(fact))
 
 
 def refresh_all(batch: int = 2000) -> int:
-    """Write the fact of every acting line (after an upgrade, or for data loaded around the engine)."""
+    """Write the fact of every acting line (after an upgrade, or for data loaded around the engine),
+    then rebuild the rollups from the facts in one pass."""
     done = 0
     lines = AssignmentLine.objects.filter(role__in=sorted(ACTING_ROLES)).order_by("pk")
     for line in lines.iterator(chunk_size=batch):
-        line_changed(line)
+        write_fact(line, keep_rollups=False)
         done += 1
+    rollup.rebuild()
     return done

@@ -73,7 +73,124 @@ class LineFact(models.Model):
                 name="oversight_fact_open",
                 condition=Q(outcome__in=["waiting", "processing"]),
             ),
+            # Exact medians and p90 (`summaries`): the histograms name the bucket holding the
+            # rank, and these walk one agency's durations inside that bucket, in order.
+            models.Index(
+                fields=["agency", "work_seconds"],
+                include=["assigned_at"],
+                name="oversight_fact_work",
+                condition=Q(outcome__in=["late", "on_time"]),
+            ),
+            models.Index(
+                fields=["agency", "open_seconds"],
+                include=["assigned_at"],
+                name="oversight_fact_opened",
+                condition=Q(open_seconds__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.line_id} {self.outcome}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Rollups of the facts, kept exact by the observer in the line's transaction (`rollup`), so that a
+# province-wide board or ranking reads a few rows per agency and month instead of every fact.
+# Key columns hold 0 for "none" (no unit, no person, no document type): NULLs never compare equal,
+# so a unique key with NULLs could not make two writers of the same counter meet on one row.
+
+
+SUMMARY_KEY = ("agency_id", "unit_id", "user_id", "month", "kind", "urgency", "document_type_id")
+SUMMARY_COUNTS = (
+    "waiting", "processing", "open_with_deadline", "on_time", "late", "returned", "recalled", "late_seconds",
+)  # fmt: skip
+HISTOGRAM_KEY = ("agency_id", "month", "kind", "urgency", "document_type_id", "measure")
+
+
+class MonthSummary(models.Model):
+    """Counts of the facts assigned in one local month, per agency, unit, person, kind of work,
+    urgency and document type: the board's columns that do not depend on "now", plus the open
+    lines that have a deadline (overdue = those − the open lines whose deadline is still ahead)."""
+
+    agency_id = models.BigIntegerField()
+    unit_id = models.BigIntegerField()
+    user_id = models.BigIntegerField()
+    month = models.DateField()
+    kind = models.CharField(max_length=24)
+    urgency = models.CharField(max_length=20)
+    document_type_id = models.BigIntegerField()
+    waiting = models.IntegerField(default=0)
+    processing = models.IntegerField(default=0)
+    open_with_deadline = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    recalled = models.IntegerField(default=0)
+    late_seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _lazy("Số liệu tổng hợp theo tháng")
+        verbose_name_plural = _lazy("Số liệu tổng hợp theo tháng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency_id", "month", "unit_id", "user_id", "kind", "urgency", "document_type_id"],
+                name="oversight_summary_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.month:%m/%Y}"
+
+
+def _bucket_edges() -> tuple[int, ...]:
+    """Lower bounds (working seconds) of the duration buckets: 5 minutes up to an hour, then
+    15 minutes up to a working day, an hour up to 5 days, 4 hours up to 20 days, 4 days up to
+    80 days, and one open bucket beyond. Fine where durations crowd, so the exact value inside the
+    bucket holding a median is found by reading few rows."""
+    edges: list[int] = []
+    start = 0
+    steps = ((300, 3600), (900, 8 * 3600), (3600, 40 * 3600), (14400, 160 * 3600), (115200, 640 * 3600))
+    for step, until in steps:
+        edges.extend(range(start, until, step))
+        start = until
+    edges.append(start)
+    return tuple(edges)
+
+
+BUCKET_EDGES = _bucket_edges()
+BUCKET_FIELDS = tuple(f"b{index:03d}" for index in range(len(BUCKET_EDGES)))
+
+
+class Measure(models.TextChoices):
+    WORK = "work", _lazy("Thời gian xử lý")
+    OPEN = "open", _lazy("Thời gian đến lần mở đầu")
+
+
+class DurationHistogram(models.Model):
+    """How many durations of one measure fall in each bucket, for the facts assigned in one local
+    month, per agency, kind of work, urgency and document type. One row holds every bucket
+    (`b000`…), so a year of a province is a few rows per agency."""
+
+    agency_id = models.BigIntegerField()
+    month = models.DateField()
+    kind = models.CharField(max_length=24)
+    urgency = models.CharField(max_length=20)
+    document_type_id = models.BigIntegerField()
+    measure = models.CharField(max_length=8, choices=Measure.choices)
+
+    class Meta:
+        verbose_name = _lazy("Phân bố thời gian xử lý")
+        verbose_name_plural = _lazy("Phân bố thời gian xử lý")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency_id", "month", "kind", "urgency", "document_type_id", "measure"],
+                name="oversight_histogram_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.month:%m/%Y} {self.measure}"
+
+
+for _name in BUCKET_FIELDS:
+    DurationHistogram.add_to_class(_name, models.IntegerField(default=0))

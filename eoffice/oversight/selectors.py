@@ -5,53 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import PermissionDenied, ValidationFailed
 from eoffice.directory.models import Agency, Unit
-from eoffice.oversight import policies
+from eoffice.oversight import policies, summaries
+from eoffice.oversight.cohort import COLUMN_BY_SLUG, COLUMNS, Column, facts_in, window
 from eoffice.oversight.filters import Filters
-from eoffice.oversight.models import DONE_OUTCOMES, OPEN_OUTCOMES, LineFact, Outcome
+from eoffice.oversight.models import LineFact
 from eoffice.oversight.policies import Scope
 
-DEFAULT_WINDOW_HOURS = 24
-
-
-@dataclass(frozen=True)
-class Column:
-    slug: str
-    label: Any
-    condition: Callable[[datetime, timedelta], Q]
-
-
-OPEN = sorted(OPEN_OUTCOMES)
-COLUMNS: tuple[Column, ...] = (
-    Column("waiting", _lazy("Chờ xử lý"), lambda now, w: Q(outcome=Outcome.WAITING)),
-    Column("processing", _lazy("Đang xử lý"), lambda now, w: Q(outcome=Outcome.PROCESSING)),
-    Column(
-        "due_soon",
-        _lazy("Sắp đến hạn"),
-        lambda now, w: Q(outcome__in=OPEN, deadline__gte=now, deadline__lt=now + w),
-    ),
-    Column("overdue", _lazy("Quá hạn"), lambda now, w: Q(outcome__in=OPEN, deadline__lt=now)),
-    Column("on_time", _lazy("Hoàn thành đúng hạn"), lambda now, w: Q(outcome=Outcome.ON_TIME)),
-    Column("late", _lazy("Hoàn thành quá hạn"), lambda now, w: Q(outcome=Outcome.LATE)),
-    Column("returned", _lazy("Trả lại"), lambda now, w: Q(outcome=Outcome.RETURNED)),
-)
-COLUMN_BY_SLUG = {column.slug: column for column in COLUMNS}
-DONE = sorted(DONE_OUTCOMES)
-
-
-def window() -> timedelta:
-    return timedelta(hours=int(getattr(settings, "EOFFICE_WORK_DUE_SOON_HOURS", DEFAULT_WINDOW_HOURS)))
+__all__ = ["COLUMNS", "COLUMN_BY_SLUG", "Column", "LineFact", "facts_in", "window"]
 
 
 @dataclass
@@ -77,27 +47,6 @@ class Board:
     people: list[Row] = field(default_factory=list)
 
 
-def facts_in(
-    agency_ids: frozenset[int] | set[int], filters: Filters, unit_id: int | None = None
-) -> QuerySet[LineFact]:
-    """Lines assigned within the period (the period's cohort), narrowed by the filters."""
-    facts = LineFact.objects.filter(assigned_at__gte=filters.start, assigned_at__lt=filters.end)
-    ids = {filters.agency_id} if filters.agency_id else set(agency_ids)
-    facts = (
-        facts.filter(agency_id=next(iter(ids))) if len(ids) == 1 else facts.filter(agency_id__in=sorted(ids))
-    )
-    unit = unit_id or filters.unit_id
-    if unit:
-        facts = facts.filter(unit_id=unit)
-    if filters.document_type_id:
-        facts = facts.filter(document_type_id=filters.document_type_id)
-    if filters.urgency:
-        facts = facts.filter(urgency=filters.urgency)
-    if filters.kind:
-        facts = facts.filter(kind=filters.kind)
-    return facts
-
-
 def scoped_facts(scope: Scope, filters: Filters) -> QuerySet[LineFact]:
     return facts_in(scope.agency_ids, filters, scope.unit_id)
 
@@ -105,10 +54,6 @@ def scoped_facts(scope: Scope, filters: Filters) -> QuerySet[LineFact]:
 def _counts(now: datetime) -> dict[str, Count]:
     w = window()
     return {column.slug: Count("pk", filter=column.condition(now, w)) for column in COLUMNS}
-
-
-def _grouped(facts: QuerySet[LineFact], keys: list[str], now: datetime) -> list[dict[str, Any]]:
-    return list(facts.order_by().values(*keys).annotate(**_counts(now)))
 
 
 def _only_counts(values: dict[str, Any]) -> dict[str, int]:
@@ -123,24 +68,22 @@ def _rows(
 
 
 def board(actor: Actor, filters: Filters, *, now: datetime) -> Board:
-    """One pass over the period's lines grouped by (agency, unit, person), summed up here into
-    the agency, unit, person and total rows: a province-wide board reads its lines once."""
+    """Counts per (agency, unit, person) from the rollups (`summaries`), summed up here into the
+    agency, unit, person and total rows."""
     scope = policies.board_scope(actor)
-    groups = _grouped(scoped_facts(scope, filters), ["agency_id", "unit_id", "user_id"], now)
+    groups = summaries.board_groups(scope.agency_ids, filters, scope.unit_id, now=now)
     total: dict[str, int] = dict.fromkeys(COLUMN_BY_SLUG, 0)
     agencies: dict[Any, dict[str, int]] = {}
     units: dict[Any, dict[str, int]] = {}
     people: dict[Any, dict[str, int]] = {}
     unit_agency: dict[int, int] = {}
-    for group in groups:
-        counts = _only_counts(group)
-        targets = [total, agencies.setdefault(group["agency_id"], dict.fromkeys(COLUMN_BY_SLUG, 0))]
-        if group["unit_id"] is not None:
-            unit_agency[group["unit_id"]] = group["agency_id"]
-            targets.append(units.setdefault(group["unit_id"], dict.fromkeys(COLUMN_BY_SLUG, 0)))
-        if group["user_id"] is not None:
-            key = f"{group['agency_id']}:{group['user_id']}"
-            targets.append(people.setdefault(key, dict.fromkeys(COLUMN_BY_SLUG, 0)))
+    for (agency_id, unit_id, user_id), counts in groups.items():
+        targets = [total, agencies.setdefault(agency_id, dict.fromkeys(COLUMN_BY_SLUG, 0))]
+        if unit_id is not None:
+            unit_agency[unit_id] = agency_id
+            targets.append(units.setdefault(unit_id, dict.fromkeys(COLUMN_BY_SLUG, 0)))
+        if user_id is not None:
+            targets.append(people.setdefault(f"{agency_id}:{user_id}", dict.fromkeys(COLUMN_BY_SLUG, 0)))
         for target in targets:
             for slug, count in counts.items():
                 target[slug] += count

@@ -2,7 +2,8 @@
 
 Population: the acting lines assigned in the period (the same cohort as the board). "Handled" are
 those finished (on time or late). Durations are working time on the calendar, stored per line when
-it finished (`facts`), so every figure here is SQL over stored numbers:
+it finished (`facts`), so every figure here is SQL over stored numbers — over the facts for a
+person or a unit, over the rollups (`summaries`) for an agency, the ranking and a whole scope:
 
 - median and p90 use the nearest-rank definition: the value at position ceil(p × n) of the sorted
   durations (PostgreSQL's percentile_disc; computed the same way in Python on SQLite);
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +23,9 @@ from django.db import connection
 from django.db.models import Aggregate, Count, Expression, F, FloatField, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth, TruncWeek
 
+from eoffice.oversight import summaries
+from eoffice.oversight.cohort import facts_in
+from eoffice.oversight.filters import Filters
 from eoffice.oversight.models import DONE_OUTCOMES, LineFact, Outcome
 from eoffice.workcalendar.engine import LOCAL_TZ
 
@@ -138,9 +143,36 @@ class Ranked:
     figures: Figures
 
 
-def ranking(facts: QuerySet[LineFact], names: dict[int, str]) -> list[Ranked]:
+def _assembled(parts: dict[str, Any]) -> Figures:
+    return Figures(
+        handled=parts["on_time"] + parts["late"],
+        on_time=parts["on_time"],
+        late=parts["late"],
+        late_seconds=parts["late_seconds"],
+        median_seconds=parts["median_seconds"],
+        p90_seconds=parts["p90_seconds"],
+        open_median_seconds=parts["open_median_seconds"],
+    )
+
+
+def scope_figures(
+    agency_ids: Iterable[int], filters: Filters, unit_id: int | None = None, *, by_agency: bool = False
+) -> dict[Any, Figures]:
+    """Figures per agency (or once, key None) of the agencies' lines: from the rollups, or from
+    the facts for one unit (the histograms are kept per agency, not per unit)."""
+    if unit_id or filters.unit_id:
+        return grouped_figures(facts_in(agency_ids, filters, unit_id), "agency_id" if by_agency else None)
+    parts = summaries.figure_parts(agency_ids, filters, by_agency=by_agency)
+    return {key: _assembled(entry) for key, entry in parts.items()}
+
+
+def total(agency_ids: Iterable[int], filters: Filters, unit_id: int | None = None) -> Figures:
+    return scope_figures(agency_ids, filters, unit_id).get(None) or Figures()
+
+
+def ranking(agency_ids: Iterable[int], filters: Filters, names: dict[int, str]) -> list[Ranked]:
     """Agencies by on-time rate (best first), then by median working time (shortest first)."""
-    per_agency = grouped_figures(facts, "agency_id")
+    per_agency = scope_figures(agency_ids, filters, by_agency=True)
     ranked = [Ranked(int(k), names.get(int(k), "?"), f) for k, f in per_agency.items() if f.handled]
     ranked.sort(key=lambda r: (-(r.figures.on_time_rate or 0), r.figures.median_seconds or 0, r.name))
     return ranked

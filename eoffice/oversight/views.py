@@ -197,12 +197,17 @@ def times(request: HttpRequest) -> HttpResponse:
     people_figures = stats.grouped_figures(facts.filter(user_id__isnull=False), "user_id")
     unit_figures = stats.grouped_figures(facts.filter(unit_id__isnull=False), "unit_id")
     people = selectors.user_names(list(people_figures))
+    ranking = (
+        stats.ranking(scope.agency_ids, filters, names)
+        if scope.province_wide and not filters.agency_id
+        else []
+    )
     context = {
         "scope": scope,
         "filters": filters,
         "by": by,
-        "total": stats.figures(facts),
-        "ranking": stats.ranking(facts, names) if scope.province_wide and not filters.agency_id else [],
+        "total": stats.total(scope.agency_ids, filters, scope.unit_id),
+        "ranking": ranking,
         "units": sorted(((units.get(k, "?"), f) for k, f in unit_figures.items()), key=lambda p: p[0]),
         "people": sorted(((people.get(k, "?"), f) for k, f in people_figures.items()), key=lambda p: p[0]),
         "chart": _chart(stats.trend(facts, by), by),

@@ -174,12 +174,12 @@ def _check(cast: Cast) -> None:
     # Processing-time figures, for the agency and per person.
     facts = selectors.scoped_facts(selectors.policies.board_scope(actor), PERIOD)
     assert stats.figures(facts).as_dict() == _expected_figures(raw)
+    assert stats.total({cast.agency_a.pk}, PERIOD).as_dict() == _expected_figures(raw)
     per_user = stats.grouped_figures(facts.filter(user_id__isnull=False), "user_id")
     for user_id, figures in per_user.items():
         assert figures.as_dict() == _expected_figures([x for x in raw if x.assignee_user_id == user_id])
     # The province-wide ranking (province office scope is exercised in test_scope; here both agencies).
-    both = selectors.facts_in({cast.agency_a.pk, cast.agency_b.pk}, PERIOD)
-    ranked = stats.ranking(both, {})
+    ranked = stats.ranking({cast.agency_a.pk, cast.agency_b.pk}, PERIOD, {})
     raw_both = _raw_lines({cast.agency_a.pk, cast.agency_b.pk})
     for entry in ranked:
         mine = [x for x in raw_both if x.assignee_agency_id == entry.agency_id]

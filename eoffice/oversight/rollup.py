@@ -1,0 +1,214 @@
+"""Keeping the rollups (`MonthSummary`, `DurationHistogram`) exact.
+
+Incrementally: the fact observer passes what a fact contributed before its change and what it
+contributes after; the difference is added to the rollup rows with `F()` updates (an insert when
+the row is new), in the line's own transaction, so the rollups commit or roll back with the line.
+From scratch: `rebuild()` recomputes every row from the facts with GROUP BY queries — after an
+upgrade, from `oversight_refresh_facts`, and by the benchmark after it loads its facts.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Count, DateField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from eoffice.oversight.models import (
+    BUCKET_EDGES,
+    BUCKET_FIELDS,
+    DONE_OUTCOMES,
+    HISTOGRAM_KEY,
+    OPEN_OUTCOMES,
+    SUMMARY_COUNTS,
+    SUMMARY_KEY,
+    DurationHistogram,
+    LineFact,
+    Measure,
+    MonthSummary,
+    Outcome,
+)
+from eoffice.workcalendar.engine import LOCAL_TZ
+
+Contribution = dict[tuple[str, tuple[Any, ...]], dict[str, int]]
+BATCH = 5000
+# Which facts each measure's histogram counts, and the duration it counts.
+MEASURES: dict[str, tuple[Q, str]] = {
+    Measure.WORK.value: (Q(outcome__in=sorted(DONE_OUTCOMES)), "work_seconds"),
+    Measure.OPEN.value: (Q(open_seconds__isnull=False), "open_seconds"),
+}
+
+
+def bucket_of(seconds: int) -> int:
+    """Index of the bucket holding a duration (the last bucket is open-ended)."""
+    return max(0, bisect_right(BUCKET_EDGES, seconds) - 1)
+
+
+def bucket_bounds(index: int) -> tuple[int, int | None]:
+    """[low, high) of a bucket; high None for the last one."""
+    high = BUCKET_EDGES[index + 1] if index + 1 < len(BUCKET_EDGES) else None
+    return BUCKET_EDGES[index], high
+
+
+def month_of(fact: LineFact) -> date:
+    return timezone.localtime(fact.assigned_at, LOCAL_TZ).date().replace(day=1)
+
+
+def contribution(fact: LineFact | None) -> Contribution:
+    """What one fact adds to the rollup rows: {(table, key): {column: amount}}."""
+    if fact is None:
+        return {}
+    month = month_of(fact)
+    type_key = fact.document_type_id or 0
+    summary_key = (
+        fact.agency_id,
+        fact.unit_id or 0,
+        fact.user_id or 0,
+        month,
+        fact.kind,
+        fact.urgency,
+        type_key,
+    )
+    counts = {str(fact.outcome): 1}
+    if fact.outcome in OPEN_OUTCOMES and fact.deadline is not None:
+        counts["open_with_deadline"] = 1
+    if fact.outcome == Outcome.LATE:
+        counts["late_seconds"] = fact.late_seconds or 0
+    found: Contribution = {("summary", summary_key): counts}
+    values = {
+        Measure.WORK: fact.work_seconds if fact.outcome in DONE_OUTCOMES else None,
+        Measure.OPEN: fact.open_seconds,
+    }
+    for measure, seconds in values.items():
+        if seconds is not None:
+            key = (fact.agency_id, month, fact.kind, fact.urgency, type_key, str(measure))
+            found[("histogram", key)] = {BUCKET_FIELDS[bucket_of(seconds)]: 1}
+    return found
+
+
+def apply(before: Contribution, after: Contribution) -> None:
+    """Add `after − before` to the rollup rows. Called inside the fact's transaction."""
+    deltas: dict[tuple[str, tuple[Any, ...]], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for sign, part in ((-1, before), (1, after)):
+        for target, columns in part.items():
+            for column, amount in columns.items():
+                deltas[target][column] += sign * amount
+    # One order for every transaction, so two writers touching the same rows queue, not deadlock.
+    for (table, key), columns in sorted(deltas.items(), key=lambda pair: (pair[0][0], str(pair[0][1]))):
+        changed = {column: amount for column, amount in columns.items() if amount}
+        if changed:
+            model, names = (
+                (MonthSummary, SUMMARY_KEY) if table == "summary" else (DurationHistogram, HISTOGRAM_KEY)
+            )
+            _add(model, dict(zip(names, key, strict=True)), changed)
+
+
+def _add(model: type[models.Model], key: dict[str, Any], changed: dict[str, int]) -> None:
+    rows = model._default_manager.filter(**key)
+    increments = {column: F(column) + amount for column, amount in changed.items()}
+    if rows.update(**increments):
+        return
+    try:
+        # A savepoint: when another transaction inserts the same key first, the unique key makes
+        # this insert fail alone (after that transaction commits), and the update below sees its row.
+        with transaction.atomic():
+            model._default_manager.create(**key, **changed)
+    except IntegrityError:
+        rows.update(**increments)
+
+
+def _keyed(facts: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    return facts.order_by().annotate(
+        m=TruncMonth("assigned_at", tzinfo=LOCAL_TZ, output_field=DateField()),
+        u=Coalesce("unit_id", Value(0)),
+        p=Coalesce("user_id", Value(0)),
+        t=Coalesce("document_type_id", Value(0)),
+    )
+
+
+def _summary_rows(fact_model: type[models.Model]) -> Iterator[dict[str, Any]]:
+    open_ = sorted(OPEN_OUTCOMES)
+    counts = {outcome: Count("pk", filter=Q(outcome=outcome)) for outcome in Outcome.values}
+    rows = (
+        _keyed(fact_model._default_manager.all())
+        .values("agency_id", "u", "p", "m", "kind", "urgency", "t")
+        .annotate(
+            **counts,
+            open_with_deadline=Count("pk", filter=Q(outcome__in=open_, deadline__isnull=False)),
+            late_sum=Sum("late_seconds", filter=Q(outcome=Outcome.LATE)),
+        )
+    )
+    for row in rows.iterator(chunk_size=BATCH):
+        yield {
+            "agency_id": row["agency_id"],
+            "unit_id": row["u"],
+            "user_id": row["p"],
+            "month": row["m"],
+            "kind": row["kind"],
+            "urgency": row["urgency"],
+            "document_type_id": row["t"],
+            **{column: int(row[column] or 0) for column in SUMMARY_COUNTS if column != "late_seconds"},
+            "late_seconds": int(row["late_sum"] or 0),
+        }
+
+
+def _histogram_rows(fact_model: type[models.Model]) -> Iterator[dict[str, Any]]:
+    for measure, (population, field) in MEASURES.items():
+        buckets = {}
+        for index, name in enumerate(BUCKET_FIELDS):
+            low, high = bucket_bounds(index)
+            inside = Q(**{f"{field}__gte": low}) & (Q(**{f"{field}__lt": high}) if high is not None else Q())
+            buckets[name] = Count("pk", filter=inside)
+        rows = (
+            _keyed(fact_model._default_manager.filter(population))
+            .values("agency_id", "m", "kind", "urgency", "t")
+            .annotate(**buckets)
+        )
+        for row in rows.iterator(chunk_size=BATCH):
+            yield {
+                "agency_id": row["agency_id"],
+                "month": row["m"],
+                "kind": row["kind"],
+                "urgency": row["urgency"],
+                "document_type_id": row["t"],
+                "measure": measure,
+                **{name: row[name] for name in BUCKET_FIELDS},
+            }
+
+
+def _write(model: type[models.Model], rows: Iterator[dict[str, Any]]) -> int:
+    written, batch = 0, []
+    for row in rows:
+        batch.append(model(**row))
+        if len(batch) >= BATCH:
+            model._default_manager.bulk_create(batch)
+            written, batch = written + len(batch), []
+    model._default_manager.bulk_create(batch)
+    return written + len(batch)
+
+
+@transaction.atomic
+def rebuild(
+    *,
+    fact_model: type[models.Model] = LineFact,
+    summary_model: type[models.Model] = MonthSummary,
+    histogram_model: type[models.Model] = DurationHistogram,
+) -> tuple[int, int]:
+    """Recompute every rollup row from the facts. Returns (summary rows, histogram rows).
+    The models are parameters so that a migration can pass its historical ones."""
+    if connection.vendor == "postgresql":
+        # Writers of facts wait until the rollups are rebuilt: a fact changed after this
+        # transaction's snapshot would otherwise add its difference to rows about to be replaced.
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {fact_model._meta.db_table} IN SHARE MODE")
+    summary_model._default_manager.all().delete()
+    histogram_model._default_manager.all().delete()
+    return _write(summary_model, _summary_rows(fact_model)), _write(
+        histogram_model, _histogram_rows(fact_model)
+    )

@@ -1,0 +1,311 @@
+"""Reading the rollups: the board's counts and the processing-time figures of a scope, exact.
+
+A period is cut into local months. A month is read from the rollups (`MonthSummary`,
+`DurationHistogram`) when the period covers it, or when no fact of the scope was assigned in the
+part of it the period leaves out (the current month of a period ending today); otherwise the
+period's part of that month is read from the facts. What depends on "now" (due soon, overdue)
+comes from the open lines whose deadline is still ahead — few, through a partial index: the
+rollups keep the open lines that have a deadline, and overdue = those − the ones still ahead.
+
+Exact medians and p90 (nearest rank, like percentile_disc): the histograms give how many
+durations lie below each bucket, so the bucket holding rank k and the rank r inside it are known;
+the r-th duration of that bucket is then read from the facts through the index on
+(agency, duration), which walks only that bucket, in order, and stops at r.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Func, IntegerField, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
+
+from eoffice.oversight.cohort import COLUMNS, OPEN, SLUGS, agencies_of, facts_in, window
+from eoffice.oversight.filters import Filters
+from eoffice.oversight.models import BUCKET_FIELDS, DurationHistogram, LineFact, MonthSummary, Outcome
+from eoffice.oversight.rollup import MEASURES, bucket_bounds, bucket_of
+from eoffice.workcalendar.engine import LOCAL_TZ
+
+GroupKey = tuple[int, int | None, int | None]
+PERCENTILES = (
+    ("work", 0.5, "median_seconds"),
+    ("work", 0.9, "p90_seconds"),
+    ("open", 0.5, "open_median_seconds"),
+)
+_NO_LIMIT = 2**62
+
+
+def _month_start(month: date) -> datetime:
+    return datetime.combine(month, time(0), LOCAL_TZ)
+
+
+def _next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The months read from the rollups (consecutive) and the ranges read from the facts."""
+
+    months: tuple[date, ...]
+    parts: tuple[tuple[datetime, datetime], ...]
+
+    @property
+    def span(self) -> tuple[datetime, datetime]:
+        return _month_start(self.months[0]), _month_start(_next_month(self.months[-1]))
+
+
+def plan(agency_ids: list[int], filters: Filters) -> Plan:
+    months: list[date] = []
+    parts: list[tuple[datetime, datetime]] = []
+    month = filters.date_from.replace(day=1)
+    while month <= filters.date_to:
+        low, high = _month_start(month), _month_start(_next_month(month))
+        start, end = max(low, filters.start), min(high, filters.end)
+        outside = Q()
+        if low < start:
+            outside |= Q(assigned_at__gte=low, assigned_at__lt=start)
+        if end < high:
+            outside |= Q(assigned_at__gte=end, assigned_at__lt=high)
+        if outside and LineFact.objects.filter(outside, agency_id__in=agency_ids).exists():
+            parts.append((start, end))
+        else:
+            months.append(month)
+        month = _next_month(month)
+    return Plan(tuple(months), tuple(parts))
+
+
+def _summaries(
+    agency_ids: list[int], filters: Filters, unit_id: int | None, months: tuple[date, ...]
+) -> QuerySet[Any]:
+    rows = MonthSummary.objects.filter(month__gte=months[0], month__lte=months[-1])
+    rows = (
+        rows.filter(agency_id=agency_ids[0])
+        if len(agency_ids) == 1
+        else rows.filter(agency_id__in=agency_ids)
+    )
+    if unit_id:
+        rows = rows.filter(unit_id=unit_id)
+    if filters.document_type_id:
+        rows = rows.filter(document_type_id=filters.document_type_id)
+    if filters.urgency:
+        rows = rows.filter(urgency=filters.urgency)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    return rows.order_by()
+
+
+def _key(agency: int, unit: int | None, user: int | None) -> GroupKey:
+    return agency, unit or None, user or None
+
+
+def board_groups(
+    agency_ids: Iterable[int], filters: Filters, unit_id: int | None, *, now: datetime
+) -> dict[GroupKey, dict[str, int]]:
+    """The board's column counts per (agency, unit, person) of the scope."""
+    ids = agencies_of(agency_ids, filters)
+    unit = unit_id or filters.unit_id
+    found = plan(ids, filters)
+    groups: dict[GroupKey, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SLUGS, 0))
+    keys = ("agency_id", "unit_id", "user_id")
+    if found.months:
+        sums = ("waiting", "processing", "open_with_deadline", "on_time", "late", "returned")
+        rows = (
+            _summaries(ids, filters, unit, found.months)
+            .values(*keys)
+            .annotate(**{f"s_{name}": Sum(name) for name in sums})
+        )
+        for row in rows:
+            counts = groups[_key(*(row[k] for k in keys))]
+            for name in ("waiting", "processing", "on_time", "late", "returned"):
+                counts[name] += row[f"s_{name}"]
+            counts["overdue"] += row["s_open_with_deadline"]
+        ahead = (
+            facts_in(ids, filters, unit, between=found.span)
+            .filter(outcome__in=OPEN, deadline__gte=now)
+            .order_by()
+            .values(*keys)
+            .annotate(soon=Count("pk", filter=Q(deadline__lt=now + window())), ahead=Count("pk"))
+        )
+        for row in ahead:
+            counts = groups[_key(*(row[k] for k in keys))]
+            counts["due_soon"] += row["soon"]
+            counts["overdue"] -= row["ahead"]
+    conditions = {column.slug: Count("pk", filter=column.condition(now, window())) for column in COLUMNS}
+    for part in found.parts:
+        for row in facts_in(ids, filters, unit, between=part).order_by().values(*keys).annotate(**conditions):
+            counts = groups[_key(*(row[k] for k in keys))]
+            for slug in SLUGS:
+                counts[slug] += row[slug]
+    return dict(groups)
+
+
+class WidthBucket(Func):
+    """PostgreSQL's width_bucket(value, thresholds): 1 + the index of the bucket holding value."""
+
+    function = "WIDTH_BUCKET"
+    output_field = IntegerField()
+
+
+def _grouped(rows: QuerySet[Any], group: str | None, **aggregates: Any) -> list[tuple[Any, dict[str, Any]]]:
+    """Aggregates per value of `group`, or once for everything (group None, key None)."""
+    if group is None:
+        return [(None, rows.aggregate(**aggregates))]
+    return [(row[group], row) for row in rows.values(group).annotate(**aggregates)]
+
+
+def _part_histograms(facts: QuerySet[LineFact], group: str | None) -> dict[tuple[Any, str], list[int]]:
+    """Bucket counts of the facts of a part of a month, per group and measure."""
+    found: dict[tuple[Any, str], list[int]] = defaultdict(lambda: [0] * len(BUCKET_FIELDS))
+    edges = "ARRAY[" + ",".join(str(bucket_bounds(i)[0]) for i in range(len(BUCKET_FIELDS))) + "]"
+    for measure, (population, field) in MEASURES.items():
+        chosen = facts.filter(population).order_by()
+        if connection.vendor == "postgresql":
+            bucketed = chosen.annotate(
+                bucket=WidthBucket(field, RawSQL(edges, (), output_field=IntegerField()))  # noqa: S611 -- integer constants
+            )
+            keys = ["bucket"] + ([group] if group else [])
+            for row in bucketed.values(*keys).annotate(n=Count("pk")):
+                found[(row[group] if group else None, measure)][row["bucket"] - 1] += row["n"]
+            continue
+        for key, seconds in chosen.values_list(group or "pk", field).iterator(chunk_size=5000):
+            found[(key if group else None, measure)][bucket_of(seconds)] += 1
+    return found
+
+
+def _histograms(
+    ids: list[int], filters: Filters, found: Plan, group: str | None
+) -> dict[tuple[Any, str], list[int]]:
+    """Per (group, measure): how many durations of the period fall in each bucket."""
+    totals: dict[tuple[Any, str], list[int]] = defaultdict(lambda: [0] * len(BUCKET_FIELDS))
+    if found.months:
+        rows = DurationHistogram.objects.filter(month__gte=found.months[0], month__lte=found.months[-1])
+        rows = rows.filter(agency_id__in=ids)
+        if filters.document_type_id:
+            rows = rows.filter(document_type_id=filters.document_type_id)
+        if filters.urgency:
+            rows = rows.filter(urgency=filters.urgency)
+        if filters.kind:
+            rows = rows.filter(kind=filters.kind)
+        keys = ["measure"] + ([group] if group else [])
+        sums = rows.order_by().values(*keys).annotate(**{f"s{name}": Sum(name) for name in BUCKET_FIELDS})
+        for row in sums:
+            counts = totals[(row[group] if group else None, row["measure"])]
+            for index, name in enumerate(BUCKET_FIELDS):
+                counts[index] += row[f"s{name}"]
+    for part in found.parts:
+        for key, counts in _part_histograms(facts_in(ids, filters, between=part), group).items():
+            totals[key] = [a + b for a, b in zip(totals[key], counts, strict=True)]
+    return totals
+
+
+@dataclass(frozen=True)
+class Target:
+    """The rank-th smallest duration of one group and measure lies in `bucket`, at `rank` inside it."""
+
+    group: Any
+    measure: str
+    figure: str
+    bucket: int
+    rank: int
+
+
+def _targets(histograms: dict[tuple[Any, str], list[int]]) -> list[Target]:
+    targets = []
+    for (group, measure), counts in histograms.items():
+        total = sum(counts)
+        for wanted, fraction, figure in PERCENTILES:
+            if wanted != measure or not total:
+                continue
+            rank = max(1, math.ceil(fraction * total))
+            below = 0
+            for index, count in enumerate(counts):
+                if below + count >= rank:
+                    targets.append(Target(group, measure, figure, index, rank - below))
+                    break
+                below += count
+    return targets
+
+
+def _exact_values(facts: QuerySet[LineFact], group: str | None, targets: list[Target]) -> dict[Target, int]:
+    """The duration each target names, read from the facts inside its bucket."""
+    found: dict[Target, int] = {}
+    by_measure: dict[str, list[Target]] = defaultdict(list)
+    for target in targets:
+        by_measure[target.measure].append(target)
+    for measure, chosen in by_measure.items():
+        population, field = MEASURES[measure]
+        facts_of_measure = facts.filter(population).order_by()
+        if connection.vendor == "postgresql":
+            found.update(_exact_values_pg(facts_of_measure, group, field, chosen))
+            continue
+        for target in chosen:
+            low, high = bucket_bounds(target.bucket)
+            inside = facts_of_measure.filter(**{f"{field}__gte": low, f"{field}__lt": high or _NO_LIMIT})
+            if group:
+                inside = inside.filter(**{group: target.group})
+            found[target] = inside.order_by(field).values_list(field, flat=True)[target.rank - 1]
+    return found
+
+
+def _exact_values_pg(
+    facts: QuerySet[LineFact], group: str | None, field: str, targets: list[Target]
+) -> dict[Target, int]:
+    """All targets of one measure in one statement: for each, an index walk that stops at its rank."""
+    inner, params = facts.values(group or "pk", field).query.sql_with_params()
+    same_group = f'AND x."{group}" = t.g ' if group else ""
+    sql = (
+        f'SELECT t.i, (SELECT x."{field}" FROM ({inner}) x WHERE x."{field}" >= t.lo AND x."{field}" < t.hi '  # noqa: S608
+        f'{same_group}ORDER BY x."{field}" LIMIT 1 OFFSET t.r - 1) '
+        "FROM unnest(%s::int[], %s::bigint[], %s::bigint[], %s::bigint[], %s::int[]) AS t(i, g, lo, hi, r)"
+    )
+    bounds = [bucket_bounds(target.bucket) for target in targets]
+    arrays = [
+        list(range(len(targets))),
+        [int(target.group or 0) for target in targets],
+        [low for low, _high in bounds],
+        [high or _NO_LIMIT for _low, high in bounds],
+        [target.rank for target in targets],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *arrays])
+        return {targets[index]: int(value) for index, value in cursor.fetchall() if value is not None}
+
+
+def figure_parts(
+    agency_ids: Iterable[int], filters: Filters, *, by_agency: bool
+) -> dict[Any, dict[str, Any]]:
+    """Per agency (or once, key None): on_time, late, late_seconds and the exact median, p90 and
+    median time to first opening. Not for a unit: the histograms do not split by unit."""
+    ids = agencies_of(agency_ids, filters)
+    group = "agency_id" if by_agency else None
+    found = plan(ids, filters)
+    empty = {"median_seconds": None, "p90_seconds": None, "open_median_seconds": None}
+    result: dict[Any, dict[str, Any]] = defaultdict(
+        lambda: {"on_time": 0, "late": 0, "late_seconds": 0, **empty}
+    )
+    sources: list[tuple[QuerySet[Any], dict[str, Any]]] = []
+    if found.months:
+        sums = {"on_time": Sum("on_time"), "late": Sum("late"), "late_seconds": Sum("late_seconds")}
+        sources.append((_summaries(ids, filters, None, found.months), sums))
+    late = Q(outcome=Outcome.LATE)
+    counts = {
+        "on_time": Count("pk", filter=Q(outcome=Outcome.ON_TIME)),
+        "late": Count("pk", filter=late),
+        "late_seconds": Sum("late_seconds", filter=late),
+    }
+    sources += [(facts_in(ids, filters, between=part).order_by(), counts) for part in found.parts]
+    for rows, aggregates in sources:
+        for key, row in _grouped(rows, group, **{f"s_{name}": a for name, a in aggregates.items()}):
+            for name in aggregates:
+                result[key][name] += int(row[f"s_{name}"] or 0)
+    targets = _targets(_histograms(ids, filters, found, group))
+    for target, value in _exact_values(facts_in(ids, filters), group, targets).items():
+        result[target.group][target.figure] = value
+    return {key: entry for key, entry in result.items() if key is not None or group is None}
