@@ -1,23 +1,29 @@
 """Benchmark: the province-wide status board and the agency ranking over one year of lines.
 
-    python bench/reports.py [--quick] [--lines N] [--agencies N] [--out FILE.json]
+    python bench/reports.py [--quick] [--lines N] [--agencies N] [--out FILE.json] [--keep | --reuse]
 
 Uses a throwaway database (bench/_common.throwaway_database): PostgreSQL when DATABASE_URL names a
 server (the target), else a SQLite file. Fills a province of `--agencies` agencies (2,000; quick
 200), five people and three units each, and `--lines` assignment lines (5,000,000; quick 100,000)
 assigned over 2025, in every state, written with COPY (multi-row INSERT on SQLite) together with
 their fact rows — the working durations computed with the real calendar by the same functions the
-engine's observer calls. Then, as the leader of the province office (who sees every agency),
-measures `selectors.board` and `stats.ranking` for the year (target ≤ 1 s each) and checks every
-figure against a brute-force recomputation: board counts by SQL straight over the raw lines,
+engine's observer calls — then builds the monthly rollups from the facts with `rollup.rebuild`,
+the function `manage.py oversight_refresh_facts` runs. Then, as the leader of the province office
+(who sees every agency), measures `selectors.board` and `stats.ranking` for the year (target ≤ 1 s
+each) and for a period cutting two months (its parts read from the facts), and checks every figure
+of both against a brute-force recomputation: board counts by SQL straight over the raw lines,
 ranking counts the same way, percentiles and delays in Python over all stored durations, and a
 sample of stored durations against the calendar. Exits non-zero when a check fails.
+
+`--keep` leaves the PostgreSQL database (name it with EOFFICE_BENCH_DB); `--reuse` measures again
+on it without filling.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import statistics
 import sys
@@ -28,8 +34,9 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse, urlunparse
 
-from _common import report, throwaway_database
+from _common import is_postgres_url, report, throwaway_database
 
 TARGET_SECONDS = 1.0
 PEOPLE_PER_AGENCY = 5
@@ -328,7 +335,49 @@ def durations_match_calendar(sample: int) -> bool:
     return bool(chosen)
 
 
-def run(total: int, agencies: int, vendor: str, out: Path | None) -> int:
+def compare(
+    vendor: str, board: Any, ranking: Any, period: Any, now: datetime, window: timedelta
+) -> dict[str, bool]:
+    """Every figure of one board and one ranking against the brute-force recomputations."""
+    expected = brute_board(vendor, period.start, period.end, now, now + window)
+    got_agencies = {row.agency_id: [row.counts[s] for s in SLUGS] for row in board.agencies}
+    got_people = {row.key: [row.counts[s] for s in SLUGS] for row in board.people}
+    got_units = {int(row.key.split(":")[1]): [row.counts[s] for s in SLUGS] for row in board.units}
+    total_expected = [sum(c[i] for c in expected["agencies"].values()) for i in range(7)]
+    got_ranking = {r.agency_id: r.figures.as_dict() for r in ranking}
+    rates = [r.figures.on_time_rate or 0.0 for r in ranking]
+    return {
+        "board_agencies_equal_brute_force": got_agencies == expected["agencies"],
+        "board_people_equal_brute_force": got_people == expected["people"],
+        "board_units_equal_brute_force": got_units == expected["units"],
+        "board_total_equal_brute_force": [board.total.counts[s] for s in SLUGS] == total_expected,
+        "ranking_equal_brute_force": got_ranking == brute_ranking(period.start, period.end)
+        and len(ranking) > 0,
+        "ranking_ordered_by_on_time_rate": rates == sorted(rates, reverse=True),
+    }
+
+
+def fill(total: int, agencies: int, vendor: str, now: datetime) -> tuple[Any, float, float]:
+    """The province, its lines and facts (COPY), then the rollups built from the facts by the
+    function `oversight_refresh_facts --rollups` runs. Returns (office leader's position, fill
+    seconds, rollup seconds)."""
+    from django.db import connection
+
+    from eoffice.oversight import rollup
+
+    started = time.perf_counter()
+    position, people = make_province(agencies)
+    load(vendor, generate(total, people, now))
+    loaded = time.perf_counter()
+    rollup.rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE oversight_monthsummary" if vendor == "postgresql" else "ANALYZE")
+        if vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE oversight_durationhistogram")
+    return position, loaded - started, time.perf_counter() - loaded
+
+
+def run(total: int, agencies: int, vendor: str, out: Path | None, reuse: bool) -> int:
     import django
 
     django.setup()
@@ -338,53 +387,45 @@ def run(total: int, agencies: int, vendor: str, out: Path | None) -> int:
     from eoffice.directory.models import Agency
     from eoffice.oversight import policies, selectors, stats
     from eoffice.oversight.filters import Filters
+    from eoffice.people.models import Position
 
     call_command("migrate", verbosity=0)
     now = local(2026, 1, 5, 10, 0)
-    started = time.perf_counter()
-    position, people = make_province(agencies)
-    load(vendor, generate(total, people, now))
-    load_seconds = time.perf_counter() - started
-
+    fill_s = rollup_s = 0.0
+    if reuse and Position.objects.filter(user__username="chanhvanphong").exists():
+        position = Position.objects.get(user__username="chanhvanphong")
+    else:
+        position, fill_s, rollup_s = fill(total, agencies, vendor, now)
     actor = Actor(user=position.user, position=position)
-    year = Filters(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31))
-    board, board_times = timed(lambda: selectors.board(actor, year, now=now), 5)
     scope = policies.board_scope(actor)
     names = dict(Agency.objects.values_list("pk", "name"))
-    ranking, ranking_times = timed(lambda: stats.ranking(selectors.scoped_facts(scope, year), names), 3)
+    year = Filters(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31))
+    board, board_times = timed(lambda: selectors.board(actor, year, now=now), 5)
+    ranking, ranking_times = timed(lambda: stats.ranking(scope.agency_ids, year, names), 3)
+    # A period that cuts two months: their parts are read from the facts, the rest from the rollups.
+    cut = Filters(date_from=date(2025, 3, 15), date_to=date(2025, 9, 14))
+    cut_board, cut_board_times = timed(lambda: selectors.board(actor, cut, now=now), 1)
+    cut_ranking, cut_ranking_times = timed(lambda: stats.ranking(scope.agency_ids, cut, names), 1)
 
-    expected = brute_board(vendor, year.start, year.end, now, now + selectors.window())
-    got_agencies = {row.agency_id: [row.counts[s] for s in SLUGS] for row in board.agencies}
-    got_people = {row.key: [row.counts[s] for s in SLUGS] for row in board.people}
-    got_units = {int(row.key.split(":")[1]): [row.counts[s] for s in SLUGS] for row in board.units}
-    expected_ranking = brute_ranking(year.start, year.end)
-    got_ranking = {r.agency_id: r.figures.as_dict() for r in ranking}
-    total_expected = [sum(c[i] for c in expected["agencies"].values()) for i in range(7)]
-
-    board_s = round(statistics.median(board_times), 3)
-    ranking_s = round(statistics.median(ranking_times), 3)
     figures = {
         "database": vendor,
         "lines": total,
         "agencies": agencies,
-        "load_seconds": round(load_seconds, 1),
-        "board_seconds_p50": board_s,
+        "load_seconds": round(fill_s, 1),
+        "rollup_build_seconds": round(rollup_s, 1),
+        "board_seconds_p50": round(statistics.median(board_times), 3),
         "board_seconds_max": round(max(board_times), 3),
-        "ranking_seconds_p50": ranking_s,
+        "ranking_seconds_p50": round(statistics.median(ranking_times), 3),
         "ranking_seconds_max": round(max(ranking_times), 3),
+        "cut_period_board_seconds": round(cut_board_times[0], 3),
+        "cut_period_ranking_seconds": round(cut_ranking_times[0], 3),
         "board_rows": len(board.agencies) + len(board.units) + len(board.people),
         "overdue_total": board.total.counts["overdue"],
     }
-    checks = {
-        "board_agencies_equal_brute_force": got_agencies == expected["agencies"],
-        "board_people_equal_brute_force": got_people == expected["people"],
-        "board_units_equal_brute_force": got_units == expected["units"],
-        "board_total_equal_brute_force": [board.total.counts[s] for s in SLUGS] == total_expected,
-        "ranking_equal_brute_force": got_ranking == expected_ranking and len(ranking) > 0,
-        "ranking_ordered_by_on_time_rate": [r.figures.on_time_rate for r in ranking]
-        == sorted((r.figures.on_time_rate or 0.0 for r in ranking), reverse=True),
-        "stored_durations_equal_calendar": durations_match_calendar(SAMPLE),
-    }
+    checks = compare(vendor, board, ranking, year, now, selectors.window())
+    cut_checks = compare(vendor, cut_board, cut_ranking, cut, now, selectors.window())
+    checks.update({f"cut_period_{name}": ok for name, ok in cut_checks.items()})
+    checks["stored_durations_equal_calendar"] = durations_match_calendar(SAMPLE)
     return report(
         f"Reports benchmark ({vendor}, {total:,} lines, {agencies:,} agencies, one year)",
         figures,
@@ -394,6 +435,17 @@ def run(total: int, agencies: int, vendor: str, out: Path | None) -> int:
     )
 
 
+def kept_database() -> str:
+    """Point DATABASE_URL at the PostgreSQL database a run with --keep left (EOFFICE_BENCH_DB)."""
+    url, name = os.environ.get("DATABASE_URL", ""), os.environ.get("EOFFICE_BENCH_DB", "")
+    if not (is_postgres_url(url) and name):
+        raise SystemExit(
+            "--reuse needs DATABASE_URL (PostgreSQL) and EOFFICE_BENCH_DB naming the kept database"
+        )
+    os.environ["DATABASE_URL"] = urlunparse(urlparse(url)._replace(path=f"/{name}"))
+    return "postgresql"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100,000 lines over 200 agencies")
@@ -401,13 +453,20 @@ def main() -> int:
     parser.add_argument("--agencies", type=int, default=None)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL bench database")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure again on the database kept by --keep (EOFFICE_BENCH_DB) without filling it",
+    )
     args = parser.parse_args()
     total = args.lines or (100_000 if args.quick else 5_000_000)
     agencies = args.agencies or (200 if args.quick else 2_000)
+    if args.reuse:
+        return run(total, agencies, kept_database(), out=args.out, reuse=True)
     with tempfile.TemporaryDirectory(prefix="eoffice-bench-") as tmp:
         vendor, drop = throwaway_database(Path(tmp), "reports")
         try:
-            return run(total, agencies, vendor, out=args.out)
+            return run(total, agencies, vendor, out=args.out, reuse=args.reuse)
         finally:
             if not args.keep:
                 drop()

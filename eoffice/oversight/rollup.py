@@ -16,7 +16,8 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Count, DateField, F, Q, Sum, Value
+from django.db.models import Count, DateField, F, Func, IntegerField, Q, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -158,27 +159,48 @@ def _summary_rows(fact_model: type[models.Model]) -> Iterator[dict[str, Any]]:
         }
 
 
-def _histogram_rows(fact_model: type[models.Model]) -> Iterator[dict[str, Any]]:
-    for measure, (population, field) in MEASURES.items():
-        buckets = {}
-        for index, name in enumerate(BUCKET_FIELDS):
-            low, high = bucket_bounds(index)
-            inside = Q(**{f"{field}__gte": low}) & (Q(**{f"{field}__lt": high}) if high is not None else Q())
-            buckets[name] = Count("pk", filter=inside)
-        rows = (
-            _keyed(fact_model._default_manager.filter(population))
-            .values("agency_id", "m", "kind", "urgency", "t")
-            .annotate(**buckets)
-        )
+class WidthBucket(Func):
+    """PostgreSQL's width_bucket(value, thresholds): 1 + the index of the bucket holding value."""
+
+    function = "WIDTH_BUCKET"
+    output_field = IntegerField()
+
+
+def bucket_expression(field: str) -> WidthBucket:
+    """The 0-based bucket of a duration column, computed by PostgreSQL."""
+    edges = "ARRAY[" + ",".join(str(edge) for edge in BUCKET_EDGES) + "]"
+    thresholds = RawSQL(edges, (), output_field=IntegerField())  # noqa: S611 -- integer constants
+    return WidthBucket(field, thresholds) - 1  # type: ignore[return-value]
+
+
+def bucket_counts(
+    facts: models.QuerySet[Any], field: str, keys: list[str]
+) -> Iterator[tuple[tuple[Any, ...], list[int]]]:
+    """Per value of `keys`: how many facts have their `field` in each bucket."""
+    found: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0] * len(BUCKET_FIELDS))
+    if connection.vendor == "postgresql":
+        rows = facts.annotate(bucket=bucket_expression(field)).values(*keys, "bucket").annotate(n=Count("pk"))
         for row in rows.iterator(chunk_size=BATCH):
+            found[tuple(row[k] for k in keys)][row["bucket"]] += row["n"]
+    else:
+        for *key, seconds in facts.values_list(*keys, field).iterator(chunk_size=BATCH):
+            found[tuple(key)][bucket_of(seconds)] += 1
+    yield from found.items()
+
+
+def _histogram_rows(fact_model: type[models.Model]) -> Iterator[dict[str, Any]]:
+    keys = ["agency_id", "m", "kind", "urgency", "t"]
+    for measure, (population, field) in MEASURES.items():
+        facts = _keyed(fact_model._default_manager.filter(population))
+        for (agency, month, kind, urgency, type_key), counts in bucket_counts(facts, field, keys):
             yield {
-                "agency_id": row["agency_id"],
-                "month": row["m"],
-                "kind": row["kind"],
-                "urgency": row["urgency"],
-                "document_type_id": row["t"],
+                "agency_id": agency,
+                "month": month,
+                "kind": kind,
+                "urgency": urgency,
+                "document_type_id": type_key,
                 "measure": measure,
-                **{name: row[name] for name in BUCKET_FIELDS},
+                **dict(zip(BUCKET_FIELDS, counts, strict=True)),
             }
 
 
