@@ -3,7 +3,6 @@ from the raw assignment lines (statuses, timestamps and the working calendar), o
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,8 +18,8 @@ from eoffice.testing.cast import Cast
 from eoffice.work.models import AssignmentLine
 from eoffice.work.statuses import LineRole, LineStatus
 from eoffice.workcalendar.engine import LOCAL_TZ
-from eoffice.workcalendar.loader import get_calendar
 
+from . import brute
 from .conftest import actor_of, make_line
 
 pytestmark = pytest.mark.django_db
@@ -82,29 +81,6 @@ def _build(cast: Cast, spec: dict[str, Any]) -> None:
     )
 
 
-def _seconds(start: datetime, end: datetime) -> int:
-    return int(get_calendar().working_time_between(start, end).total_seconds()) if end > start else 0
-
-
-def _column(line: Any, now: datetime, window: timedelta) -> list[str]:
-    open_ = line.status in {"cho_tiep_nhan", "cho_xu_ly", "dang_xu_ly", "da_chuyen"}
-    found = []
-    if line.status in {"cho_tiep_nhan", "cho_xu_ly"}:
-        found.append("waiting")
-    if line.status in {"dang_xu_ly", "da_chuyen"}:
-        found.append("processing")
-    if open_ and line.deadline is not None and now <= line.deadline < now + window:
-        found.append("due_soon")
-    if open_ and line.deadline is not None and line.deadline < now:
-        found.append("overdue")
-    if line.status == "hoan_thanh":
-        late = line.deadline is not None and line.completed_at > line.deadline
-        found.append("late" if late else "on_time")
-    if line.status == "tra_lai":
-        found.append("returned")
-    return found
-
-
 def _raw_lines(agency_ids: set[int], unit_id: int | None = None) -> list[AssignmentLine]:
     lines = AssignmentLine.objects.filter(
         role__in=[LineRole.LEAD, LineRole.CO],
@@ -113,29 +89,6 @@ def _raw_lines(agency_ids: set[int], unit_id: int | None = None) -> list[Assignm
         assigned_at__lt=PERIOD.end,
     )
     return list(lines)
-
-
-def _nearest(values: list[int], fraction: float) -> int | None:
-    ordered = sorted(values)
-    return ordered[max(1, math.ceil(fraction * len(ordered))) - 1] if ordered else None
-
-
-def _expected_figures(lines: list[Any]) -> dict[str, Any]:
-    done = [line for line in lines if line.status == "hoan_thanh"]
-    late = [line for line in done if line.deadline is not None and line.completed_at > line.deadline]
-    work = [_seconds(line.assigned_at, line.completed_at) for line in done]
-    opened = [_seconds(line.assigned_at, line.first_opened_at) for line in lines if line.first_opened_at]
-    delays = [_seconds(line.deadline, line.completed_at) for line in late]
-    return {
-        "handled": len(done),
-        "on_time": len(done) - len(late),
-        "late": len(late),
-        "on_time_rate": (len(done) - len(late)) / len(done) if done else None,
-        "median_seconds": _nearest(work, 0.5),
-        "p90_seconds": _nearest(work, 0.9),
-        "open_median_seconds": _nearest(opened, 0.5),
-        "average_delay_seconds": sum(delays) / len(delays) if delays else None,
-    }
 
 
 def _check(cast: Cast) -> None:
@@ -147,7 +100,7 @@ def _check(cast: Cast) -> None:
     by_person: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_unit: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for line in raw:
-        for column in _column(line, NOW, window):
+        for column in brute.columns_of(line, NOW, window):
             expected_total[column] += 1
             if line.assignee_user_id:
                 by_person[f"person:{cast.agency_a.pk}:{line.assignee_user_id}"][column] += 1
@@ -169,21 +122,21 @@ def _check(cast: Cast) -> None:
     for slug in selectors.COLUMN_BY_SLUG:
         listed = selectors.drill_down(actor, PERIOD, row="all", column=slug, now=NOW)
         assert sorted(f.line_id for f in listed) == sorted(
-            line.pk for line in raw if slug in _column(line, NOW, window)
+            line.pk for line in raw if slug in brute.columns_of(line, NOW, window)
         )
     # Processing-time figures, for the agency and per person.
     facts = selectors.scoped_facts(selectors.policies.board_scope(actor), PERIOD)
-    assert stats.figures(facts).as_dict() == _expected_figures(raw)
-    assert stats.total({cast.agency_a.pk}, PERIOD).as_dict() == _expected_figures(raw)
+    assert stats.figures(facts).as_dict() == brute.expected_figures(raw)
+    assert stats.total({cast.agency_a.pk}, PERIOD).as_dict() == brute.expected_figures(raw)
     per_user = stats.grouped_figures(facts.filter(user_id__isnull=False), "user_id")
     for user_id, figures in per_user.items():
-        assert figures.as_dict() == _expected_figures([x for x in raw if x.assignee_user_id == user_id])
+        assert figures.as_dict() == brute.expected_figures([x for x in raw if x.assignee_user_id == user_id])
     # The province-wide ranking (province office scope is exercised in test_scope; here both agencies).
     ranked = stats.ranking({cast.agency_a.pk, cast.agency_b.pk}, PERIOD, {})
     raw_both = _raw_lines({cast.agency_a.pk, cast.agency_b.pk})
     for entry in ranked:
         mine = [x for x in raw_both if x.assignee_agency_id == entry.agency_id]
-        assert entry.figures.as_dict() == _expected_figures(mine)
+        assert entry.figures.as_dict() == brute.expected_figures(mine)
     rates = [e.figures.on_time_rate or 0.0 for e in ranked]
     assert rates == sorted(rates, reverse=True)
 
