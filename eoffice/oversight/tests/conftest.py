@@ -80,8 +80,7 @@ def leader_b(cast: Cast) -> Any:
     return user
 
 
-@pytest.fixture
-def office_leader(cast: Cast) -> Any:
+def make_office_leader(cast: Cast) -> Any:
     """The head of the province office (Văn phòng UBND tỉnh): sees every agency of the province."""
     office = Agency(
         code="000.00.02.H99",
@@ -98,3 +97,8 @@ def office_leader(cast: Cast) -> Any:
     user = make_user("chanhvanphong", "Chánh Văn Phòng")
     give_position(user, office, "Chánh Văn phòng", ["lanh_dao_co_quan"])
     return user
+
+
+@pytest.fixture
+def office_leader(cast: Cast) -> Any:
+    return make_office_leader(cast)

@@ -1,4 +1,4 @@
-"""The board, a drill-down and the processing-time chart in Debian's Chromium at phone width."""
+"""The board, a drill-down, a reminder sent from it, and the processing-time chart, in Debian's Chromium."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from eoffice.testing.browser import login
+from eoffice.reminders.models import Reminder, ReminderType
+from eoffice.testing.browser import ARTIFACTS, login
 from eoffice.testing.cast import PASSWORD, build_cast
 from eoffice.work.statuses import LineStatus
 
-from .conftest import make_line
+from .conftest import make_line, make_office_leader
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -54,3 +55,50 @@ def test_leader_drills_down_and_sees_the_trend_on_a_phone(live_server, phone_pag
     # Chart.js (vendored) drew the trend: the canvas got a size and a chart instance.
     assert page.evaluate("typeof Chart !== 'undefined' && Chart.getChart('trend-chart') !== undefined")
     assert page.evaluate("document.getElementById('trend-chart').width") > 0
+
+
+def test_office_leader_sends_a_criticism_the_specialist_sees_in_the_bell(live_server, page, chromium) -> None:
+    """The province office leader opens the board, drills down from the agency's overdue count to
+    the line, sends a Phê bình; the specialist holding the line finds it in the bell."""
+    cast = build_cast()
+    office_leader = make_office_leader(cast)
+    now = timezone.now()
+    overdue = make_line(
+        agency=cast.agency_a,
+        user=cast.specialist_a,
+        status=LineStatus.DANG_XU_LY,
+        assigned_at=now - timedelta(days=6),
+        deadline=now - timedelta(days=2),
+    )
+    login(page, live_server.url, office_leader.username, PASSWORD)
+    page.goto(f"{live_server.url}/oversight/")
+    agency_row = page.locator(f'table[data-section="agencies"] tr[data-row="agency:{cast.agency_a.pk}"]')
+    assert agency_row.locator('a[data-column="overdue"]').inner_text() == "1"
+    agency_row.locator('a[data-column="overdue"]').click()
+    line_row = page.locator(f'tr[data-line-id="{overdue.pk}"]')
+    line_row.locator("a.oversight-remind-link").click()
+    page.wait_for_url(f"**/reminders/lines/{overdue.pk}/")
+    page.check("#type-phe_binh")
+    page.fill("#id_message", "Quá hạn hai ngày, đề nghị giải trình.")
+    page.click("form:has(#id_message) button[type=submit]")
+    # Sent: the page comes back with the reminder in its history.
+    page.locator(".list-group-item", has_text="Quá hạn hai ngày, đề nghị giải trình.").wait_for()
+    reminder = Reminder.objects.get(line=overdue)
+    assert reminder.type == ReminderType.PHE_BINH and reminder.sent_by_id == office_leader.pk
+
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    specialist = context.new_page()
+    specialist.set_default_timeout(15_000)
+    try:
+        login(specialist, live_server.url, cast.specialist_a.username, PASSWORD)
+        specialist.goto(f"{live_server.url}/")
+        specialist.click("#eo-bell-button")
+        # Opening the bell loads its latest notifications (HTMX), the unread one first and in bold.
+        entry = specialist.locator("#eo-bell-menu a.list-group-item.fw-semibold").first
+        entry.wait_for()
+        assert entry.inner_text().startswith(f"Phê bình (lần 1): {overdue.item.title}")
+        assert "Quá hạn hai ngày" in entry.inner_text()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        specialist.screenshot(path=str(ARTIFACTS / "oversight-criticism-in-the-bell.png"), full_page=True)
+    finally:
+        context.close()
