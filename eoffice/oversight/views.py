@@ -3,6 +3,7 @@ trend charts, and the Decree 30 reports (print-friendly pages, XLSX and PDF)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -45,13 +46,24 @@ def _scope(actor: Actor) -> Scope:
         raise DjangoPermissionDenied(exc.message) from exc
 
 
-def _filters(request: HttpRequest, scope: Scope | None) -> tuple[Filters, str]:
+@dataclass(frozen=True)
+class FilterError:
+    """Why the query string's filters were refused, and which field: shown beside that field."""
+
+    message: str = ""
+    field: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.message)
+
+
+def _filters(request: HttpRequest, scope: Scope | None) -> tuple[Filters, FilterError]:
     """The filters of the query string, or the defaults with the reason they were refused."""
     today = timezone.localdate()
     try:
-        return filtering.parse(request.GET, scope=scope, today=today), ""
+        return filtering.parse(request.GET, scope=scope, today=today), FilterError()
     except DomainError as exc:
-        return filtering.parse({}, scope=scope, today=today), exc.message
+        return filtering.parse({}, scope=scope, today=today), FilterError(exc.message, exc.field or "")
 
 
 def _choices(scope: Scope | None) -> dict[str, Any]:
@@ -68,8 +80,15 @@ def _choices(scope: Scope | None) -> dict[str, Any]:
     }
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any], error: str) -> HttpResponse:
-    context["filter_error"] = error
+def _render(request: HttpRequest, template: str, context: dict[str, Any], error: FilterError) -> HttpResponse:
+    context["filter_error"] = error.message
+    context["filter_error_field"] = error.field
+    if error:
+        # Show what was typed (not the defaults read instead), so the person can correct it.
+        filters = context.get("filters")
+        defaults = {"from": getattr(filters, "date_from", ""), "to": getattr(filters, "date_to", "")}
+        for key, fallback in defaults.items():
+            context[f"shown_{key}"] = (request.GET.get(key) or str(fallback))[:10]
     return render(request, template, context, status=422 if error else 200)
 
 
@@ -100,14 +119,14 @@ def _page(request: HttpRequest, facts: Any) -> Any:
 
 
 def _lines(
-    request: HttpRequest, filters: Filters, error: str, *, back: str, row: str | None, read: Any
+    request: HttpRequest, filters: Filters, error: FilterError, *, back: str, row: str | None, read: Any
 ) -> HttpResponse:
     """A drill-down list: `read(column)` gives the lines behind one figure, or refuses the column."""
     column = request.GET.get("column", "")[:30]
     try:
         facts = read(column)
     except DomainError as exc:
-        facts, error = selectors.LineFact.objects.none(), exc.message
+        facts, error = selectors.LineFact.objects.none(), FilterError(exc.message, exc.field or "")
     extra = {"row": row} if row is not None else {}
     context = {
         "page": _page(request, facts),
@@ -246,7 +265,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             built = _report(actor, slug, filters)
         except DomainError as exc:
-            error = exc.message
+            error = FilterError(exc.message, exc.field or "")
     if error:
         context = {"filters": filters, "query": urlencode(filters.query()), **_choices(scope)}
         return _render(request, "oversight/reports.html", context, error)
