@@ -212,27 +212,31 @@ def times(request: HttpRequest) -> HttpResponse:
     by = "week" if request.GET.get("by") == "week" else "month"
     facts = selectors.scoped_facts(scope, filters)
     names = dict(Agency.objects.filter(pk__in=sorted(scope.agency_ids)).values_list("pk", "name"))
-    units = dict(Unit.objects.filter(agency_id__in=sorted(scope.agency_ids)).values_list("pk", "name"))
-    people_figures = stats.grouped_figures(facts.filter(user_id__isnull=False), "user_id")
-    unit_figures = stats.grouped_figures(facts.filter(unit_id__isnull=False), "unit_id")
-    people = selectors.user_names(list(people_figures))
-    ranking = (
-        stats.ranking(scope.agency_ids, filters, names)
-        if scope.province_wide and not filters.agency_id
-        else []
-    )
+    whole_province = scope.province_wide and not filters.agency_id
     context = {
         "scope": scope,
         "filters": filters,
         "by": by,
         "total": stats.total(scope.agency_ids, filters, scope.unit_id),
-        "ranking": ranking,
-        "units": sorted(((units.get(k, "?"), f) for k, f in unit_figures.items()), key=lambda p: p[0]),
-        "people": sorted(((people.get(k, "?"), f) for k, f in people_figures.items()), key=lambda p: p[0]),
+        # Province-wide: agencies are ranked; units and people are listed once an agency is chosen
+        # (thousands of rows otherwise, each with its own medians).
+        "ranking": stats.ranking(scope.agency_ids, filters, names) if whole_province else [],
+        "whole_province": whole_province,
         "chart": _chart(stats.trend(facts, by), by),
         "query": urlencode(filters.query()),
         **_choices(scope),
     }
+    if not whole_province:
+        units = dict(Unit.objects.filter(agency_id__in=sorted(scope.agency_ids)).values_list("pk", "name"))
+        people_figures = stats.grouped_figures(facts.filter(user_id__isnull=False), "user_id")
+        unit_figures = stats.grouped_figures(facts.filter(unit_id__isnull=False), "unit_id")
+        people = selectors.user_names(list(people_figures))
+        context["units"] = sorted(
+            ((units.get(k, "?"), f) for k, f in unit_figures.items()), key=lambda p: p[0]
+        )
+        context["people"] = sorted(
+            ((people.get(k, "?"), f) for k, f in people_figures.items()), key=lambda p: p[0]
+        )
     return _render(request, "oversight/times.html", context, error)
 
 

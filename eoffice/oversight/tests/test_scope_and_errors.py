@@ -176,3 +176,16 @@ def test_an_unknown_agency_is_refused_like_one_outside_the_scope(
         }
     # The province's own agencies are accepted.
     assert client.get(reverse("oversight:board"), {"agency": cast.agency_b.pk}).status_code == 200
+
+
+def test_province_office_times_rank_agencies_and_list_people_of_a_chosen_one(
+    cast: Cast, both: dict[str, Any], office_leader: Any
+) -> None:
+    client = client_for(office_leader)
+    html = client.get(reverse("oversight:times")).content.decode()
+    assert f'<tr data-agency="{cast.agency_a.pk}">' in html and f'<tr data-agency="{cast.agency_b.pk}">' in html
+    assert "data-choose-agency" in html and 'data-section="people"' not in html
+    chosen = client.get(reverse("oversight:times"), {"agency": cast.agency_b.pk}).content.decode()
+    assert 'id="ranking"' not in chosen and "data-choose-agency" not in chosen
+    people = chosen.split('data-section="people"')[1].split("</table>")[0]
+    assert cast.clerk_b.full_name in people and cast.specialist_a.full_name not in people
