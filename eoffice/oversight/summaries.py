@@ -40,6 +40,16 @@ PERCENTILES = (
 _NO_LIMIT = 2**62
 
 
+class RollupOutOfStep(RuntimeError):
+    """A histogram counts a duration the facts do not hold: the rollups were changed around the
+    observer. `manage.py oversight_refresh_facts --rollups-only` rebuilds them."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "oversight rollups disagree with the facts; run oversight_refresh_facts --rollups-only"
+        )
+
+
 def _month_start(month: date) -> datetime:
     return datetime.combine(month, time(0), LOCAL_TZ)
 
@@ -233,7 +243,12 @@ def _exact_values(facts: QuerySet[LineFact], group: str | None, targets: list[Ta
             inside = facts_of_measure.filter(**{f"{field}__gte": low, f"{field}__lt": high or _NO_LIMIT})
             if group:
                 inside = inside.filter(**{group: target.group})
-            found[target] = inside.order_by(field).values_list(field, flat=True)[target.rank - 1]
+            value = (
+                inside.order_by(field).values_list(field, flat=True)[target.rank - 1 : target.rank].first()
+            )
+            if value is None:
+                raise RollupOutOfStep()
+            found[target] = value
     return found
 
 
@@ -246,7 +261,7 @@ def _exact_values_pg(
     sql = (
         f'SELECT t.i, (SELECT x."{field}" FROM ({inner}) x WHERE x."{field}" >= t.lo AND x."{field}" < t.hi '  # noqa: S608
         f'{same_group}ORDER BY x."{field}" LIMIT 1 OFFSET t.r - 1) '
-        "FROM unnest(%s::int[], %s::bigint[], %s::bigint[], %s::bigint[], %s::int[]) AS t(i, g, lo, hi, r)"
+        "FROM unnest(%s::int[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) AS t(i, g, lo, hi, r)"
     )
     bounds = [bucket_bounds(target.bucket) for target in targets]
     arrays = [
@@ -261,7 +276,10 @@ def _exact_values_pg(
         # which takes longer (~0.2 s) than the walks themselves.
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, [*params, *arrays])
-        return {targets[index]: int(value) for index, value in cursor.fetchall() if value is not None}
+        found = dict(cursor.fetchall())
+    if None in found.values() or len(found) != len(targets):
+        raise RollupOutOfStep()
+    return {targets[index]: int(value) for index, value in found.items()}
 
 
 def figure_parts(

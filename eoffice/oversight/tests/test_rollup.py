@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from eoffice.oversight import rollup, selectors, stats, summaries
@@ -232,3 +233,19 @@ def test_exact_value_inside_a_crowded_bucket(cast: Cast) -> None:
         agency: brute.expected_figures([x for x in lines if x.assignee_agency_id == agency])
         for agency in both
     }
+
+
+def test_a_histogram_out_of_step_with_the_facts_is_an_error_not_a_wrong_figure(cast: Cast) -> None:
+    now = timezone.now()
+    _random_lines(cast, random.Random(6), now, 30)
+    period = _periods(now)["whole_months"]
+    assert stats.total({cast.agency_a.pk}, period).handled > 0
+    row = (
+        DurationHistogram.objects.filter(agency_id=cast.agency_a.pk, measure="work").order_by("month").first()
+    )
+    assert row is not None
+    DurationHistogram.objects.filter(pk=row.pk).update(b117=F("b117") + 50)
+    with pytest.raises(summaries.RollupOutOfStep):
+        stats.total({cast.agency_a.pk}, Filters(date_from=row.month, date_to=period.date_to))
+    call_command("oversight_refresh_facts", rollups_only=True, verbosity=0)
+    assert stats.total({cast.agency_a.pk}, period).handled > 0

@@ -183,7 +183,9 @@ def test_province_office_times_rank_agencies_and_list_people_of_a_chosen_one(
 ) -> None:
     client = client_for(office_leader)
     html = client.get(reverse("oversight:times")).content.decode()
-    assert f'<tr data-agency="{cast.agency_a.pk}">' in html and f'<tr data-agency="{cast.agency_b.pk}">' in html
+    assert (
+        f'<tr data-agency="{cast.agency_a.pk}">' in html and f'<tr data-agency="{cast.agency_b.pk}">' in html
+    )
     assert "data-choose-agency" in html and 'data-section="people"' not in html
     chosen = client.get(reverse("oversight:times"), {"agency": cast.agency_b.pk}).content.decode()
     assert 'id="ranking"' not in chosen and "data-choose-agency" not in chosen
