@@ -80,6 +80,8 @@ def unit_of(line: AssignmentLine) -> int | None:
     """The unit a line counts for: the unit it was given to, or the unit of the person's post."""
     if line.assignee_unit_id:
         return line.assignee_unit_id
+    if line.assignee_user_id is None:
+        return None
     posts = Position.objects.filter(
         user_id=line.assignee_user_id, agency_id=line.assignee_agency_id, unit__isnull=False
     ).order_by("-is_primary", "id")

@@ -59,19 +59,21 @@ def _months_back(day: date, n: int) -> date:
 def _snapshot() -> dict[tuple[Any, ...], dict[str, int]]:
     """Every non-zero rollup counter, keyed by its row's key."""
     found: dict[tuple[Any, ...], dict[str, int]] = {}
-    for row in MonthSummary.objects.values():
-        counts = {name: row[name] for name in SUMMARY_COUNTS if row[name]}
-        if counts:
-            found[("summary", *(row[k] for k in SUMMARY_KEY))] = counts
-    for row in DurationHistogram.objects.values():
-        counts = {name: row[name] for name in BUCKET_FIELDS if row[name]}
-        if counts:
-            found[("histogram", *(row[k] for k in HISTOGRAM_KEY))] = counts
+    tables = (
+        ("summary", MonthSummary.objects.values(), SUMMARY_KEY, SUMMARY_COUNTS),
+        ("histogram", DurationHistogram.objects.values(), HISTOGRAM_KEY, BUCKET_FIELDS),
+    )
+    for table, rows, key, columns in tables:
+        for values in rows:
+            row: dict[str, Any] = dict(values)
+            counts = {name: row[name] for name in columns if row[name]}
+            if counts:
+                found[(table, *(row[k] for k in key))] = counts
     return found
 
 
 def _random_lines(cast: Cast, rng: random.Random, now: datetime, count: int) -> None:
-    people = [
+    people: list[dict[str, Any]] = [
         {"user": cast.specialist_a, "agency": cast.agency_a},
         {"user": cast.unit_head_a, "agency": cast.agency_a},
         {"user": cast.leader_a, "agency": cast.agency_a},
@@ -102,7 +104,7 @@ def _transitions(cast: Cast, now: datetime) -> None:
     specialist, leader = actor_of(cast, cast.specialist_a), actor_of(cast, cast.leader_a)
     unit_head = actor_of(cast, cast.unit_head_a)
     ago = now - timedelta(days=9)
-    mine = {"agency": cast.agency_a, "user": cast.specialist_a}
+    mine: dict[str, Any] = {"agency": cast.agency_a, "user": cast.specialist_a}
     late = make_line(status=LineStatus.DANG_XU_LY, assigned_at=ago, deadline=now - timedelta(days=2), **mine)
     services.line_open(line=late, actor=specialist)
     services.line_complete(line=late, actor=specialist, note="Xong muộn")

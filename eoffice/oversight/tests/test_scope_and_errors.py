@@ -33,8 +33,8 @@ def both(cast: Cast) -> dict[str, Any]:
     """In department A: one line done on time, one overdue. In commune B: one done late, one overdue."""
     now = timezone.now()
     start = now - timedelta(days=3)
-    a_kw = {"agency": cast.agency_a, "user": cast.specialist_a, "assigned_at": start}
-    b_kw = {"agency": cast.agency_b, "user": cast.clerk_b, "assigned_at": start}
+    a_kw: dict[str, Any] = {"agency": cast.agency_a, "user": cast.specialist_a, "assigned_at": start}
+    b_kw: dict[str, Any] = {"agency": cast.agency_b, "user": cast.clerk_b, "assigned_at": start}
     late, soon = start + timedelta(hours=1), start + timedelta(days=1)
     lines = {
         "a_done": make_line(
