@@ -16,7 +16,7 @@ from eoffice.core.actor import Actor
 from eoffice.core.errors import PermissionDenied, ValidationFailed
 from eoffice.directory.models import Agency, Unit
 from eoffice.oversight import policies, summaries
-from eoffice.oversight.cohort import COLUMN_BY_SLUG, COLUMNS, Column, facts_in, window
+from eoffice.oversight.cohort import COLUMN_BY_SLUG, COLUMNS, Column, among, facts_in, window
 from eoffice.oversight.filters import Filters
 from eoffice.oversight.models import LineFact
 from eoffice.oversight.policies import Scope
@@ -87,8 +87,8 @@ def board(actor: Actor, filters: Filters, *, now: datetime) -> Board:
         for target in targets:
             for slug, count in counts.items():
                 target[slug] += count
-    names = dict(Agency.objects.filter(pk__in=list(agencies)).values_list("pk", "name"))
-    unit_names = dict(Unit.objects.filter(pk__in=list(units)).values_list("pk", "name"))
+    names = dict(Agency.objects.filter(among("pk", agencies)).values_list("pk", "name"))
+    unit_names = dict(Unit.objects.filter(among("pk", units)).values_list("pk", "name"))
     user_ids = [int(key.split(":")[1]) for key in people]
     person_names = user_names(user_ids)
     result = Board(scope=scope, filters=filters, total=Row("all", _("Tổng cộng"), total))
@@ -172,4 +172,4 @@ def own_drill_down(actor: Actor, filters: Filters, *, column: str, now: datetime
 
 
 def user_names(user_ids: list[int]) -> dict[int, str]:
-    return dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "full_name"))
+    return dict(get_user_model().objects.filter(among("pk", user_ids)).values_list("pk", "full_name"))

@@ -251,3 +251,17 @@ def test_a_histogram_out_of_step_with_the_facts_is_an_error_not_a_wrong_figure(c
         stats.total({cast.agency_a.pk}, Filters(date_from=row.month, date_to=period.date_to))
     call_command("oversight_refresh_facts", rollups_only=True, verbosity=0)
     assert stats.total({cast.agency_a.pk}, period).handled > 0
+
+
+def test_a_province_sized_list_of_agencies_reads_the_same(cast: Cast) -> None:
+    """Past a few dozen agencies the ids travel as one array parameter on PostgreSQL
+    (`cohort.among`); the figures are those of the short list."""
+    now = timezone.now()
+    _random_lines(cast, random.Random(8), now, 30)
+    period = _periods(now)["to_today"]
+    both = {cast.agency_a.pk, cast.agency_b.pk}
+    many = both | set(range(10**6, 10**6 + 80))
+    assert stats.ranking(many, period, {}) == stats.ranking(both, period, {})
+    assert stats.total(many, period) == stats.total(both, period)
+    groups = summaries.board_groups(many, period, None, now=now)
+    assert groups == summaries.board_groups(both, period, None, now=now) and groups
