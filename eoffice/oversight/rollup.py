@@ -229,6 +229,8 @@ def rebuild(
         # transaction's snapshot would otherwise add its difference to rows about to be replaced.
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {fact_model._meta.db_table} IN SHARE MODE")
+            # The streamed GROUP BY queries below are read to the end: plan them for that.
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
     summary_model._default_manager.all().delete()
     histogram_model._default_manager.all().delete()
     return _write(summary_model, _summary_rows(fact_model)), _write(
