@@ -100,7 +100,9 @@ def apply(before: Contribution, after: Contribution) -> None:
         for target, columns in part.items():
             for column, amount in columns.items():
                 deltas[target][column] += sign * amount
-    # One order for every transaction, so two writers touching the same rows queue, not deadlock.
+    # Rows in one order within a change. Writers of the same row queue on its lock until commit;
+    # two transactions whose cascades reach the same two rows in opposite orders can still
+    # deadlock, and PostgreSQL then aborts one of them (the request fails and can be retried).
     for (table, key), columns in sorted(deltas.items(), key=lambda pair: (pair[0][0], str(pair[0][1]))):
         changed = {column: amount for column, amount in columns.items() if amount}
         if changed:
