@@ -92,6 +92,9 @@ def test_office_leader_sends_a_criticism_the_specialist_sees_in_the_bell(live_se
     try:
         login(specialist, live_server.url, cast.specialist_a.username, PASSWORD)
         specialist.goto(f"{live_server.url}/")
+        # The badge shows the unread count as soon as the page has loaded it (HTMX polling).
+        specialist.locator("#eo-bell-count .badge").wait_for()
+        assert specialist.locator("#eo-bell-count .badge").inner_text().strip() != ""
         specialist.click("#eo-bell-button")
         # Opening the bell loads its latest notifications (HTMX), the unread one first and in bold.
         entry = specialist.locator("#eo-bell-menu a.list-group-item.fw-semibold").first
