@@ -178,8 +178,19 @@ def ranking(agency_ids: Iterable[int], filters: Filters, names: dict[int, str]) 
     return ranked
 
 
+def scope_trend(
+    agency_ids: Iterable[int], filters: Filters, unit_id: int | None = None, *, by: str
+) -> list[tuple[Any, Figures]]:
+    """Figures per month (from the rollups) or per week (from the facts) of assignment, in order.
+    A unit's trend reads the facts: the histograms are kept per agency, not per unit."""
+    if by != "month" or unit_id or filters.unit_id:
+        return trend(facts_in(agency_ids, filters, unit_id), by)
+    parts = summaries.month_parts(agency_ids, filters)
+    return [(summaries.month_start(month), _assembled(parts[month])) for month in sorted(parts)]
+
+
 def trend(facts: QuerySet[LineFact], by: str) -> list[tuple[Any, Figures]]:
-    """Figures per week or per month of assignment (local time), in order."""
+    """Figures per week or per month of assignment (local time), in order, read from the facts."""
     bucket = (
         TruncMonth("assigned_at", tzinfo=LOCAL_TZ)
         if by == "month"

@@ -24,7 +24,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, DateField, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber, TruncMonth
 
 from eoffice.oversight.cohort import COLUMNS, OPEN, SLUGS, agencies_of, among, facts_in, narrowed, window
 from eoffice.oversight.filters import Filters
@@ -69,8 +70,12 @@ def _tuned() -> Iterator[None]:
         yield
 
 
-def _month_start(month: date) -> datetime:
+def month_start(month: date) -> datetime:
     return datetime.combine(month, time(0), LOCAL_TZ)
+
+
+def _local_month(moment: datetime) -> date:
+    return moment.astimezone(LOCAL_TZ).date().replace(day=1)
 
 
 def _next_month(month: date) -> date:
@@ -86,7 +91,7 @@ class Plan:
 
     @property
     def span(self) -> tuple[datetime, datetime]:
-        return _month_start(self.months[0]), _month_start(_next_month(self.months[-1]))
+        return month_start(self.months[0]), month_start(_next_month(self.months[-1]))
 
 
 def plan(agency_ids: list[int], filters: Filters) -> Plan:
@@ -94,7 +99,7 @@ def plan(agency_ids: list[int], filters: Filters) -> Plan:
     parts: list[tuple[datetime, datetime]] = []
     month = filters.date_from.replace(day=1)
     while month <= filters.date_to:
-        low, high = _month_start(month), _month_start(_next_month(month))
+        low, high = month_start(month), month_start(_next_month(month))
         start, end = max(low, filters.start), min(high, filters.end)
         outside = Q()
         if low < start:
@@ -198,7 +203,11 @@ def _histograms(
             for index, name in enumerate(BUCKET_FIELDS):
                 counts[index] += row[f"s{name}"]
     for part in found.parts:
-        for key, counts in _part_histograms(facts_in(ids, filters, between=part), group).items():
+        facts = facts_in(ids, filters, between=part)
+        # A part lies inside one month: per month, its histograms are the part's, keyed by it.
+        by_month = group == "month"
+        for key, counts in _part_histograms(facts, None if by_month else group).items():
+            key = (_local_month(part[0]), key[1]) if by_month else key
             totals[key] = [a + b for a, b in zip(totals[key], counts, strict=True)]
     return totals
 
@@ -324,3 +333,73 @@ def figure_parts(
     for target, value in _exact_values(facts, group, targets).items():
         result[target.group][target.figure] = value
     return {key: entry for key, entry in result.items() if key is not None or group is None}
+
+
+def _monthly_values(facts: QuerySet[LineFact], targets: list[Target]) -> dict[Target, int]:
+    """The duration each target names, where a target's group is a local month: one statement
+    per (measure, bucket) numbers the bucket's durations in order within each month of assignment
+    and returns the wanted ranks. A few buckets hold the medians of a whole year, so each is read
+    once for every month rather than walked once per month."""
+    found: dict[Target, int] = {}
+    wanted: dict[tuple[str, int], list[Target]] = defaultdict(list)
+    for target in targets:
+        wanted[(target.measure, target.bucket)].append(target)
+    for (measure, bucket), chosen in wanted.items():
+        population, field = MEASURES[measure]
+        low, high = bucket_bounds(bucket)
+        month = TruncMonth("assigned_at", tzinfo=LOCAL_TZ, output_field=DateField())
+        inside = (
+            facts.filter(population)
+            .filter(**{f"{field}__gte": low, f"{field}__lt": high or _NO_LIMIT})
+            .order_by()
+            .annotate(m=month, n=Window(RowNumber(), partition_by=[month], order_by=F(field).asc()))
+            .filter(n__in=sorted({target.rank for target in chosen}))
+        )
+        values = {(m, n): value for m, n, value in inside.values_list("m", "n", field)}
+        for target in chosen:
+            value = values.get((target.group, target.rank))
+            if value is None:
+                raise RollupOutOfStep()
+            found[target] = value
+    return found
+
+
+@_tuned()
+def month_parts(agency_ids: Iterable[int], filters: Filters) -> dict[date, dict[str, Any]]:
+    """Per local month of the period that has lines of the scope: its lines, on_time, late,
+    late_seconds and the exact median, p90 and median time to first opening — of the month's part
+    inside the period. Not for a unit (no histogram per unit)."""
+    ids = agencies_of(agency_ids, filters)
+    found = plan(ids, filters)
+    result: dict[date, dict[str, Any]] = defaultdict(
+        lambda: (
+            {"lines": 0, "on_time": 0, "late": 0, "late_seconds": 0}
+            | dict.fromkeys(("median_seconds", "p90_seconds", "open_median_seconds"))
+        )
+    )
+    names = ("on_time", "late", "late_seconds")
+    if found.months:
+        every = sum((F(outcome) for outcome in Outcome.values[1:]), F(Outcome.values[0]))
+        rows = (
+            _summaries(ids, filters, None, found.months)
+            .values("month")
+            .annotate(s_lines=Sum(every), **{f"s_{name}": Sum(name) for name in names})
+        )
+        for row in rows:
+            for name in ("lines", *names):
+                result[row["month"]][name] += int(row[f"s_{name}"] or 0)
+    late = Q(outcome=Outcome.LATE)
+    for part in found.parts:
+        row = facts_in(ids, filters, between=part).aggregate(
+            s_lines=Count("pk"),
+            s_on_time=Count("pk", filter=Q(outcome=Outcome.ON_TIME)),
+            s_late=Count("pk", filter=late),
+            s_late_seconds=Sum("late_seconds", filter=late),
+        )
+        for name in ("lines", *names):
+            result[_local_month(part[0])][name] += int(row[f"s_{name}"] or 0)
+    targets = _targets(_histograms(ids, filters, found, "month"))
+    for target, value in _monthly_values(facts_in(ids, filters), targets).items():
+        result[target.group][target.figure] = value
+    # Summary rows whose counts all went back to zero are no month of the trend.
+    return {month: entry for month, entry in result.items() if entry["lines"]}

@@ -222,7 +222,7 @@ def times(request: HttpRequest) -> HttpResponse:
         # (thousands of rows otherwise, each with its own medians).
         "ranking": stats.ranking(scope.agency_ids, filters, names) if whole_province else [],
         "whole_province": whole_province,
-        "chart": _chart(stats.trend(facts, by), by),
+        "chart": _chart(stats.scope_trend(scope.agency_ids, filters, scope.unit_id, by=by), by),
         "query": urlencode(filters.query()),
         **_choices(scope),
     }

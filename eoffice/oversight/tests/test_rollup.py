@@ -139,6 +139,25 @@ def _periods(now: datetime) -> dict[str, Filters]:
     }
 
 
+def _expected_trend(lines: list[AssignmentLine]) -> list[tuple[datetime, dict[str, Any]]]:
+    """Figures per local month of assignment of raw lines: every month that has a line."""
+    months: dict[date, list[AssignmentLine]] = {}
+    for line in lines:
+        months.setdefault(timezone.localtime(line.assigned_at, LOCAL_TZ).date().replace(day=1), []).append(
+            line
+        )
+    return [
+        (datetime.combine(month, time(0), LOCAL_TZ), brute.expected_figures(months[month]))
+        for month in sorted(months)
+    ]
+
+
+def _trend(agency_ids: set[int], period: Filters) -> list[tuple[datetime, dict[str, Any]]]:
+    return [
+        (bucket, figures.as_dict()) for bucket, figures in stats.scope_trend(agency_ids, period, by="month")
+    ]
+
+
 def _check_against_brute_force(cast: Cast, now: datetime) -> None:
     actor = actor_of(cast, cast.leader_a)
     window = selectors.window()
@@ -155,18 +174,25 @@ def _check_against_brute_force(cast: Cast, now: datetime) -> None:
             for agency in both
         }
         assert ranked == {agency: figures for agency, figures in expected.items() if figures["handled"]}, name
+        # The monthly trend from the rollups: the brute-force figures of each month's lines, and
+        # the trend read from the facts, bucket for bucket.
+        assert _trend(both, period) == _expected_trend(lines), name
+        from_facts = stats.trend(selectors.facts_in(both, period), "month")
+        assert _trend(both, period) == [(bucket, figures.as_dict()) for bucket, figures in from_facts], name
         # Filters narrow the rollup rows the same way they narrow the facts.
         narrowed = Filters(date_from=period.date_from, date_to=period.date_to, urgency="khan", kind="task")
         chosen = [x for x in lines_a if x.item.urgency == "khan" and x.kind == "task"]
         board = selectors.board(actor, narrowed, now=now)
         assert brute.board_as_dict(board) == brute.expected_board(chosen, now, window), name
         assert stats.total({cast.agency_a.pk}, narrowed).as_dict() == brute.expected_figures(chosen), name
+        assert _trend({cast.agency_a.pk}, narrowed) == _expected_trend(chosen), name
         # A unit: the board from the rollups, the figures from the facts (no histogram per unit).
         unit = Filters(date_from=period.date_from, date_to=period.date_to, unit_id=cast.unit_a.pk)
         in_unit = [x for x in lines_a if brute.unit_of(x) == cast.unit_a.pk]
         board = selectors.board(actor, unit, now=now)
         assert brute.board_as_dict(board) == brute.expected_board(in_unit, now, window), name
         assert stats.total({cast.agency_a.pk}, unit).as_dict() == brute.expected_figures(in_unit), name
+        assert _trend({cast.agency_a.pk}, unit) == _expected_trend(in_unit), name
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -235,6 +261,7 @@ def test_exact_value_inside_a_crowded_bucket(cast: Cast) -> None:
         agency: brute.expected_figures([x for x in lines if x.assignee_agency_id == agency])
         for agency in both
     }
+    assert _trend(both, period) == _expected_trend(lines)
 
 
 def test_a_histogram_out_of_step_with_the_facts_is_an_error_not_a_wrong_figure(cast: Cast) -> None:
@@ -249,6 +276,10 @@ def test_a_histogram_out_of_step_with_the_facts_is_an_error_not_a_wrong_figure(c
     DurationHistogram.objects.filter(pk=row.pk).update(b117=F("b117") + 50)
     with pytest.raises(summaries.RollupOutOfStep):
         stats.total({cast.agency_a.pk}, Filters(date_from=row.month, date_to=period.date_to))
+    with pytest.raises(summaries.RollupOutOfStep):
+        stats.scope_trend(
+            {cast.agency_a.pk}, Filters(date_from=row.month, date_to=period.date_to), by="month"
+        )
     call_command("oversight_refresh_facts", rollups_only=True, verbosity=0)
     assert stats.total({cast.agency_a.pk}, period).handled > 0
 
@@ -263,5 +294,6 @@ def test_a_province_sized_list_of_agencies_reads_the_same(cast: Cast) -> None:
     many = both | set(range(10**6, 10**6 + 80))
     assert stats.ranking(many, period, {}) == stats.ranking(both, period, {})
     assert stats.total(many, period) == stats.total(both, period)
+    assert stats.scope_trend(many, period, by="month") == stats.scope_trend(both, period, by="month")
     groups = summaries.board_groups(many, period, None, now=now)
     assert groups == summaries.board_groups(both, period, None, now=now) and groups
