@@ -337,9 +337,9 @@ def figure_parts(
 
 def _monthly_values(facts: QuerySet[LineFact], targets: list[Target]) -> dict[Target, int]:
     """The duration each target names, where a target's group is a local month: one statement
-    per (measure, bucket) numbers the bucket's durations in order within each month of assignment
-    and returns the wanted ranks. A few buckets hold the medians of a whole year, so each is read
-    once for every month rather than walked once per month."""
+    per (measure, bucket) numbers the bucket's durations of the months that want it, in order
+    within each month of assignment, and returns the wanted ranks. Months whose medians share a
+    bucket share its read."""
     found: dict[Target, int] = {}
     wanted: dict[tuple[str, int], list[Target]] = defaultdict(list)
     for target in targets:
@@ -348,8 +348,15 @@ def _monthly_values(facts: QuerySet[LineFact], targets: list[Target]) -> dict[Ta
         population, field = MEASURES[measure]
         low, high = bucket_bounds(bucket)
         month = TruncMonth("assigned_at", tzinfo=LOCAL_TZ, output_field=DateField())
+        # Only the months whose figure lies in this bucket: their rows are numbered and sorted.
+        months = Q()
+        for wanted_month in {target.group for target in chosen}:
+            months |= Q(
+                assigned_at__gte=month_start(wanted_month),
+                assigned_at__lt=month_start(_next_month(wanted_month)),
+            )
         inside = (
-            facts.filter(population)
+            facts.filter(population, months)
             .filter(**{f"{field}__gte": low, f"{field}__lt": high or _NO_LIMIT})
             .order_by()
             .annotate(m=month, n=Window(RowNumber(), partition_by=[month], order_by=F(field).asc()))
