@@ -310,13 +310,13 @@ def brute_ranking(start: datetime, end: datetime, *, by_month: bool = False) -> 
     field = "assigned_at" if by_month else "agency_id"
     rows = facts.values_list(field, "outcome", "work_seconds", "open_seconds", "late_seconds")
     for value, outcome, work_s, open_s, late_s in rows.iterator(chunk_size=50_000):
-        agency: Any = month_of(value) if by_month else value
+        point: Any = month_of(value) if by_month else value
         if outcome in ("on_time", "late"):
-            work[agency].append(work_s or 0)
+            work[point].append(work_s or 0)
         if open_s is not None:
-            opened[agency].append(open_s)
+            opened[point].append(open_s)
         if outcome == "late":
-            delays[agency].append(late_s or 0)
+            delays[point].append(late_s or 0)
     result = {}
     for agency, (on_time, late) in counts.items():
         result[agency] = {
