@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from eoffice.core.actor import Actor
+from eoffice.oversight import selectors, stats
 from eoffice.reminders.models import ReminderType
 from eoffice.reminders.services import reminder_send
 from eoffice.testing.cast import Cast
@@ -98,6 +99,14 @@ def test_province_office_leader_sees_every_agency(
     times = client.get(reverse("oversight:times"))
     assert times.status_code == 200
     assert 'id="ranking"' in times.content.decode()
+    # The monthly chart (from the rollups) shows the points the facts give, month by month.
+    monthly = times.context["chart"]
+    from_facts = stats.trend(
+        selectors.scoped_facts(times.context["scope"], times.context["filters"]), "month"
+    )
+    assert monthly["handled"] == [figures.handled for _, figures in from_facts] and sum(monthly["handled"])
+    weekly = client.get(reverse("oversight:times"), {"by": "week"}).context["chart"]
+    assert sum(weekly["handled"]) == sum(monthly["handled"])
     only_b = client.get(reverse("oversight:board"), {"agency": cast.agency_b.pk}).content.decode()
     assert cast.clerk_b.full_name in only_b and cast.specialist_a.full_name not in only_b
 
