@@ -336,33 +336,36 @@ def figure_parts(
 
 
 def _monthly_values(facts: QuerySet[LineFact], targets: list[Target]) -> dict[Target, int]:
-    """The duration each target names, where a target's group is a local month: one statement
-    per (measure, bucket) numbers the bucket's durations of the months that want it, in order
-    within each month of assignment, and returns the wanted ranks. Months whose medians share a
-    bucket share its read."""
+    """The duration each target names, where a target's group is a local month. One statement
+    per figure (median, p90, ...): it keeps, for every month, that month's durations inside the
+    month's bucket, numbers them in order within the month and returns the wanted ranks. The
+    index is walked once per agency over the range spanning the months' buckets (they lie close
+    together), rather than once per agency and bucket."""
     found: dict[Target, int] = {}
-    wanted: dict[tuple[str, int], list[Target]] = defaultdict(list)
+    wanted: dict[tuple[str, str], list[Target]] = defaultdict(list)
     for target in targets:
-        wanted[(target.measure, target.bucket)].append(target)
-    for (measure, bucket), chosen in wanted.items():
+        wanted[(target.measure, target.figure)].append(target)
+    month = TruncMonth("assigned_at", tzinfo=LOCAL_TZ, output_field=DateField())
+    for (measure, _figure), chosen in wanted.items():
         population, field = MEASURES[measure]
-        low, high = bucket_bounds(bucket)
-        month = TruncMonth("assigned_at", tzinfo=LOCAL_TZ, output_field=DateField())
-        # Only the months whose figure lies in this bucket: their rows are numbered and sorted.
-        months = Q()
-        for wanted_month in {target.group for target in chosen}:
-            months |= Q(
-                assigned_at__gte=month_start(wanted_month),
-                assigned_at__lt=month_start(_next_month(wanted_month)),
+        inside_buckets = Q()
+        for target in chosen:
+            low, high = bucket_bounds(target.bucket)
+            inside_buckets |= Q(
+                **{f"{field}__gte": low, f"{field}__lt": high or _NO_LIMIT},
+                assigned_at__gte=month_start(target.group),
+                assigned_at__lt=month_start(_next_month(target.group)),
             )
-        inside = (
-            facts.filter(population, months)
-            .filter(**{f"{field}__gte": low, f"{field}__lt": high or _NO_LIMIT})
+        spans = [bucket_bounds(target.bucket) for target in chosen]
+        lowest, highest = min(low for low, _ in spans), max(high or _NO_LIMIT for _, high in spans)
+        rows = (
+            facts.filter(population, inside_buckets)
+            .filter(**{f"{field}__gte": lowest, f"{field}__lt": highest})
             .order_by()
             .annotate(m=month, n=Window(RowNumber(), partition_by=[month], order_by=F(field).asc()))
             .filter(n__in=sorted({target.rank for target in chosen}))
         )
-        values = {(m, n): value for m, n, value in inside.values_list("m", "n", field)}
+        values = {(m, n): value for m, n, value in rows.values_list("m", "n", field)}
         for target in chosen:
             value = values.get((target.group, target.rank))
             if value is None:
