@@ -154,6 +154,11 @@ else:
         "immediate": TESTING,
     }
 HUEY["consumer"] = {"workers": env_int("EOFFICE_WORKERS", 2, minimum=1), "worker_type": "thread"}
+if not REDIS_URL:
+    # An idle consumer backs off to polling the SQLite queue every 10 s by default: an exchange line
+    # released then would wait that long. Polling a small local file twice a second costs nothing.
+    # (Redis storage blocks on the queue and picks a job up at once.)
+    HUEY["consumer"]["max_delay"] = 0.5
 
 # --- Notifications: e-mail over SMTP, links back to this installation ---------------------------
 EOFFICE_SITE_URL = env_str("EOFFICE_SITE_URL", "http://127.0.0.1:8000")
@@ -229,6 +234,11 @@ EXCHANGE_REPLAY_WINDOW_SECONDS = env_int("EOFFICE_EXCHANGE_REPLAY_WINDOW_SECONDS
 EXCHANGE_HTTP_TIMEOUT_SECONDS = env_int("EOFFICE_EXCHANGE_HTTP_TIMEOUT_SECONDS", 60, minimum=1)
 # Axes (pull model): each active axis is polled every N minutes by the worker.
 EXCHANGE_AXIS_POLL_MINUTES = env_int("EOFFICE_EXCHANGE_AXIS_POLL_MINUTES", 1, minimum=1, maximum=1440)
+# How long a worker holds a line it claimed before another may send it (a worker killed mid-send):
+# longer than one attempt can take (connect 5 s + the HTTP timeout).
+EXCHANGE_LEASE_SECONDS = env_int(
+    "EOFFICE_EXCHANGE_LEASE_SECONDS", max(120, EXCHANGE_HTTP_TIMEOUT_SECONDS + 10), minimum=1
+)
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -137,7 +137,16 @@ def replace_revision(replaced_key: str) -> str:
     return "replace:" + hashlib.sha256(replaced_key.encode()).hexdigest()[:40]
 
 
-@transaction.atomic
+def _already_received(key: str, receiver: Agency, business_type: int) -> bool:
+    return Receipt.objects.filter(
+        document_key=key, receiver=receiver, business_type=business_type, revision=""
+    ).exists()
+
+
+def _duplicate() -> Answer:
+    return Answer("01", "duplicate", _("Gói tin đã được nhận trước đó."))
+
+
 def receive_edoc(
     package: edxml.EdocPackage,
     *,
@@ -154,14 +163,33 @@ def receive_edoc(
         raise Refused(
             "business_type_unsupported", _("Loại nghiệp vụ của gói tin không hợp lệ."), str(business_type)
         )
-    key = package.document_id
-    if Receipt.objects.filter(
-        document_key=key, receiver=receiver, business_type=business_type, revision=""
-    ).exists():
-        return Answer("01", "duplicate", _("Gói tin đã được nhận trước đó."))
-    sender = sender_agency(package.header.from_, peer)
+    if _already_received(package.document_id, receiver, business_type):
+        return _duplicate()
     files = package_files(package)
+    # PAdES validation reads every PDF (tens of ms a MB): it runs before the transaction, so it
+    # never holds SQLite's write lock (IMMEDIATE) or a PostgreSQL transaction open, and receipts
+    # in two server workers validate side by side instead of queueing behind each other.
     reports = pdfcheck.check_files(files)
+    return _store_edoc(package, files, reports, receiver=receiver, peer=peer, via=via, actor=actor, axis=axis)
+
+
+@transaction.atomic
+def _store_edoc(
+    package: edxml.EdocPackage,
+    files: list[tuple[str, edxml.Payload, str]],
+    reports: list[dict[str, Any]],
+    *,
+    receiver: Agency,
+    peer: Peer | None,
+    via: str,
+    actor: Actor,
+    axis: Axis | None,
+) -> Answer:
+    business_type = int(package.doc_type)
+    key = package.document_id
+    if _already_received(key, receiver, business_type):  # a copy that arrived while we checked
+        return _duplicate()
+    sender = sender_agency(package.header.from_, peer)
     document, other = document_of(package, receiver, sender)
     document.save()
     _attach_files(document, files)
@@ -184,7 +212,7 @@ def receive_edoc(
     except IntegrityError:
         # The same package arrived twice at once: the other copy won; this one stores nothing.
         transaction.set_rollback(True)
-        return Answer("01", "duplicate", _("Gói tin đã được nhận trước đó."))
+        return _duplicate()
     replaced = _replace_requests(package, receipt) if business_type == 3 else []
     if via != "push":
         # Push answers 01 in the HTTP response; other routes report it as a status package.

@@ -28,6 +28,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 
+from eoffice.exchange.edxml.dsig import private_key
+
 HEADER_PEER = "X-Exchange-Peer"
 HEADER_TIMESTAMP = "X-Exchange-Timestamp"
 HEADER_DIGEST = "X-Exchange-Digest"
@@ -96,7 +98,7 @@ def _message(method: str, path: str, timestamp: str, digest: str, peer_code: str
 
 
 def _sign(key_pem: bytes, data: bytes) -> bytes:
-    key = serialization.load_pem_private_key(key_pem, password=None)
+    key = private_key(key_pem)
     if isinstance(key, rsa.RSAPrivateKey):
         return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
     if isinstance(key, ec.EllipticCurvePrivateKey):

@@ -255,7 +255,7 @@ def kick(line_ids: list[int]) -> None:
         return
     from eoffice.exchange import tasks
 
-    transaction.on_commit(lambda: tasks.send_lines(line_ids))
+    transaction.on_commit(lambda: tasks.enqueue(line_ids))
 
 
 def on_recall(draft: Draft, reason: str, actor: Actor) -> None:

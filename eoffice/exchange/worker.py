@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -27,7 +27,7 @@ from eoffice.outgoing.models import Delivery, DeliveryStatus
 
 log = logging.getLogger(__name__)
 WORKER = Actor.system("exchange-worker")
-DRAIN_BATCH = 200
+DRAIN_BATCH = 1000
 # Packages that carry a document to the receiver (new, replacing): 01/02 are that copy's status.
 DOCUMENT_TYPES = (0, 3)
 
@@ -88,14 +88,24 @@ def send_one(line_id: int, *, rng: random.Random | None = None) -> str | None:
     return outcome.kind
 
 
-def drain(*, limit: int = DRAIN_BATCH) -> int:
-    """Send every due line (oldest first); returns how many were attempted."""
-    due = list(
+def due_line_ids(*, limit: int = DRAIN_BATCH) -> list[int]:
+    """Pending lines whose time has come, oldest first."""
+    return list(
         OutboxLine.objects.filter(state=LineState.PENDING, next_attempt_at__lte=timezone.now())
         .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(1 for pk in due if send_one(pk) is not None)
+
+
+def drain(*, limit: int = DRAIN_BATCH) -> int:
+    """Send every due line (oldest first) here and now; returns how many were attempted."""
+    return sum(1 for pk in due_line_ids(limit=limit) if send_one(pk) is not None)
+
+
+def retry_moments(line_ids: list[int]) -> list[tuple[int, datetime]]:
+    """When each of these lines, still pending, is due again (its back-off), for scheduling."""
+    due = OutboxLine.objects.filter(pk__in=line_ids, state=LineState.PENDING).order_by("pk")
+    return [(pk, moment) for pk, moment in due.values_list("pk", "next_attempt_at") if moment is not None]
 
 
 @transaction.atomic

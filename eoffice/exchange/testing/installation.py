@@ -21,8 +21,16 @@ from eoffice.exchange.testing.databases import Database
 
 ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "var" / "test-artifacts"
-# The ports this harness may use (assigned to it; other helpers' servers use other ranges).
-PORT_RANGE = range(18150, 18200)
+
+
+def _port_range() -> range:
+    """The ports this harness may use: 18150-18199, or EOFFICE_HARNESS_PORTS=FIRST-LAST, so two
+    harness runs side by side (a bench beside the suite) can be given ranges that never meet."""
+    first, _, last = os.environ.get("EOFFICE_HARNESS_PORTS", "18150-18199").partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
+PORT_RANGE = _port_range()
 # Settings that belong to the process running the harness, never to an installation it starts.
 _PARENT_ONLY = (
     "DATABASE_URL",
