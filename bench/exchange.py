@@ -101,6 +101,30 @@ def _run(pair: Any, marker: str, drafts: list[int], pace: float, timeout: float)
     }
 
 
+def _cpu_seconds(pair: Any) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each process group of both installations, and
+    by this process (the proxies run here). Linux /proc; each group is a session of its own."""
+    tick = os.sysconf("SC_CLK_TCK")
+    sessions = {
+        process.pid: f"{installation.label}.{name}"
+        for installation in (pair.a, pair.b)
+        for name, process in [*installation.processes.items(), ("agent", installation._agent)]
+        if process is not None
+    }
+    used = dict.fromkeys(sessions.values(), 0.0)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        label = sessions.get(int(fields[3]))  # the session id
+        if label is not None:
+            used[label] += (int(fields[11]) + int(fields[12])) / tick
+    mine = os.times()
+    used["proxies_and_bench"] = mine.user + mine.system
+    return used
+
+
 def _baseline(pair: Any, package: Path, count: int) -> tuple[dict[str, Any], bool]:
     """The plain POST of the package's bytes: one client, then as many as the sender's workers."""
     echo = f"{pair.proxy_ab.url}/__harness__/echo"
@@ -150,7 +174,12 @@ def _speed(args: argparse.Namespace, count: int) -> int:
 
         timeout = max(300.0, count * 3.0)
         paced = _run(pair, "Độ trễ", batches["Độ trễ"], args.pace, timeout)
+        before = _cpu_seconds(pair)
         burst = _run(pair, "Thông lượng", batches["Thông lượng"], 0.0, timeout)
+        after = _cpu_seconds(pair)
+    # Where the CPU went in the throughput run, per document (the agents include the harness's
+    # own polling and the release itself, which runs in A's agent).
+    figures["cpu_ms_per_doc"] = {k: round((after[k] - before.get(k, 0.0)) * 1000 / count, 1) for k in after}
     figures.update(
         latency_ms=_ms(paced["latencies"]),
         pace_s=args.pace,

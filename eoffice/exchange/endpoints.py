@@ -1,7 +1,8 @@
 """The machine endpoints a peer installation calls; authenticated by signed requests, not sessions.
 
 - `POST /exchange/inbox/`: one package (edoc or status). Answers JSON `{"status_code", "code",
-  "message"}`: 200 + 01, or 02 with 401 (request authentication), 413 (too large) or 422 (a check).
+  "message"}`: 200 + 01, or 02 with 400 (the body ended early), 401 (request authentication), 413
+  (too large) or 422 (a check).
 - `GET /exchange/agencies/`: the agencies hosted here, for a peer's sync; the response is signed
   with this installation's key the same way a request is.
 """
@@ -26,6 +27,10 @@ from eoffice.exchange.models import Peer
 CHUNK = 1 << 20
 
 
+class _Incomplete(Exception):
+    """The connection ended before the body its Content-Length announced."""
+
+
 def _spool(request: HttpRequest, limit: int) -> tuple[Path, str] | None:
     """Stream the body to a temp file (a package may be hundreds of MB); None when over `limit`."""
     digest = hashlib.sha256()
@@ -40,7 +45,11 @@ def _spool(request: HttpRequest, limit: int) -> tuple[Path, str] | None:
                 return None
             digest.update(chunk)
             handle.write(chunk)
-
+    announced = request.META.get("CONTENT_LENGTH") or ""
+    if announced.isdigit() and size < int(announced):
+        # A transfer cut mid-body is no package: nothing to quarantine, the sender tries again.
+        path.unlink(missing_ok=True)
+        raise _Incomplete(f"{size} of {announced} bytes")
     return path, "SHA-256=" + base64.b64encode(digest.digest()).decode()
 
 
@@ -75,7 +84,11 @@ def _authenticate(request: HttpRequest, digest: str) -> Peer:
 @require_POST
 def inbox(request: HttpRequest) -> HttpResponse:
     limit = edxml.limits_from_settings().max_package_bytes
-    spooled = _spool(request, limit)
+    try:
+        spooled = _spool(request, limit)
+    except _Incomplete:
+        message = _("Gói tin đến không trọn vẹn: kết nối bị ngắt giữa chừng.")
+        return _answer(Answer("02", "incomplete_body", message, http_status=400))
     if spooled is None:
         message = _("Gói tin vượt quá dung lượng cho phép.")
         return _answer(Answer("02", "too_large", message, http_status=413))

@@ -53,9 +53,14 @@ class FaultRun:
     tally: Tally
     seconds: float
     applied: int  # how many requests the proxy broke (proxy faults), or processes stopped/killed
+    # Packages B put in quarantine meanwhile, by code: none of these faults makes a bad package.
+    quarantined: dict[str, int]
 
     def summary(self) -> str:
-        return f"{self.name}: {self.tally.summary()}; faults applied {self.applied}; {self.seconds:.0f} s"
+        return (
+            f"{self.name}: {self.tally.summary()}; struck {self.applied} times; "
+            f"quarantined {self.quarantined}; {self.seconds:.0f} s"
+        )
 
 
 def _strike(pair: InstallationPair, mode: str, times: int | None, release: Release, drafts: list[int]) -> int:
@@ -153,13 +158,20 @@ def run_fault(
         subjects.extend(r["subject"] for r in released)
         return released
 
+    quarantine_before = pair.b.call("accounting:received", marker=marker)["quarantine"]
     started = time.monotonic()
     applied = FAULTS[name](pair, drafts, release)
-    # A lease (10 s with FAST_RETRIES), the minute drain and retries: minutes, not seconds.
+    # Retries, a lease (10 s with FAST_RETRIES) and a restarted consumer: seconds, at times minutes.
     limit = started + (deadline if deadline is not None else 240 + 2 * documents)
     while True:
-        counted = tally(subjects, pair.a.call("accounting:sent", marker=marker),
-                        pair.b.call("accounting:received", marker=marker))  # fmt: skip
+        received = pair.b.call("accounting:received", marker=marker)
+        counted = tally(subjects, pair.a.call("accounting:sent", marker=marker), received)
         if counted.ok or time.monotonic() > limit:
-            return FaultRun(name, counted, time.monotonic() - started, applied)
+            break
         time.sleep(2)
+    quarantined = {
+        code: n - quarantine_before.get(code, 0)
+        for code, n in received["quarantine"].items()
+        if n > quarantine_before.get(code, 0)
+    }
+    return FaultRun(name, counted, time.monotonic() - started, applied, quarantined)

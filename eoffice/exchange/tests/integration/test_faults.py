@@ -36,4 +36,6 @@ def test_every_document_arrives_exactly_once(peers: InstallationPair, pdf_path: 
     assert run.applied > 0, f"the fault {fault} never struck: {run.summary()}"
     assert (len(run.tally.lost), len(run.tally.duplicated)) == (0, 0), run.summary()
     assert run.tally.inconsistent == {}, run.summary()
+    # Broken transfers are retried, not mistaken for bad packages in the admin's quarantine box.
+    assert run.quarantined == {}, run.summary()
     assert run.tally.released == PER_FAULT
