@@ -148,10 +148,15 @@ def _speed(args: argparse.Namespace, count: int) -> int:
         "database": _vendor(),
         "documents_per_run": count,
         "pdf_bytes": len(sample.pdf),
+        "workers": args.workers,
     }
     checks: dict[str, bool] = {}
     notes: list[str] = []
-    with InstallationPair(name="bench_exchange", ca_pem=sample.ca_pem, redis=args.redis) as pair:
+    pair = InstallationPair(
+        name="bench_exchange", ca_pem=sample.ca_pem, redis=args.redis, huey_workers=args.workers,
+        web_workers=args.workers,
+    )  # fmt: skip
+    with pair:
         pair.connect()
         pdf_path = pair.root / "signed.pdf"
         pdf_path.write_bytes(sample.pdf)
@@ -257,6 +262,7 @@ def main() -> int:
     parser.add_argument("--size", type=int, default=1_000_000, help="bytes of the signed PDF")
     parser.add_argument("--faults", action="store_true", help="the fault suite with --documents instead")
     parser.add_argument("--redis", action="store_true", help="Huey on Redis (blocking) instead of SQLite")
+    parser.add_argument("--workers", type=int, default=2, help="Huey threads of the sender, gunicorn workers")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     count = 100 if args.quick else args.documents
