@@ -137,6 +137,12 @@ FAULTS: dict[str, Fault] = {
 }
 
 
+def shares(total: int) -> dict[str, int]:
+    """`total` documents split over the faults (the first ones take the remainder), at least 2 each."""
+    base, extra = divmod(total, len(FAULTS))
+    return {name: max(2, base + (1 if i < extra else 0)) for i, name in enumerate(FAULTS)}
+
+
 def marker_of(name: str) -> str:
     # A run of its own: the same fault run twice against one pair counts its own documents.
     return f"Sự cố {name} {secrets.token_hex(3)}"

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from eoffice.exchange.testing.faults import FAULTS, run_fault
+from eoffice.exchange.testing.faults import FAULTS, run_fault, shares
 from eoffice.exchange.testing.pair import InstallationPair
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-PER_FAULT = max(2, int(os.environ.get("EOFFICE_FAULT_DOCUMENTS", "350")) // len(FAULTS))
+DOCUMENTS = shares(int(os.environ.get("EOFFICE_FAULT_DOCUMENTS", "350")))
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +31,11 @@ def peers(pair: InstallationPair) -> InstallationPair:
 
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_every_document_arrives_exactly_once(peers: InstallationPair, pdf_path: Path, fault: str) -> None:
-    run = run_fault(peers, fault, documents=PER_FAULT, pdf_path=str(pdf_path))
+    run = run_fault(peers, fault, documents=DOCUMENTS[fault], pdf_path=str(pdf_path))
     print(run.summary())
     assert run.applied > 0, f"the fault {fault} never struck: {run.summary()}"
     assert (len(run.tally.lost), len(run.tally.duplicated)) == (0, 0), run.summary()
     assert run.tally.inconsistent == {}, run.summary()
     # Broken transfers are retried, not mistaken for bad packages in the admin's quarantine box.
     assert run.quarantined == {}, run.summary()
-    assert run.tally.released == PER_FAULT
+    assert run.tally.released == DOCUMENTS[fault]
