@@ -25,12 +25,15 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from eoffice.exchange.testing.accounting import Tally, tally
+from eoffice.exchange.testing.installation import Installation
 from eoffice.exchange.testing.pair import AGENCY_B, FAST_RETRIES, InstallationPair
 
 INBOX = "/exchange/inbox/"
@@ -103,11 +106,42 @@ def _proxy_fault(mode: str, share: float | None) -> Fault:
     return fault
 
 
+def _locked(path: Path) -> bool:
+    """Whether another process holds the write lock of the SQLite file `path`."""
+    if not path.exists():
+        return False
+    connection = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        connection.close()
+
+
+def _freeze_consumer(installation: Installation) -> None:
+    """SIGSTOP the consumer at a moment it holds no SQLite write lock (its queue's or the
+    database's): frozen inside one, it would make the release wait for it, not test it."""
+    files = [installation.var_dir / "huey.sqlite3"]
+    if installation.database.vendor == "sqlite":
+        files.append(Path(installation.database.name))
+    group = installation.processes["worker"].pid
+    for _ in range(200):
+        os.killpg(group, signal.SIGSTOP)
+        if not any(_locked(path) for path in files):
+            return
+        os.killpg(group, signal.SIGCONT)
+        time.sleep(0.05)
+    raise RuntimeError("the consumer never let go of its SQLite locks")
+
+
 def worker_killed(pair: InstallationPair, drafts: list[int], release: Release) -> int:
     half = len(drafts) // 2
     # 1. Committed, not sent: the consumer is frozen while the release commits and enqueues, then
     #    killed; the jobs must outlive it in the queue.
-    os.killpg(pair.a.processes["worker"].pid, signal.SIGSTOP)
+    _freeze_consumer(pair.a)
     try:
         release(drafts[:half])
     finally:
