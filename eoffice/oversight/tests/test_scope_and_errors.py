@@ -49,6 +49,19 @@ def both(cast: Cast) -> dict[str, Any]:
     return lines
 
 
+API = ("/api/v1/oversight/board", "/api/v1/oversight/times")
+
+
+def _api_refuses(
+    client: Any, params: dict[str, Any], code: str, message: str, field: str, paths: tuple[str, ...] = API
+) -> None:
+    """The API answers a refused filter with a structured 422 naming the field."""
+    for path in paths:
+        refused = client.get(path, params)
+        assert refused.status_code == 422, path
+        assert refused.json() == {"code": code, "message": message, "field": field, "details": {}}
+
+
 def test_commune_leader_board_page_and_api_show_only_the_commune(
     cast: Cast, both: dict[str, Any], leader_b: Any
 ) -> None:
@@ -113,15 +126,7 @@ def test_commune_leader_cannot_ask_for_another_agency(
         assert AGENCY_MESSAGE in html and cast.specialist_a.full_name not in html
     report = client.get(reverse("oversight:report", args=["xu-ly-van-ban-den"]), {"agency": cast.agency_a.pk})
     assert report.status_code == 422 and cast.specialist_a.full_name not in report.content.decode()
-    for path in ("/api/v1/oversight/board", "/api/v1/oversight/times"):
-        refused = client.get(path, {"agency": cast.agency_a.pk})
-        assert refused.status_code == 422
-        assert refused.json() == {
-            "code": "unknown_agency",
-            "message": AGENCY_MESSAGE,
-            "field": "agency",
-            "details": {},
-        }
+    _api_refuses(client, {"agency": cast.agency_a.pk}, "unknown_agency", AGENCY_MESSAGE, "agency")
 
 
 def test_a_period_ending_before_it_starts_is_refused_beside_the_field(
@@ -142,15 +147,7 @@ def test_a_period_ending_before_it_starts_is_refused_beside_the_field(
     client = client_for(cast.leader_a)
     report = client.get(reverse("oversight:report", args=["xu-ly-van-ban-den"]), REVERSED)
     assert report.status_code == 422 and REVERSED_MESSAGE in report.content.decode()
-    for path in ("/api/v1/oversight/board", "/api/v1/oversight/times"):
-        refused = client.get(path, REVERSED)
-        assert refused.status_code == 422
-        assert refused.json() == {
-            "code": "period_reversed",
-            "message": REVERSED_MESSAGE,
-            "field": "to",
-            "details": {},
-        }
+    _api_refuses(client, REVERSED, "period_reversed", REVERSED_MESSAGE, "to")
 
 
 def test_an_unknown_agency_is_refused_like_one_outside_the_scope(
@@ -166,14 +163,7 @@ def test_an_unknown_agency_is_refused_like_one_outside_the_scope(
         agency_field = re.search(r'<select name="agency" id="f_agency"[^>]*>', html)
         assert agency_field and "is-invalid" in agency_field.group(0)
         assert f'<div class="invalid-feedback" id="f_error">{AGENCY_MESSAGE}</div>' in html
-        refused = client.get("/api/v1/oversight/times", {"agency": value})
-        assert refused.status_code == 422
-        assert refused.json() == {
-            "code": "unknown_agency",
-            "message": AGENCY_MESSAGE,
-            "field": "agency",
-            "details": {},
-        }
+        _api_refuses(client, {"agency": value}, "unknown_agency", AGENCY_MESSAGE, "agency", paths=API[1:])
     # The province's own agencies are accepted.
     assert client.get(reverse("oversight:board"), {"agency": cast.agency_b.pk}).status_code == 200
 
