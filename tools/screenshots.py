@@ -50,48 +50,32 @@ def main() -> None:
         desk.fill("#eo-q", "so noi vu")
         desk.wait_for_selector("#eo-results-list li")
         desk.screenshot(path=str(out / "directory-search.png"))
-        desk.goto(f"{base}/calendar/?year=2026")
-        desk.wait_for_load_state("networkidle")
-        desk.screenshot(path=str(out / "calendar.png"))
-        desk.goto(f"{base}/people/delegations/")
-        desk.screenshot(path=str(out / "delegations.png"))
 
-        sign_in(desk, base, "quantri.snv")
-        desk.goto(f"{base}/people/admin/")
-        desk.screenshot(path=str(out / "people-admin.png"))
+        def shot(page: Page, path: str, name: str) -> None:
+            # networkidle: the HTMX parts and Chart.js drawings are in before the picture.
+            page.goto(f"{base}{path}")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(out / name))
 
-        sign_in(desk, base, "admin")
-        desk.goto(f"{base}/directory/admin/")
-        desk.screenshot(path=str(out / "directory-admin.png"))
-
-        # Oversight: the province office leader sees every agency; the department's leader drills down.
-        sign_in(desk, base, "lanhdao.vpubnd")
-        desk.goto(f"{base}/oversight/")
-        desk.wait_for_load_state("networkidle")
-        desk.screenshot(path=str(out / "oversight-board.png"))
-        desk.goto(f"{base}/oversight/times/")
-        desk.wait_for_load_state("networkidle")
-        desk.screenshot(path=str(out / "oversight-times.png"))
-        sign_in(desk, base, "lanhdao.snv")
-        desk.goto(f"{base}/oversight/lines/?column=overdue")
-        desk.wait_for_load_state("networkidle")
-        desk.screenshot(path=str(out / "oversight-overdue.png"))
-        desk.goto(f"{base}/oversight/reports/")
-        desk.screenshot(path=str(out / "oversight-reports.png"))
-        sign_in(desk, base, "quantri.snv")
-        desk.goto(f"{base}/reminders/policy/")
-        desk.screenshot(path=str(out / "reminder-policy.png"))
-        sign_in(desk, base, "chuyenvien.snv")
-        desk.goto(f"{base}/outgoing/new/")
-        desk.screenshot(path=str(out / "outgoing-new-draft.png"))
-        sign_in(desk, base, "admin")
-        desk.goto(f"{base}/exchange/")
-        desk.screenshot(path=str(out / "exchange-monitor.png"))
+        shot(desk, "/calendar/?year=2026", "calendar.png")
+        shot(desk, "/people/delegations/", "delegations.png")
+        # (who, page, picture); the province office leader sees every agency, a director drills down.
+        for username, path, name in (
+            ("quantri.snv", "/people/admin/", "people-admin.png"),
+            ("admin", "/directory/admin/", "directory-admin.png"),
+            ("lanhdao.vpubnd", "/oversight/", "oversight-board.png"),
+            ("lanhdao.vpubnd", "/oversight/times/", "oversight-times.png"),
+            ("lanhdao.snv", "/oversight/lines/?column=overdue", "oversight-overdue.png"),
+            ("lanhdao.snv", "/oversight/reports/", "oversight-reports.png"),
+            ("quantri.snv", "/reminders/policy/", "reminder-policy.png"),
+            ("chuyenvien.snv", "/outgoing/new/", "outgoing-new-draft.png"),
+            ("admin", "/exchange/", "exchange-monitor.png"),
+        ):
+            sign_in(desk, base, username)
+            shot(desk, path, name)
 
         sign_in(phone, base, "lanhdao.snv")
-        phone.goto(f"{base}/oversight/")
-        phone.wait_for_load_state("networkidle")
-        phone.screenshot(path=str(out / "phone-oversight.png"))
+        shot(phone, "/oversight/", "phone-oversight.png")
 
         sign_in(phone, base, "vanthu.snv")
         phone.goto(f"{base}/directory/")
