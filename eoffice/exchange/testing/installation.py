@@ -24,9 +24,9 @@ ARTIFACTS = ROOT / "var" / "test-artifacts"
 
 
 def _port_range() -> range:
-    """The ports this harness may use: 18150-18199, or EOFFICE_HARNESS_PORTS=FIRST-LAST, so two
+    """The ports this harness may use: 18600-18999, or EOFFICE_HARNESS_PORTS=FIRST-LAST, so two
     harness runs side by side (a bench beside the suite) can be given ranges that never meet."""
-    first, _, last = os.environ.get("EOFFICE_HARNESS_PORTS", "18150-18199").partition("-")
+    first, _, last = os.environ.get("EOFFICE_HARNESS_PORTS", "18600-18999").partition("-")
     return range(int(first), int(last or first) + 1)
 
 
@@ -44,7 +44,9 @@ _PARENT_ONLY = (
 def free_port(taken: set[int] | None = None) -> int:
     """A free port of PORT_RANGE; each pytest-xdist worker draws from its own slice."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
-    slices = 2
+    # One slice per xdist worker (a bigger CI machine runs more than two), so two workers'
+    # installations never draw the same port between probing it and binding it.
+    slices = max(2, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "2")))
     index = int(worker) % slices if worker.isdigit() else 0
     size = len(PORT_RANGE) // slices
     ports = PORT_RANGE[index * size : (index + 1) * size]

@@ -34,7 +34,21 @@ def _draft(subject: str) -> Any:
 
 def sender_view(label: str, subject: str) -> dict[str, Any]:
     """What the sender's văn thư sees of the document `subject`: each outbox line (the monitor's
-    list and line page: state, attempts, timeline) and each recipient's track on the draft page."""
+    list and line page: state, attempts, timeline) and each recipient's track on the draft page.
+
+    One snapshot: a status that commits between reading the timelines and the tracks would show
+    an answer without its event (a test waiting on one then asserting the other would flake)."""
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # READ COMMITTED gives each query its own snapshot; SQLite's read transaction is one.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return _sender_view(label, subject)
+
+
+def _sender_view(label: str, subject: str) -> dict[str, Any]:
     from eoffice.exchange import selectors
     from eoffice.outgoing import amend_selectors
 
