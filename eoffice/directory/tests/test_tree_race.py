@@ -7,31 +7,17 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import OperationalError, close_old_connections, connection
+from django.db import close_old_connections, connection
 
 from eoffice.core.actor import Actor
 from eoffice.directory import services
 from eoffice.directory.models import Agency
 from eoffice.directory.services import agencies as agency_services
 from eoffice.testing.cast import Cast
-
-
-def _retry_locked(write: Callable[[], Any]) -> None:
-    for _attempt in range(400):
-        try:
-            write()
-            return
-        except OperationalError as exc:
-            # The shared-cache in-memory SQLite test database says "locked" at once where a
-            # file database would wait for the other writer; wait the same way.
-            if connection.vendor != "sqlite" or "locked" not in str(exc):
-                raise
-            time.sleep(0.05)
-    raise AssertionError("the other writer never released the database")
+from eoffice.testing.locks import retry_locked
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -53,7 +39,7 @@ def test_create_under_a_subtree_being_moved_keeps_paths(cast: Cast, monkeypatch:
 
     def create() -> None:
         try:
-            _retry_locked(
+            retry_locked(
                 lambda: services.agency_create(actor=su, code="000.00.32.H99", name="Trạm", parent=middle)
             )
         except Exception as exc:  # pragma: no cover - shown by the assertion
@@ -65,7 +51,7 @@ def test_create_under_a_subtree_being_moved_keeps_paths(cast: Cast, monkeypatch:
     def move() -> None:
         try:
             inserted.wait(timeout=30)
-            _retry_locked(
+            retry_locked(
                 lambda: services.agency_move(actor=su, agency=cast.agency_a, new_parent=cast.agency_b)
             )
         except Exception as exc:  # pragma: no cover

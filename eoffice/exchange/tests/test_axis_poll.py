@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import OperationalError, close_old_connections, connection
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from eoffice.core.actor import Actor
@@ -39,6 +38,7 @@ from eoffice.exchange.models import Axis, MessageKind, OutboxLine, QuarantinedPa
 from eoffice.exchange.testing.samples import SignedSample, install_trust, signed_pdf, tampered
 from eoffice.outgoing.tests.conftest import login, pdf_bytes
 from eoffice.testing.cast import Cast
+from eoffice.testing.locks import retry_locked
 
 pytestmark = pytest.mark.django_db
 
@@ -244,18 +244,6 @@ def test_interleaved_pollers_store_each_package_once(axis_url: str, theirs: Axis
     assert Receipt.objects.count() == 2 and one.pending(message_type=MessageType.EDOC) == []
 
 
-def _retry_locked(call: Callable[[], Any]) -> Any:
-    for _attempt in range(400):
-        try:
-            return call()
-        except OperationalError as exc:
-            # The shared in-memory SQLite test database says "locked" at once; wait like a file database.
-            if connection.vendor != "sqlite" or "locked" not in str(exc):
-                raise
-            time.sleep(0.05)
-    raise AssertionError("the other writer never released the database")
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_pollers_at_once_store_each_package_once(axis_url: str, theirs: Axis, cast: Cast) -> None:
     for number in ("31", "32", "33"):
@@ -266,7 +254,7 @@ def test_two_pollers_at_once_store_each_package_once(axis_url: str, theirs: Axis
     def poll() -> None:
         try:
             start.wait(timeout=30)
-            _retry_locked(lambda: polling.axis_poll(actor=SYSTEM, axis=theirs))
+            retry_locked(lambda: polling.axis_poll(actor=SYSTEM, axis=theirs))
         except Exception as exc:  # pragma: no cover - shown by the assertion
             failures.append(repr(exc))
         finally:

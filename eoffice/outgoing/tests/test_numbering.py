@@ -2,13 +2,11 @@ from __future__ import annotations
 
 import functools
 import threading
-import time
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
-from django.db import OperationalError, close_old_connections, connection
+from django.db import close_old_connections, connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +15,7 @@ from eoffice.outgoing import numbering
 from eoffice.outgoing.models import NumberStatus, OutgoingNumber, OutgoingSeries, format_number
 from eoffice.outgoing.tests.conftest import actor_of, doc_type, make_draft
 from eoffice.testing.cast import Cast
+from eoffice.testing.locks import retry_locked
 
 
 @given(st.integers(min_value=1, max_value=99_999))
@@ -151,18 +150,6 @@ def test_advisory_body_input_is_checked(cast: Cast) -> None:
         )
 
 
-def _retry_locked(write: Callable[[], Any]) -> Any:
-    for _attempt in range(400):
-        try:
-            return write()
-        except OperationalError as exc:
-            # The shared in-memory SQLite test database says "locked" at once; wait like a file database.
-            if connection.vendor != "sqlite" or "locked" not in str(exc):
-                raise
-            time.sleep(0.02)
-    raise AssertionError("the other writer never released the database")
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_numbering_gives_no_duplicate_and_no_gap(cast: Cast) -> None:
     # On PostgreSQL the series row lock serialises the clerks; SQLite locks the whole database.
@@ -175,7 +162,7 @@ def test_concurrent_numbering_gives_no_duplicate_and_no_gap(cast: Cast) -> None:
         try:
             start.wait(timeout=30)
             for draft in mine:
-                _retry_locked(functools.partial(numbering.draft_number, actor=clerk, draft=draft))
+                retry_locked(functools.partial(numbering.draft_number, actor=clerk, draft=draft))
         except Exception as exc:  # pragma: no cover - shown by the assertion
             errors.append(repr(exc))
         finally:

@@ -4,12 +4,11 @@ each occasion is sent once, whichever run gets there first."""
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import pytest
 import time_machine
-from django.db import IntegrityError, OperationalError, close_old_connections, connection, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 
 from eoffice.core.audit import GENESIS
 from eoffice.core.models import AuditChainHead
@@ -18,24 +17,13 @@ from eoffice.reminders import automatic
 from eoffice.reminders.models import OccasionKind, Reminder, ReminderOccasion
 from eoffice.reminders.tests.conftest import SYSTEM, at, person_line
 from eoffice.testing.cast import Cast
+from eoffice.testing.locks import retry_locked
 
 
 @pytest.fixture
 def audit_head(transactional_db: None) -> None:
     # serialized_rollback may not find the migration-seeded chain head once Playwright ran (see people tests).
     AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "last_hash": GENESIS})
-
-
-def _retry_locked(run: Any) -> Any:
-    for _ in range(400):
-        try:
-            return run()
-        except OperationalError as exc:
-            # The shared in-memory SQLite test database says "locked" at once; wait like a file database.
-            if connection.vendor != "sqlite" or "locked" not in str(exc):
-                raise
-            time.sleep(0.05)
-    raise AssertionError("the other run never released the database")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -62,7 +50,7 @@ def test_two_runs_at_once_send_each_occasion_once(
 
     def worker() -> None:
         try:
-            result = _retry_locked(lambda: automatic.reminders_run_due(actor=SYSTEM, now=moment))
+            result = retry_locked(lambda: automatic.reminders_run_due(actor=SYSTEM, now=moment))
             sent.append(result.total)
         except Exception as exc:  # pragma: no cover - shown by the assertion below
             errors.append(repr(exc))
