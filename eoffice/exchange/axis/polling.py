@@ -4,8 +4,8 @@ Every package goes through the push route's own receipt pipeline (`receiving.rec
 the edXML checks, the addressee, PAdES verification of the PDFs, quarantine with the precise reason,
 idempotent receipt by (DocumentId, receiver, business type), the automatic 01 — which, like every
 later answer, goes back through the outbox to the same axis account (`Receipt.axis`). A refused new
-document is answered 02 the same way, when the package names who sent it and to which of our
-agencies; a package that is not edXML at all has no one to answer and is only acknowledged `fail`.
+or replacing document is answered 02 the same way, when the package names who sent it and to which
+of our agencies; a package that is not edXML at all has no one to answer and is only acknowledged `fail`.
 
 Order per package: store (or quarantine) and commit, then acknowledge. A crash or a lost
 acknowledgement between the two leaves the package pending on the axis: it comes again at the
@@ -170,6 +170,10 @@ def _spool(raw: bytes) -> Path:
     return Path(handle.name)
 
 
+# Business types whose package carries a document of its own (new, replacing): a refusal is a 02.
+ANSWERED_TYPES = (edxml.BussinessDocType.NEW, edxml.BussinessDocType.REPLACE)
+
+
 @transaction.atomic
 def refusal_answer(
     *,
@@ -178,12 +182,18 @@ def refusal_answer(
     refusal: Refused,
     package: edxml.EdocPackage | edxml.StatusPackage | None,
 ) -> OutboxLine | None:
-    """Queue a 02 for the sender of a refused new document, from the agency it was addressed to.
+    """Queue a 02 for the sender of a refused document, from the agency it was addressed to.
 
-    Only a new document (business type 0) is answered: a 02 about a recall or an update would mark
-    the sender's delivery rejected. The sending agency joins the directory if unknown, as on receipt.
+    Only packages that carry a document are answered — a new one (business type 0) or a replacing
+    one (3), whose 02 is that copy's refusal, as a peer's 422 is: a 02 about a recall or an update
+    would mark the sender's delivery of the original rejected. The sending agency joins the
+    directory if unknown, as on receipt.
     """
-    if not isinstance(package, edxml.EdocPackage) or int(package.doc_type) != 0 or not package.document_id:
+    if (
+        not isinstance(package, edxml.EdocPackage)
+        or package.doc_type not in ANSWERED_TYPES
+        or not package.document_id
+    ):
         return None
     addressed = [item.receiver] if item.receiver else [o.organ_id for o in package.header.to]
     receiver = Agency.objects.filter(code__in=[c for c in addressed if c], hosted=True).first()

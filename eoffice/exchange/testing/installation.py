@@ -31,6 +31,8 @@ def _port_range() -> range:
 
 
 PORT_RANGE = _port_range()
+# `manage.py run_huey` that prints its threads' stacks on SIGUSR2 (diagnosis of a stalled consumer).
+CONSUMER = "eoffice.exchange.testing.consumer"
 # Settings that belong to the process running the harness, never to an installation it starts.
 _PARENT_ONLY = (
     "DATABASE_URL",
@@ -65,6 +67,15 @@ def free_port(taken: set[int] | None = None) -> int:
             taken.add(port)
         return port
     raise RuntimeError(f"no free port in {PORT_RANGE}")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if int(stat.read_text().rsplit(") ", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
 
 
 class HarnessError(RuntimeError):
@@ -173,7 +184,7 @@ class Installation:
         # A short maximum poll delay: SQLite Huey storage otherwise idles up to 10 s between polls.
         process = self._spawn(
             "worker",
-            [sys.executable, str(ROOT / "manage.py"), "run_huey", "--max-delay", "0.1", "--delay", "0.05"],
+            [sys.executable, "-m", CONSUMER, "--max-delay", "0.1", "--delay", "0.05"],
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -293,6 +304,21 @@ class Installation:
         return self._read_answer(function)
 
     # --- logs -------------------------------------------------------------------------------
+    def dump_stacks(self) -> None:
+        """Have the consumer, gunicorn's workers and the agent print every thread's stack to their
+        logs (each registers faulthandler on SIGUSR2; gunicorn's master, for which SIGUSR2 means
+        "upgrade", is left alone)."""
+        pids = [p.pid for name, p in self.processes.items() if name == "worker" and p.poll() is None]
+        web = self.processes.get("web")
+        if web is not None and web.poll() is None:
+            pids += _children(web.pid)
+        if self._agent is not None and self._agent.poll() is None:
+            pids.append(self._agent.pid)
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGUSR2)
+        time.sleep(0.5)
+
     def tail(self, name: str, lines: int = 60) -> str:
         path = self.log_dir / f"{name}.log"
         if not path.exists():

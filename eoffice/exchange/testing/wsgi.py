@@ -8,13 +8,18 @@
 
 from __future__ import annotations
 
+import faulthandler
 import hashlib
 import json
+import signal
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from config.wsgi import application as eoffice_application
 
+# A failed test's report asks every process for its threads' stacks (diagnosis.describe); in a
+# gunicorn worker SIGUSR2 is otherwise unused (the master, which uses it, never imports this).
+faulthandler.register(signal.SIGUSR2, all_threads=True)
 PREFIX = "/__harness__/"
 StartResponse = Callable[..., Any]
 

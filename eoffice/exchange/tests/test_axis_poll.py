@@ -82,7 +82,8 @@ def theirs(axis_url: str) -> Axis:
     return axis_save(actor=SYSTEM, values=values | {"secret": RECEIVER["secret"]})
 
 
-def edoc(pdf: bytes, *, number: str = "15", name: str = "cong-van.pdf") -> bytes:
+def edoc(pdf: bytes, *, number: str = "15", name: str = "cong-van.pdf", replaces: str = "") -> bytes:
+    """A new document from A to B, or with `replaces` (a DocumentId B has) the document replacing it."""
     key = f"{A},2026/11/20,{number}/SNV-VP"
     attachment = edxml.Attachment(
         data=pdf,
@@ -104,7 +105,14 @@ def edoc(pdf: bytes, *, number: str = "15", name: str = "cong-van.pdf") -> bytes
             subject="Về việc kiểm tra công tác văn thư",
             document_id=key,
         ),
-        bussiness=edxml.Bussiness(document_id=key, bussiness_doc_reason="Văn bản điện tử mới"),
+        bussiness=edxml.Bussiness(
+            bussiness_doc_type=edxml.BussinessDocType.REPLACE if replaces else edxml.BussinessDocType.NEW,
+            document_id=key,
+            bussiness_doc_reason="Văn bản thay thế" if replaces else "Văn bản điện tử mới",
+            replacement_info_list=(
+                [edxml.ReplacementInfo(document_id=replaces, organ_id_list=[B])] if replaces else []
+            ),
+        ),
         manifest=[
             edxml.ManifestReference(content_id="1", content_type="application/pdf", attachment_name=name)
         ],
@@ -185,6 +193,29 @@ def test_a_signed_document_shows_its_signature_a_tampered_one_is_answered_02(
     assert packages["01"].response_for.document_id == f"{A},2026/11/20,15/SNV-VP"
     assert packages["02"].response_for.document_id == item.document_key
     assert "Chữ ký số trên tệp «cong-van.pdf» không hợp lệ" in packages["02"].description
+
+
+def test_a_refused_replacement_is_answered_02_like_a_refused_new_document(
+    axis_url: str, theirs: Axis, cast: Cast, sample: SignedSample, settings: Any, tmp_path: Path
+) -> None:
+    install_trust(tmp_path, sample.ca_pem)
+    settings.EOFFICE_TRUST_STORE = str(tmp_path / "trust")
+    send(axis_url, edoc(sample.pdf, number="21"))
+    assert polling.axis_poll(actor=SYSTEM, axis=theirs).stored == 1
+    original = f"{A},2026/11/20,21/SNV-VP"
+    replacing = send(axis_url, edoc(tampered(sample.pdf), number="22", replaces=original))
+    summary = polling.axis_poll(actor=SYSTEM, axis=theirs)
+    assert (summary.stored, summary.quarantined, summary.answered, summary.errors) == (0, 1, 1, [])
+    assert transport_statuses(axis_url)[replacing] == "fail"
+    answer = OutboxLine.objects.get(kind=MessageKind.STATUS, status_code="02")
+    assert (answer.sender, answer.receiver, answer.document_key) == (
+        cast.agency_b,
+        cast.agency_a,
+        f"{A},2026/11/20,22/SNV-VP",
+    )
+    # The copy it was to replace stays as it was.
+    kept = Receipt.objects.get().document
+    assert kept is not None and kept.subject == "Về việc kiểm tra công tác văn thư"
 
 
 def test_a_duplicate_delivery_is_stored_once_and_both_acknowledged(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from eoffice.exchange.testing import diagnosis
 from eoffice.exchange.testing.pair import FAST_RETRIES, InstallationPair
 from eoffice.exchange.testing.samples import SignedSample, signed_pdf
 
@@ -26,6 +27,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = outcome.get_result()  # type: ignore[attr-defined]
     if report.failed:
         item.stash[_FAILED] = True
+        # The pair's own account of itself, printed with the failure (CI keeps no shell to look).
+        pair = _pair_of(item)
+        if pair is not None:
+            report.sections.append(("exchange harness", diagnosis.describe(pair)))
+
+
+def _pair_of(item: pytest.Item) -> InstallationPair | None:
+    """The pair a test reached through another fixture (`connected`, `peers`)."""
+    for value in getattr(item, "funcargs", {}).values():
+        if isinstance(value, InstallationPair):
+            return value
+    return None
 
 
 @pytest.fixture(scope="session")

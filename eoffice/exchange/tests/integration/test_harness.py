@@ -9,6 +9,7 @@ import urllib.request
 
 import pytest
 
+from eoffice.exchange.testing import diagnosis
 from eoffice.exchange.testing.installation import HarnessError
 from eoffice.exchange.testing.pair import InstallationPair
 
@@ -54,3 +55,12 @@ def test_an_agent_error_names_the_remote_failure(pair: InstallationPair) -> None
     with pytest.raises(HarnessError, match="TypeError"):
         pair.a.call("scenario:info", unexpected=1)
     assert pair.a.call("scenario:info")["vendor"]  # the agent lives on after an error
+
+
+def test_a_failure_report_describes_both_installations(pair: InstallationPair) -> None:
+    text = diagnosis.describe(pair)
+    for label in ("a", "b"):
+        assert f"=== installation {label}: processes {{'web': 'running', 'worker': 'running'}}" in text
+    assert '"huey": {' in text and '"outbox": {' in text
+    assert "--- last lines of worker.log" in text and "--- last lines of web.log" in text
+    assert "most recent call first" in text  # the threads' stacks

@@ -1,0 +1,20 @@
+"""The Huey consumer of a harness installation: `manage.py run_huey ARGS`, which also prints every
+thread's stack to its log on SIGUSR2 — what a failed test's report shows of a consumer that stopped
+draining (`diagnosis.describe`). Run as `python -m eoffice.exchange.testing.consumer ARGS`."""
+
+from __future__ import annotations
+
+import faulthandler
+import signal
+import sys
+
+
+def main() -> None:
+    faulthandler.register(signal.SIGUSR2, all_threads=True)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["manage.py", "run_huey", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()
