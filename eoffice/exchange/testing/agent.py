@@ -45,6 +45,7 @@ def main() -> None:
     protocol = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     sys.stdout = sys.stderr
     faulthandler.register(signal.SIGUSR2, all_threads=True)  # stacks to the log, for diagnosis
+    faulthandler.enable(all_threads=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 

@@ -10,6 +10,7 @@ import sys
 
 
 def main() -> None:
+    faulthandler.enable(all_threads=True)  # a crash in a C extension leaves its stacks in the log
     faulthandler.register(signal.SIGUSR2, all_threads=True)
     from django.core.management import execute_from_command_line
 

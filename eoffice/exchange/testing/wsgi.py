@@ -20,6 +20,7 @@ from config.wsgi import application as eoffice_application
 # A failed test's report asks every process for its threads' stacks (diagnosis.describe); in a
 # gunicorn worker SIGUSR2 is otherwise unused (the master, which uses it, never imports this).
 faulthandler.register(signal.SIGUSR2, all_threads=True)
+faulthandler.enable(all_threads=True)  # and a crash in a C extension leaves its stacks in the log
 PREFIX = "/__harness__/"
 StartResponse = Callable[..., Any]
 
