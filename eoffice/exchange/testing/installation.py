@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import secrets
+import select
 import shutil
 import signal
 import socket
@@ -31,6 +32,8 @@ def _port_range() -> range:
 
 
 PORT_RANGE = _port_range()
+# The longest one harness call may take (a release of hundreds of documents takes well under).
+AGENT_TIMEOUT = 600
 # `manage.py run_huey` that prints its threads' stacks on SIGUSR2 (diagnosis of a stalled consumer).
 CONSUMER = "eoffice.exchange.testing.consumer"
 # Settings that belong to the process running the harness, never to an installation it starts.
@@ -284,9 +287,20 @@ class Installation:
             self._agent.wait()
         self._agent = None
 
-    def _read_answer(self, what: str) -> Any:
-        assert self._agent is not None and self._agent.stdout is not None
-        line = self._agent.stdout.readline()
+    def _read_answer(self, what: str, timeout: float = AGENT_TIMEOUT) -> Any:
+        agent = self._agent
+        assert agent is not None and agent.stdout is not None
+        # One request, one answer line: nothing is left in the pipe's buffer between calls, so
+        # select() on the pipe tells whether the answer has come.
+        ready, _, _ = select.select([agent.stdout], [], [], timeout)
+        if not ready:
+            self.dump_stacks()
+            # Mid-call, it would answer this call to the next question: the next call starts another.
+            agent.kill()
+            agent.wait()
+            self._agent = None
+            raise HarnessError(f"[{self.label}] no answer to {what} in {timeout} s:\n{self.tail('agent')}")
+        line = agent.stdout.readline()
         if not line:
             raise HarnessError(f"[{self.label}] the agent died during {what}:\n{self.tail('agent')}")
         answer = json.loads(line)

@@ -64,3 +64,14 @@ def test_a_failure_report_describes_both_installations(pair: InstallationPair) -
     assert '"huey": {' in text and '"outbox": {' in text
     assert "--- last lines of worker.log" in text and "--- last lines of web.log" in text
     assert "most recent call first" in text  # the threads' stacks
+
+
+def test_an_agent_that_does_not_answer_in_time_is_replaced(pair: InstallationPair) -> None:
+    agent = pair.a._agent
+    assert agent is not None and agent.stdin is not None
+    agent.stdin.write(json.dumps({"call": "scenario:huey_roundtrip", "kwargs": {}}) + "\n")
+    agent.stdin.flush()
+    with pytest.raises(HarnessError, match="no answer to huey_roundtrip in 0 s"):
+        pair.a._read_answer("huey_roundtrip", timeout=0)
+    assert agent.poll() is not None  # killed: a late answer would be read as the next call's
+    assert pair.a.call("scenario:info")["vendor"]  # the next call starts another agent
