@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import NotFound
@@ -299,7 +299,7 @@ def peer_list(request: HttpRequest) -> Any:
 @router.post("/peers", response={201: PeerOut}, summary="Đăng ký hệ thống liên thông")
 def peer_register(request: HttpRequest, body: PeerIn) -> Any:
     peer = peers.peer_register(actor=_actor(request), data=peers.PeerInput(**body.dict()))
-    return 201, _peer(peer)
+    return Status(201, _peer(peer))
 
 
 @router.post("/peers/{int:peer_id}/sync", response=PeerOut, summary="Đồng bộ danh sách cơ quan của hệ thống")

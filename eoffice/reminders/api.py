@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import NotFound
@@ -59,7 +59,7 @@ def send(request: HttpRequest, payload: ReminderIn) -> Any:
     reminder = services.reminder_send(
         actor=_actor(request), line=_line(payload.line_id), type=payload.type, message=payload.message
     )
-    return 201, reminder
+    return Status(201, reminder)
 
 
 @router.get("/lines/{line_id}", response=list[ReminderOut])
