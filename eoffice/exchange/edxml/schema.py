@@ -10,6 +10,7 @@ a container, a known element in the wrong place.
 from __future__ import annotations
 
 import copy
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -62,9 +63,27 @@ def _lenient(document: etree._ElementTree) -> etree._ElementTree:
 
 
 @cache
-def _schemas(kind: str) -> tuple[etree.XMLSchema, etree.XMLSchema]:
+def _schema_sources(kind: str) -> tuple[bytes, bytes]:
     document = _inlined(f"edxml-{kind}.xsd")
-    return etree.XMLSchema(document), etree.XMLSchema(_lenient(document))
+    return etree.tostring(document), etree.tostring(_lenient(document))
+
+
+_per_thread = threading.local()
+
+
+def _schemas(kind: str) -> tuple[etree.XMLSchema, etree.XMLSchema]:
+    """The strict and lenient validators of `kind`, built once per thread.
+
+    An XMLSchema must not be shared between threads: in the Huey consumer's two worker threads a
+    shared one broke for good — every later validation in that process raised libxml2's "Internal
+    error in XML Schema validation", so no package could be built until the consumer was restarted
+    (and its error log would mix two threads' errors anyway)."""
+    built: dict[str, tuple[etree.XMLSchema, etree.XMLSchema]] = _per_thread.__dict__.setdefault("schemas", {})
+    if kind not in built:
+        safe = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        strict, lenient = (etree.XMLSchema(etree.fromstring(x, safe)) for x in _schema_sources(kind))
+        built[kind] = (strict, lenient)
+    return built[kind]
 
 
 def _first_error(schema: etree.XMLSchema) -> str:
