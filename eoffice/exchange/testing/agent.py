@@ -10,14 +10,14 @@ Only functions of `eoffice.exchange.testing.*` modules can be called.
 
 from __future__ import annotations
 
-import faulthandler
 import importlib
 import json
 import os
-import signal
 import sys
 import traceback
 from typing import Any, TextIO
+
+from eoffice.exchange.testing import stacks
 
 ALLOWED_MODULE_PREFIX = "eoffice.exchange.testing."
 
@@ -44,8 +44,7 @@ def main() -> None:
     # The protocol owns the real stdout; anything the code under test prints goes to stderr (the log).
     protocol = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     sys.stdout = sys.stderr
-    faulthandler.register(signal.SIGUSR2, all_threads=True)  # stacks to the log, for diagnosis
-    faulthandler.enable(all_threads=True)
+    stacks.enable()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 

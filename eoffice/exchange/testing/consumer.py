@@ -4,14 +4,13 @@ draining (`diagnosis.describe`). Run as `python -m eoffice.exchange.testing.cons
 
 from __future__ import annotations
 
-import faulthandler
-import signal
 import sys
+
+from eoffice.exchange.testing import stacks
 
 
 def main() -> None:
-    faulthandler.enable(all_threads=True)  # a crash in a C extension leaves its stacks in the log
-    faulthandler.register(signal.SIGUSR2, all_threads=True)
+    stacks.enable()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["manage.py", "run_huey", *sys.argv[1:]])

@@ -1,7 +1,7 @@
 """What a failed two-installation test needs to say about the installations, so a failure on a CI
 machine nobody can log into explains itself: which processes still run, what each Huey queue holds,
-the outbox by state, the database sessions waiting on a lock or idle inside a transaction, and the
-last lines of the worker's and web server's logs.
+the outbox by state, the database sessions waiting on a lock or idle inside a transaction, every
+thread's stack and the last lines of each process's log.
 
 `state()` runs inside an installation (`python -m eoffice.exchange.testing.diagnosis` prints it);
 `describe()` runs in the test process.
@@ -15,10 +15,9 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING, Any
 
-from eoffice.exchange.testing.installation import ROOT
+from eoffice.exchange.testing.installation import ROOT, Installation
 
 if TYPE_CHECKING:
-    from eoffice.exchange.testing.installation import Installation
     from eoffice.exchange.testing.pair import InstallationPair
 
 LOG_LINES = {"worker": 120, "web": 80, "agent": 40}

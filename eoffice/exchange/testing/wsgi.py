@@ -8,19 +8,16 @@
 
 from __future__ import annotations
 
-import faulthandler
 import hashlib
 import json
-import signal
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from config.wsgi import application as eoffice_application
+from eoffice.exchange.testing import stacks
 
-# A failed test's report asks every process for its threads' stacks (diagnosis.describe); in a
-# gunicorn worker SIGUSR2 is otherwise unused (the master, which uses it, never imports this).
-faulthandler.register(signal.SIGUSR2, all_threads=True)
-faulthandler.enable(all_threads=True)  # and a crash in a C extension leaves its stacks in the log
+# In a gunicorn worker SIGUSR2 is otherwise unused (the master, which uses it, never imports this).
+stacks.enable()
 PREFIX = "/__harness__/"
 StartResponse = Callable[..., Any]
 
