@@ -96,6 +96,7 @@ def receive_file(
 
 
 def _verify_envelope(raw: Path, peer: Peer) -> None:
-    if raw.stat().st_size > edxml.limits_from_settings().max_package_bytes:
+    limits = edxml.limits_from_settings()
+    if raw.stat().st_size > limits.max_package_bytes:
         raise edxml.EdxmlError("too_large", f"{raw.stat().st_size} bytes")
-    edxml.verify_envelope(raw.read_bytes(), cert_pem=peer.certificate_pem)
+    edxml.verify_envelope(raw, cert_pem=peer.certificate_pem, limits=limits)

@@ -8,7 +8,7 @@ A pure package: no Django models (only `mapping` touches them). Public API::
         Receiver, ReplacementInfo, ManifestReference, Attachment, ZipMember, Payload,
         BussinessDocType, StatusCode, Priority, SteeringType, status_label,
         EdxmlError, Limits, DEFAULT_LIMITS, limits_from_settings,
-        parse, build_edoc, build_status, write_edoc, sign_envelope, verify_envelope,
+        parse, build_edoc, build_status, write_edoc, sign_envelope, sign_stream, verify_envelope,
     )
 
 - `parse(source, *, attachments_dir=None, limits=DEFAULT_LIMITS) -> EdocPackage | StatusPackage`
@@ -25,9 +25,10 @@ A pure package: no Django models (only `mapping` touches them). Public API::
 - `build_edoc(pkg) -> bytes`, `write_edoc(pkg, out)` (streams attachments), `build_status(pkg) -> bytes`
   write the canonical form and validate it against `schema/edxml-*.xsd` (code `build_invalid` if not).
 - `sign_envelope(xml, *, key_pem, cert_pem) -> bytes` adds an enveloped XML-DSig (RSA-SHA256) inside
-  `edXMLHeader`; `verify_envelope(xml, *, cert_pem, limits=DEFAULT_LIMITS)` raises `EdxmlError`
+  `edXMLHeader` (`sign_stream(source, out, ...)` does it file to file);
+  `verify_envelope(source, *, cert_pem, limits=DEFAULT_LIMITS)` raises `EdxmlError`
   (`signature_missing`, `signature_invalid`, …) unless the whole package is signed by that certificate.
-  Both hold the whole package in memory (signxml needs a tree).
+  Both stream the package (`dsig_stream`, `canonical`): memory does not grow with the attachments.
 - `Limits` (frozen dataclass) bounds package size, depth, attachment count and size, in-memory
   attachments and ZIP members/ratio; `limits_from_settings()` applies `settings.EOFFICE_EDXML_LIMITS`.
 - `mapping` (imports Django models, so import it explicitly): `edoc_from_draft(draft, ...)`,
@@ -43,7 +44,7 @@ signature_invalid, build_invalid, read_failed; from the mapping: draft_not_numbe
 
 from .builder import build_edoc, build_status, write_edoc
 from .codes import NAMESPACE, BussinessDocType, Priority, StatusCode, SteeringType, status_label
-from .dsig import sign_envelope, verify_envelope
+from .dsig import sign_envelope, sign_stream, verify_envelope
 from .errors import EdxmlError
 from .limits import DEFAULT_LIMITS, Limits, limits_from_settings
 from .model import (
@@ -104,6 +105,7 @@ __all__ = [
     "limits_from_settings",
     "parse",
     "sign_envelope",
+    "sign_stream",
     "status_label",
     "verify_envelope",
     "write_edoc",

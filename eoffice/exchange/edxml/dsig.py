@@ -3,52 +3,46 @@
 The signature sits at the end of `edXMLHeader`, where the samples put theirs, and its reference
 (URI="") covers the whole document including the attachments, so any change anywhere is detected.
 The legally relevant signatures remain the PDF signatures inside the attachments (edxml.md §9).
+
+Both directions read the package as a stream (`dsig_stream`), so memory does not grow with the
+attachments. signxml, which the issue named, builds and verifies the same signatures but holds the
+package in memory about seven times (900 MB for a 100 MB attachment) and its parser refused any
+attachment over 7.5 MB; it stays in the tests as the reference both directions are checked against
+(docs/architecture.md, "XML-DSig").
+
+One profile, the one every peer installation sends: anything else is refused, never half-checked.
 """
 
 from __future__ import annotations
 
-import re
+import base64
+import binascii
+import datetime as dt
+import io
+import shutil
 from functools import lru_cache
-from typing import Any
+from typing import Any, BinaryIO
 
-from cryptography.hazmat.primitives import serialization
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from lxml import etree
-from signxml import InvalidInput, SignatureConfiguration, XMLSigner, XMLVerifier, methods
-from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidSignature, SignXMLException
 
-from .codes import DSIG_NAMESPACE, NAMESPACE
+from . import dsig_stream
+from .codes import DSIG_NAMESPACE
 from .errors import EdxmlError
 from .limits import DEFAULT_LIMITS, Limits
 
-_HEADER_PATH = f"{{{NAMESPACE}}}edXMLEnvelope/{{{NAMESPACE}}}edXMLHeader"
-_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
-# A DOCTYPE can only stand in the prolog: after a BOM, the XML declaration, comments and PIs.
-_DOCTYPE_IN_PROLOG = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:(?:<\?.*?\?>|<!--.*?-->)\s*)*<!DOCTYPE", re.S)
+EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
+ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
+_COPY = 1 << 20
 
 
-def _load(xml_bytes: bytes) -> etree._Element:
-    # huge_tree: attachments are single text nodes far above libxml2's 10 MB default; entities and
-    # DTDs stay off and a DOCTYPE is refused, so the usual expansion attacks do not apply.
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, remove_blank_text=False
-    )
-    try:
-        tree = etree.ElementTree(etree.fromstring(xml_bytes, parser))
-    except etree.XMLSyntaxError as exc:
-        # libxml2 stops an entity expansion attack before we see the DOCTYPE: name the real cause.
-        if _DOCTYPE_IN_PROLOG.match(xml_bytes[: 1 << 16]):
-            raise EdxmlError("doctype_forbidden", str(exc)) from exc
-        raise EdxmlError("malformed_xml", str(exc)) from exc
-    if tree.docinfo.doctype:
-        raise EdxmlError("doctype_forbidden", tree.docinfo.doctype)
-    root = tree.getroot()
-    if root.tag != f"{{{NAMESPACE}}}edXML":
-        raise EdxmlError("wrong_namespace", f"root element {root.tag!r}")
-    return root
-
-
-def _pem(value: bytes | str) -> str:
-    return value.decode("ascii") if isinstance(value, bytes) else value
+def _ds(local: str) -> str:
+    return f"{{{DSIG_NAMESPACE}}}{local}"
 
 
 @lru_cache(maxsize=8)
@@ -58,51 +52,155 @@ def private_key(key_pem: bytes) -> Any:
     return serialization.load_pem_private_key(key_pem, password=None)
 
 
-def _header(root: etree._Element) -> etree._Element:
-    header = root.find(_HEADER_PATH)
-    if header is None:
-        raise EdxmlError("schema_invalid", "no edXMLEnvelope/edXMLHeader")
-    return header
+def _ascii(value: bytes | str) -> bytes:
+    return value.encode("ascii") if isinstance(value, str) else value
+
+
+def _certificate(cert_pem: bytes | str) -> x509.Certificate:
+    try:
+        return x509.load_pem_x509_certificate(_ascii(cert_pem))
+    except ValueError as exc:
+        raise EdxmlError("signature_invalid", f"cannot read the certificate: {exc}") from exc
+
+
+# --- signing ---------------------------------------------------------------------------------------
+
+
+def _signature(digest: bytes, *, key_pem: bytes | str, cert_pem: bytes | str) -> bytes:
+    """The serialised ds:Signature for a document digest; SignedInfo canonicalised by libxml2."""
+    signature = etree.Element(_ds("Signature"), nsmap={"ds": DSIG_NAMESPACE})
+    signed_info = etree.SubElement(signature, _ds("SignedInfo"))
+    etree.SubElement(signed_info, _ds("CanonicalizationMethod"), Algorithm=EXC_C14N)
+    etree.SubElement(signed_info, _ds("SignatureMethod"), Algorithm=RSA_SHA256)
+    reference = etree.SubElement(signed_info, _ds("Reference"), URI="")
+    transforms = etree.SubElement(reference, _ds("Transforms"))
+    etree.SubElement(transforms, _ds("Transform"), Algorithm=ENVELOPED)
+    etree.SubElement(transforms, _ds("Transform"), Algorithm=EXC_C14N)
+    etree.SubElement(reference, _ds("DigestMethod"), Algorithm=SHA256)
+    etree.SubElement(reference, _ds("DigestValue")).text = base64.b64encode(digest).decode()
+    try:
+        key = private_key(_ascii(key_pem))
+    except (ValueError, TypeError) as exc:
+        raise EdxmlError("signature_invalid", f"signing failed: {exc}") from exc
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise EdxmlError("signature_invalid", "signing failed: the installation's key is not RSA")
+    canonical = etree.tostring(signed_info, method="c14n", exclusive=True, with_comments=False)
+    value = key.sign(canonical, padding.PKCS1v15(), hashes.SHA256())
+    etree.SubElement(signature, _ds("SignatureValue")).text = base64.b64encode(value).decode()
+    der = _certificate(cert_pem).public_bytes(serialization.Encoding.DER)
+    data = etree.SubElement(etree.SubElement(signature, _ds("KeyInfo")), _ds("X509Data"))
+    etree.SubElement(data, _ds("X509Certificate")).text = base64.b64encode(der).decode()
+    return etree.tostring(signature, encoding="utf-8")
+
+
+def _copy(handle: BinaryIO, out: BinaryIO, start: int, end: int) -> None:
+    handle.seek(start)
+    left = end - start
+    while left > 0 and (chunk := handle.read(min(_COPY, left))):
+        out.write(chunk)
+        left -= len(chunk)
+
+
+def sign_stream(
+    source: dsig_stream.Source,
+    out: BinaryIO,
+    *,
+    key_pem: bytes | str,
+    cert_pem: bytes | str,
+    limits: Limits = DEFAULT_LIMITS,
+) -> None:
+    """Write the package read from `source` (seekable) to `out` with an enveloped XML-DSig at the
+    end of edXMLHeader; an existing signature there is replaced. Two streamed passes: the digest,
+    then the copy."""
+    seen = dsig_stream.read(source, limits)
+    handle, owned = dsig_stream.open_source(source)
+    try:
+        handle.seek(seen.header_end_tag_at)
+        if seen.header_end_tag_at < 0 or handle.read(2) != b"</":
+            raise EdxmlError("schema_invalid", "no edXMLEnvelope/edXMLHeader with content")
+        signature = _signature(seen.digest.digest(), key_pem=key_pem, cert_pem=cert_pem)
+        if seen.signatures:
+            handle.seek(seen.signature_end_tag_at)
+            if handle.read(2) != b"</":
+                raise EdxmlError("signature_invalid", "cannot replace an empty ds:Signature element")
+            handle.seek(seen.signature_end_tag_at)
+            old_end = seen.signature_end_tag_at + handle.read(1 << 10).index(b">") + 1
+            _copy(handle, out, 0, seen.signature_at)
+            _copy(handle, out, old_end, seen.header_end_tag_at)
+        else:
+            _copy(handle, out, 0, seen.header_end_tag_at)
+        out.write(signature)
+        handle.seek(seen.header_end_tag_at)
+        shutil.copyfileobj(handle, out, _COPY)
+    finally:
+        if owned:
+            handle.close()
 
 
 def sign_envelope(xml_bytes: bytes, *, key_pem: bytes | str, cert_pem: bytes | str) -> bytes:
     """Return the package with an enveloped XML-DSig; an existing signature is replaced."""
-    root = _load(xml_bytes)
-    header = _header(root)
-    for old in header:
-        if isinstance(old.tag, str) and old.tag.endswith("}Signature"):
-            header.remove(old)
-    placeholder = etree.SubElement(header, f"{{{DSIG_NAMESPACE}}}Signature", nsmap={"ds": DSIG_NAMESPACE})
-    placeholder.set("Id", "placeholder")
-    signer = XMLSigner(
-        method=methods.enveloped,
-        signature_algorithm="rsa-sha256",
-        digest_algorithm="sha256",
-        c14n_algorithm=_C14N,
-    )
-    try:
-        key = private_key(key_pem.encode("ascii") if isinstance(key_pem, str) else key_pem)
-        signed = signer.sign(root, key=key, cert=_pem(cert_pem))
-    except (SignXMLException, ValueError, TypeError) as exc:
-        raise EdxmlError("signature_invalid", f"signing failed: {exc}") from exc
-    return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
+    out = io.BytesIO()
+    sign_stream(xml_bytes, out, key_pem=key_pem, cert_pem=cert_pem, limits=Limits(max_package_bytes=1 << 40))
+    return out.getvalue()
 
 
-def verify_envelope(xml_bytes: bytes, *, cert_pem: bytes | str, limits: Limits = DEFAULT_LIMITS) -> None:
+# --- verification ----------------------------------------------------------------------------------
+
+
+def verify_envelope(
+    source: dsig_stream.Source, *, cert_pem: bytes | str, limits: Limits = DEFAULT_LIMITS
+) -> None:
     """Raise EdxmlError unless the whole package carries a valid signature made with `cert_pem`."""
-    if len(xml_bytes) > limits.max_package_bytes:
-        raise EdxmlError("too_large", f"package > {limits.max_package_bytes} bytes")
-    root = _load(xml_bytes)
-    header = _header(root)
-    if header.find(f"{{{DSIG_NAMESPACE}}}Signature") is None:
+    seen = dsig_stream.read(source, limits)
+    if not seen.signatures:
         raise EdxmlError("signature_missing", "no ds:Signature in edXMLHeader")
-    config = SignatureConfiguration(location=f"./{_HEADER_PATH}/", expect_references=1)
+    if seen.signed_infos != 1 or len(seen.values) != 1:
+        raise EdxmlError("signature_invalid", "a Signature needs one SignedInfo and one SignatureValue")
+    signed_info = bytes(seen.signed_info)
+    if _digest_value(signed_info) != seen.digest.digest():
+        raise EdxmlError("signature_invalid", "digest mismatch: the package was changed after signing")
+    _check_value(signed_info, seen.values[0], cert_pem)
+
+
+def _digest_value(signed_info: bytes) -> bytes:
+    """The DigestValue of a SignedInfo in our profile; refuses any other."""
+    root = etree.fromstring(signed_info, etree.XMLParser(resolve_entities=False, no_network=True))
+
+    def algorithm(element: etree._Element | None, wanted: str, what: str) -> None:
+        found = None if element is None else element.get("Algorithm")
+        if found != wanted or (element is not None and len(element)):
+            raise EdxmlError("signature_invalid", f"unsupported {what}: {found!r} (expected {wanted})")
+
+    algorithm(root.find(_ds("CanonicalizationMethod")), EXC_C14N, "CanonicalizationMethod")
+    algorithm(root.find(_ds("SignatureMethod")), RSA_SHA256, "SignatureMethod")
+    references = root.findall(_ds("Reference"))
+    if len(references) != 1 or references[0].get("URI") != "":
+        raise EdxmlError("signature_invalid", 'the signature must have one Reference with URI=""')
+    transforms = references[0].findall(f"{_ds('Transforms')}/{_ds('Transform')}")
+    if len(transforms) != 2:
+        raise EdxmlError("signature_invalid", "Transforms must be enveloped-signature, then exclusive C14N")
+    algorithm(transforms[0], ENVELOPED, "Transform")
+    algorithm(transforms[1], EXC_C14N, "Transform")
+    algorithm(references[0].find(_ds("DigestMethod")), SHA256, "DigestMethod")
     try:
-        result = XMLVerifier().verify(root, x509_cert=_pem(cert_pem), expect_config=config)
-    except (InvalidSignature, InvalidDigest, InvalidCertificate, InvalidInput) as exc:
-        raise EdxmlError("signature_invalid", str(exc)) from exc
-    except SignXMLException as exc:
-        raise EdxmlError("signature_invalid", f"{type(exc).__name__}: {exc}") from exc
-    signed = result.signed_xml  # type: ignore[union-attr]
-    if signed is None or signed.tag != root.tag:
-        raise EdxmlError("signature_invalid", "the signature does not cover the whole package")
+        return base64.b64decode(references[0].findtext(_ds("DigestValue")) or "", validate=True)
+    except binascii.Error as exc:
+        raise EdxmlError("signature_invalid", f"DigestValue: {exc}") from exc
+
+
+def _check_value(signed_info: bytes, value: str, cert_pem: bytes | str) -> None:
+    certificate = _certificate(cert_pem)
+    try:
+        signature = base64.b64decode("".join(value.split()), validate=True)
+    except binascii.Error as exc:
+        raise EdxmlError("signature_invalid", f"SignatureValue: {exc}") from exc
+    now = dt.datetime.now(dt.UTC)
+    if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
+        raise EdxmlError("signature_invalid", "the peer's certificate is not valid now")
+    key = certificate.public_key()
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise EdxmlError("signature_invalid", "the peer's certificate has no RSA key")
+    try:
+        key.verify(signature, signed_info, padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature as exc:
+        raise EdxmlError("signature_invalid", "SignatureValue does not match the peer's certificate") from exc

@@ -1,4 +1,5 @@
-"""A ~200 MB package is built and parsed as a stream: peak memory stays far below the package size.
+"""A ~200 MB package is built, signed, verified and parsed as a stream: peak memory stays far below
+the package size.
 
 Each phase runs in a fresh subprocess (the `--phase` mode of bench/edxml.py) and reports the growth
 of its peak RSS (ru_maxrss), so libxml2's and lxml's C allocations count too, not only Python objects.
@@ -49,9 +50,17 @@ def test_200_mb_package_streams_both_ways(tmp_path: Path) -> None:
     assert package.stat().st_size > 190 * 1024 * 1024
     assert float(built["grew_mb"]) < LIMIT_MB, built
 
+    signed = tmp_path / "signed.edxml"
+    signing = _phase("sign", str(package), str(signed))
+    assert float(signing["grew_mb"]) < LIMIT_MB, signing
+    assert signed.stat().st_size > package.stat().st_size
+    verified = _phase("verify", str(signed), str(tmp_path))
+    assert verified["verified"] is True
+    assert float(verified["grew_mb"]) < LIMIT_MB, verified
+
     out_dir = tmp_path / "attachments"
     out_dir.mkdir()
-    parsed = _phase("parse", str(package), str(out_dir))
+    parsed = _phase("parse", str(signed), str(out_dir))
     assert parsed["size"] == PAYLOAD_MB * 1024 * 1024
     assert parsed["sha256"] == digest.hexdigest()
     assert float(parsed["grew_mb"]) < LIMIT_MB, parsed
