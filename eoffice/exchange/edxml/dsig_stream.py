@@ -5,6 +5,9 @@ minus its Signature (the enveloped-signature transform). Here that form is writt
 by `canonical.Canonicalizer` as expat reads the file; the Signature at the end of edXMLHeader is set
 aside as it goes by, its SignedInfo canonicalised on its own and its SignatureValue kept. The byte
 offsets a signer needs to put a new Signature in place of the old one are noted on the way.
+
+Python's expat reads UTF-8, UTF-16 and single-byte encodings; a package declared in a multi-byte
+legacy encoding (none seen: edXML is UTF-8) is refused as malformed, with the reason.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -29,6 +33,7 @@ _SIGNED_INFO = f"{{{DSIG_NAMESPACE}}}SignedInfo"
 _SIGNATURE_VALUE = f"{{{DSIG_NAMESPACE}}}SignatureValue"
 MAX_SIGNED_INFO = 64 * 1024  # a SignedInfo of our profile is under 1 kB
 _CHUNK = 1 << 16
+_XML_VERSION = re.compile(r"1\.[0-9]+")
 
 Source = bytes | Path | BinaryIO
 
@@ -62,6 +67,11 @@ class _Handlers:
 
     def doctype(self, name: str, *_args: Any) -> None:
         raise EdxmlError("doctype_forbidden", f"<!DOCTYPE {name}>")
+
+    def declaration(self, version: str | None, _encoding: str | None, _standalone: int) -> None:
+        # expat takes any version; libxml2, which parses the package next, only 1.x.
+        if version is not None and not _XML_VERSION.fullmatch(version):
+            raise EdxmlError("malformed_xml", f"XML version {version!r}")
 
     def start(self, expat_name: str, flat: list[str]) -> None:
         depth = len(self.path) + 1
@@ -157,6 +167,7 @@ def read(source: Source, limits: Limits) -> Seen:
     handlers = _Handlers(limits, seen)
     made = handlers.parser = parser()
     made.StartDoctypeDeclHandler = handlers.doctype
+    made.XmlDeclHandler = handlers.declaration
     made.StartElementHandler = handlers.start
     made.EndElementHandler = handlers.end
     made.CharacterDataHandler = handlers.text
@@ -174,6 +185,9 @@ def read(source: Source, limits: Limits) -> Seen:
         made.Parse(b"", True)
     except expat.ExpatError as exc:
         raise EdxmlError("malformed_xml", f"line {exc.lineno}, column {exc.offset}: {exc}") from exc
+    except (LookupError, ValueError) as exc:
+        # pyexpat's handler for a declared encoding it does not know, or a multi-byte one.
+        raise EdxmlError("malformed_xml", f"encoding: {exc}") from exc
     finally:
         if owned:
             handle.close()
