@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -91,6 +92,13 @@ def installation_keys() -> KeyPair:
 
 def digest_of(body: bytes) -> str:
     return "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()).decode()
+
+
+def digest_of_file(handle: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    while chunk := handle.read(1 << 20):
+        digest.update(chunk)
+    return "SHA-256=" + base64.b64encode(digest.digest()).decode()
 
 
 def _message(method: str, path: str, timestamp: str, digest: str, peer_code: str) -> bytes:

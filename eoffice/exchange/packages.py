@@ -2,13 +2,19 @@
 
 An edoc line carries the released draft, addressed to that line's receiver (the codec's mapping,
 `edxml.mapping.edoc_from_draft`); a status line carries the code, the description and who reported
-it. The envelope is signed with this installation's key.
+it. The envelope is signed with this installation's key. Packages are written to files, attachments
+streamed from storage, so a large document does not need its size in memory (as on receipt).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from eoffice.exchange import edxml, keys
@@ -25,7 +31,7 @@ def _local(moment: dt.datetime) -> dt.datetime:
     return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
 
 
-def edoc_of(line: OutboxLine) -> edxml.EdocPackage:
+def edoc_of(line: OutboxLine, *, attachments_dir: Path | None = None) -> edxml.EdocPackage:
     """The package of an edoc line: the released document (0), its recall (1), its update (2:
     the current version's metadata and files) or a replacing document (3, naming the one it
     replaces for this receiver). Stamped with the line's own time, so every attempt carries the
@@ -34,7 +40,11 @@ def edoc_of(line: OutboxLine) -> edxml.EdocPackage:
     draft = Draft.objects.select_related("agency").get(pk=line.draft_id)
     doc_type = edxml.BussinessDocType(line.business_type)
     package = mapping.edoc_from_draft(
-        draft, doc_type=doc_type, recipients=[line.receiver], now=line.created_at
+        draft,
+        doc_type=doc_type,
+        recipients=[line.receiver],
+        now=line.created_at,
+        attachments_dir=attachments_dir,
     )
     bussiness = package.bussiness
     assert bussiness is not None
@@ -77,11 +87,31 @@ def status_of(line: OutboxLine) -> edxml.StatusPackage:
     )
 
 
+# Our own packages are not held to the receiving limits; the receiver applies its own.
+_OWN = edxml.Limits(max_package_bytes=1 << 40)
+
+
+@contextmanager
+def package_file(line: OutboxLine) -> Iterator[Path]:
+    """The signed package for one line, in a temporary file removed afterwards (built afresh on
+    each attempt: it is cheap and stateless)."""
+    root = Path(settings.VAR_DIR) / "exchange" / "outgoing"
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="pkg-", dir=root) as folder:
+        directory = Path(folder)
+        unsigned, signed = directory / "unsigned.edxml", directory / "package.edxml"
+        with unsigned.open("wb") as out:
+            if line.kind == MessageKind.STATUS:
+                out.write(edxml.build_status(status_of(line)))
+            else:
+                edxml.write_edoc(edoc_of(line, attachments_dir=directory), out)
+        pair = keys.installation_keys()
+        with signed.open("wb") as out:
+            edxml.sign_stream(unsigned, out, key_pem=pair.key_pem, cert_pem=pair.cert_pem, limits=_OWN)
+        unsigned.unlink()
+        yield signed
+
+
 def package_bytes(line: OutboxLine) -> bytes:
-    """The signed package for one line (built afresh on each attempt: it is cheap and stateless)."""
-    if line.kind == MessageKind.STATUS:
-        xml = edxml.build_status(status_of(line))
-    else:
-        xml = edxml.build_edoc(edoc_of(line))
-    pair = keys.installation_keys()
-    return edxml.sign_envelope(xml, key_pem=pair.key_pem, cert_pem=pair.cert_pem)
+    with package_file(line) as path:
+        return path.read_bytes()

@@ -37,16 +37,18 @@ def inbox_url(base_url: str) -> tuple[str, str]:
 def send(line: OutboxLine) -> Outcome:
     if line.peer is None or not line.peer.is_active:
         return Outcome.retry("Chưa có hệ thống liên thông đang kết nối cho cơ quan nhận.")
-    body = packages.package_bytes(line)
     url, path = inbox_url(line.peer.base_url)
-    headers = keys.signed_headers("POST", path, keys.digest_of(body))
-    headers["Content-Type"] = "application/xml"
-    headers[packages.HEADER_RECEIVER] = line.receiver.code
     timeout = float(getattr(settings, "EXCHANGE_HTTP_TIMEOUT_SECONDS", 60))
-    try:
-        response = _session().post(url, data=body, headers=headers, timeout=(5, timeout))
-    except requests.RequestException as exc:
-        return Outcome.retry(f"{type(exc).__name__}: {exc}"[:1000])
+    with packages.package_file(line) as package, package.open("rb") as body:
+        headers = keys.signed_headers("POST", path, keys.digest_of_file(body))
+        headers["Content-Type"] = "application/xml"
+        headers[packages.HEADER_RECEIVER] = line.receiver.code
+        body.seek(0)
+        try:
+            # The file itself: requests sends it in blocks with its Content-Length.
+            response = _session().post(url, data=body, headers=headers, timeout=(5, timeout))
+        except requests.RequestException as exc:
+            return Outcome.retry(f"{type(exc).__name__}: {exc}"[:1000])
     return outcome_of(response)
 
 
