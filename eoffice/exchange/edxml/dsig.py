@@ -33,6 +33,7 @@ from . import dsig_stream
 from .codes import DSIG_NAMESPACE
 from .errors import EdxmlError
 from .limits import DEFAULT_LIMITS, Limits
+from .reader import open_source
 
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
@@ -113,7 +114,7 @@ def sign_stream(
     end of edXMLHeader; an existing signature there is replaced. Two streamed passes: the digest,
     then the copy."""
     seen = dsig_stream.read(source, limits)
-    handle, owned = dsig_stream.open_source(source)
+    handle, owned = open_source(source)
     try:
         handle.seek(seen.header_end_tag_at)
         if seen.header_end_tag_at < 0 or handle.read(2) != b"</":

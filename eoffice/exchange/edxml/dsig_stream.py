@@ -13,11 +13,9 @@ legacy encoding (none seen: edXML is UTF-8) is refused as malformed, with the re
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, BinaryIO
 from xml.parsers import expat
 
@@ -25,6 +23,7 @@ from .canonical import Canonicalizer, Name, attributes_of, parser
 from .codes import DSIG_NAMESPACE, NAMESPACE
 from .errors import EdxmlError
 from .limits import Limits
+from .reader import open_source
 
 ROOT = f"{{{NAMESPACE}}}edXML"
 HEADER_PATH = [ROOT, f"{{{NAMESPACE}}}edXMLEnvelope", f"{{{NAMESPACE}}}edXMLHeader"]
@@ -35,7 +34,7 @@ MAX_SIGNED_INFO = 64 * 1024  # a SignedInfo of our profile is under 1 kB
 _CHUNK = 1 << 16
 _XML_VERSION = re.compile(r"1\.[0-9]+")
 
-Source = bytes | Path | BinaryIO
+Source = bytes | str | os.PathLike[str] | BinaryIO
 
 
 @dataclass
@@ -151,15 +150,6 @@ class _Handlers:
         else:
             root_seen = bool(self.seen.root)
             self.document.pi(target, data, before_root=not root_seen, after_root=root_seen)
-
-
-def open_source(source: Source) -> tuple[BinaryIO, bool]:
-    """A readable handle and whether we opened it (and must close it)."""
-    if isinstance(source, bytes):
-        return io.BytesIO(source), True
-    if isinstance(source, str | os.PathLike):
-        return Path(source).open("rb"), True
-    return source, False
 
 
 def read(source: Source, limits: Limits) -> Seen:

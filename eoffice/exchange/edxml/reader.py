@@ -129,7 +129,9 @@ class _Target:
                 payload.path.unlink(missing_ok=True)
 
 
-def _open(source: bytes | str | os.PathLike[str] | BinaryIO) -> tuple[BinaryIO, bool]:
+def open_source(source: bytes | str | os.PathLike[str] | BinaryIO) -> tuple[BinaryIO, bool]:
+    """A readable handle on a package given as bytes, a path or a file, and whether the caller
+    opened it (and must close it)."""
     if isinstance(source, bytes | bytearray | memoryview):
         import io
 
@@ -153,7 +155,7 @@ def _check_prolog(first: bytes) -> None:
 def read(
     source: bytes | str | os.PathLike[str] | BinaryIO, *, limits: Limits, directory: Path | None
 ) -> RawPackage:
-    handle, owned = _open(source)
+    handle, owned = open_source(source)
     target = _Target(limits=limits, directory=directory)
     parser = etree.XMLParser(
         target=target,
