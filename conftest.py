@@ -56,6 +56,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest) -> None:
+    # The first test of a browser module starts Playwright (a module-scoped fixture) after
+    # pytest_runtest_setup, so its database fixture meets a fresh connection object: attach the
+    # copy again just before that fixture restores it, or the restore is silently skipped.
+    if fixturedef.argname == "_django_db_helper":
+        _reattach_serialized_database()
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item) -> None:
     # The teardown flush checks the same attribute to skip post_migrate (which would recreate
     # content types that the next restore then inserts a second time).
