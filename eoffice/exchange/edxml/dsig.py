@@ -191,10 +191,14 @@ def _digest_value(signed_info: bytes) -> bytes:
 
 def _check_value(signed_info: bytes, value: str, cert_pem: bytes | str) -> None:
     certificate = _certificate(cert_pem)
+    compact = "".join(value.split())
     try:
-        signature = base64.b64decode("".join(value.split()), validate=True)
+        signature = base64.b64decode(compact, validate=True)
     except binascii.Error as exc:
         raise EdxmlError("signature_invalid", f"SignatureValue: {exc}") from exc
+    # Only the canonical spelling (XML Schema base64Binary: unused bits zero), as signxml requires.
+    if base64.b64encode(signature).decode() != compact:
+        raise EdxmlError("signature_invalid", "SignatureValue is not canonical base64")
     now = dt.datetime.now(dt.UTC)
     if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
         raise EdxmlError("signature_invalid", "the peer's certificate is not valid now")

@@ -4,6 +4,7 @@ limit (where signxml's own parser gave up) signs and verifies."""
 
 from __future__ import annotations
 
+import base64
 import os
 from typing import Any
 
@@ -161,3 +162,15 @@ def test_two_signatures_in_the_header_are_refused() -> None:
     with pytest.raises(EdxmlError) as caught:
         verify_envelope(doubled, cert_pem=CERT)
     assert caught.value.code == "signature_invalid" and "more than one" in caught.value.detail
+
+
+def test_a_signature_value_spelled_non_canonically_is_refused() -> None:
+    # RSA-2048: 256 bytes, so the base64 ends "X==" and X's low four bits are unused padding bits.
+    signed = sign_envelope(build_status(status()), key_pem=KEY, cert_pem=CERT)
+    end = signed.index(b"==</ds:SignatureValue>")
+    alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    same_bits = alphabet[alphabet.index(signed[end - 1 : end]) | 1]
+    altered = signed[: end - 1] + bytes([same_bits]) + signed[end:]
+    start = signed.index(b"<ds:SignatureValue>") + len(b"<ds:SignatureValue>")
+    assert base64.b64decode(altered[start : end + 2]) == base64.b64decode(signed[start : end + 2])
+    assert not ours_accepts(altered) and not signxml_accepts(altered)
