@@ -87,10 +87,6 @@ def status_of(line: OutboxLine) -> edxml.StatusPackage:
     )
 
 
-# Our own packages are not held to the receiving limits; the receiver applies its own.
-_OWN = edxml.Limits(max_package_bytes=1 << 40)
-
-
 @contextmanager
 def package_file(line: OutboxLine) -> Iterator[Path]:
     """The signed package for one line, in a temporary file removed afterwards (built afresh on
@@ -107,7 +103,7 @@ def package_file(line: OutboxLine) -> Iterator[Path]:
                 edxml.write_edoc(edoc_of(line, attachments_dir=directory), out)
         pair = keys.installation_keys()
         with signed.open("wb") as out:
-            edxml.sign_stream(unsigned, out, key_pem=pair.key_pem, cert_pem=pair.cert_pem, limits=_OWN)
+            edxml.sign_stream(unsigned, out, key_pem=pair.key_pem, cert_pem=pair.cert_pem)
         unsigned.unlink()
         yield signed
 

@@ -40,6 +40,8 @@ ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
 _COPY = 1 << 20
+# What we sign is our own package: the receiving limits are the receiver's to apply.
+_OWN = Limits(max_package_bytes=1 << 40)
 
 
 def _ds(local: str) -> str:
@@ -108,7 +110,7 @@ def sign_stream(
     *,
     key_pem: bytes | str,
     cert_pem: bytes | str,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits = _OWN,
 ) -> None:
     """Write the package read from `source` (seekable) to `out` with an enveloped XML-DSig at the
     end of edXMLHeader; an existing signature there is replaced. Two streamed passes: the digest,
@@ -141,7 +143,7 @@ def sign_stream(
 def sign_envelope(xml_bytes: bytes, *, key_pem: bytes | str, cert_pem: bytes | str) -> bytes:
     """Return the package with an enveloped XML-DSig; an existing signature is replaced."""
     out = io.BytesIO()
-    sign_stream(xml_bytes, out, key_pem=key_pem, cert_pem=cert_pem, limits=Limits(max_package_bytes=1 << 40))
+    sign_stream(xml_bytes, out, key_pem=key_pem, cert_pem=cert_pem)
     return out.getvalue()
 
 
