@@ -74,7 +74,7 @@ lint: install-dev
 	env -u DATABASE_URL $(BIN)/python manage.py makemigrations --check --dry-run -v1
 
 messages: install
-	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --no-wrap
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var
 
 bench-quick: install-dev

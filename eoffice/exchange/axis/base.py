@@ -10,18 +10,42 @@ Packages are opaque bytes here: building and checking edXML is the codec's job.
 from __future__ import annotations
 
 import abc
+import hashlib
 import random
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import IO, Any, BinaryIO, TypeVar
 
 import requests
 
-from eoffice.exchange.axis import errors
+from eoffice.exchange.axis import errors, jsonfield
 
 T = TypeVar("T")
+CHUNK = 1 << 16
+# A package to send: in memory, or in a file the outbox built (read as it is sent).
+Package = bytes | Path
+
+
+def sha256_hex(package: Package) -> str:
+    if isinstance(package, bytes):
+        return hashlib.sha256(package).hexdigest()
+    with package.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+@contextmanager
+def opened(body: Package) -> Iterator[bytes | BinaryIO]:
+    """A request body: bytes as they are, a file opened afresh (each retry reads it from the start)."""
+    if isinstance(body, bytes):
+        yield body
+    else:
+        with body.open("rb") as handle:
+            yield handle
 
 
 class AxisStyle(StrEnum):
@@ -63,6 +87,10 @@ class AxisAccount:
     api_path: str = "/truclienthong/v1.0.0"
     # LGSP: the provincial directory's path segment (Quảng Nam: donvilienthongs/qn).
     province_path: str = "qn"
+    # The largest package we take (the edXML limit): a fetch answer may be its base64 and a little more.
+    max_package_bytes: int = 300 * 1024 * 1024
+    # Where fetched packages are written while they are received (the caller deletes them).
+    spool_dir: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,7 +149,7 @@ class AxisAdapter(abc.ABC):
     # -- packages ---------------------------------------------------------------------------------
     @abc.abstractmethod
     def send(
-        self, package: bytes, *, sender: str, message_type: MessageType, receivers: Sequence[str] = ()
+        self, package: Package, *, sender: str, message_type: MessageType, receivers: Sequence[str] = ()
     ) -> str:
         """Hand a package to the axis; returns the axis's document id. `receivers` may be empty:
         the axis then routes by the edXML To (edoc) or ResponseFor (status) organ ids."""
@@ -130,8 +158,30 @@ class AxisAdapter(abc.ABC):
     def pending(self, *, message_type: MessageType) -> list[PendingPackage]:
         """Packages waiting for the agencies of this system account (not yet done/fail)."""
 
+    def fetch_file(self, doc_id: str) -> Path:
+        """The package, written to a new file as the axis's answer is read (never whole in memory);
+        the caller deletes the file. A package missing from an OK answer gives an empty file."""
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept past this block for the caller
+            dir=self.account.spool_dir or None, prefix="axis-", suffix=".edxml", delete=False
+        )
+        try:
+            with handle:
+                self._fetch_into(doc_id, handle)
+        except BaseException:
+            Path(handle.name).unlink(missing_ok=True)
+            raise
+        return Path(handle.name)
+
+    def fetch(self, doc_id: str) -> bytes:
+        path = self.fetch_file(doc_id)
+        try:
+            return path.read_bytes()
+        finally:
+            path.unlink(missing_ok=True)
+
     @abc.abstractmethod
-    def fetch(self, doc_id: str) -> bytes: ...
+    def _fetch_into(self, doc_id: str, out: IO[bytes]) -> None:
+        """Write the package `doc_id` to `out` (from its start: a retried call starts it again)."""
 
     @abc.abstractmethod
     def acknowledge(self, doc_id: str, status: TransportStatus) -> None: ...
@@ -189,6 +239,34 @@ class AxisAdapter(abc.ABC):
         if not isinstance(body, dict):
             raise errors.bad_response(str(response.status_code), "JSON body is not an object")
         return body
+
+    def _json_with_package(
+        self, response: requests.Response, path: Sequence[str], out: IO[bytes]
+    ) -> dict[str, Any]:
+        """The answer of a streamed request (`stream=True`), its base64 package at `path` decoded
+        into `out` as it arrives; more than the package's base64 could be is refused."""
+        limit = self.account.max_package_bytes * 4 // 3 + 4 + jsonfield.MAX_REST
+        received = 0
+
+        def chunks() -> Iterator[bytes]:
+            nonlocal received
+            for chunk in response.iter_content(CHUNK):
+                received += len(chunk)
+                if received > limit:
+                    raise errors.too_large(str(response.status_code), f"answer over {limit} bytes")
+                yield chunk
+
+        out.seek(0)
+        out.truncate()
+        try:
+            return jsonfield.decode_field(chunks(), path, out)
+        except jsonfield.FieldError as exc:
+            make = errors.server_error if response.status_code >= 500 else errors.bad_response
+            raise make(str(response.status_code), str(exc)) from None
+        except requests.RequestException as exc:
+            raise errors.unreachable(detail=f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            response.close()
 
 
 def pending_from(

@@ -140,6 +140,14 @@ file_processing_error = _factory(
 bad_response = _factory(
     AxisProtocolError, "axis_bad_response", _lazy("Trục liên thông trả lời không đúng định dạng.")
 )
+too_large = _factory(
+    AxisProtocolError,
+    "axis_package_too_large",
+    _lazy(
+        "Gói tin trên trục lớn hơn giới hạn tiếp nhận của hệ thống; gói tin vẫn nằm trên trục, "
+        "cần nâng giới hạn hoặc đề nghị nơi gửi chia nhỏ tệp đính kèm."
+    ),
+)
 bad_request = _factory(
     AxisProtocolError,
     "axis_bad_request",

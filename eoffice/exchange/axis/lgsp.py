@@ -10,21 +10,24 @@ consumer key and secret (WSO2 API Manager, Quảng Nam). Answers are JSON
 
 from __future__ import annotations
 
-import base64
-import binascii
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from contextlib import nullcontext
+from pathlib import Path
+from typing import IO, Any
 from urllib.parse import quote
 
-from eoffice.exchange.axis import errors
+from eoffice.exchange.axis import errors, jsonfield
 from eoffice.exchange.axis.base import (
     AxisAdapter,
     AxisAgency,
     AxisStyle,
     MessageType,
+    Package,
     PendingPackage,
     TransportStatus,
+    opened,
     pending_from,
 )
 from eoffice.exchange.axis.protocol import LGSP_STATUS, LgspCode
@@ -98,11 +101,31 @@ class LgspAdapter(AxisAdapter):
 
         return self._retrying(once)
 
-    def _once(self, method: str, url: str, *, retry_token: bool = True, **kwargs: Any) -> Any:
-        response = self._http(method, url, headers=self._auth_headers(), **kwargs)
+    def _once(
+        self,
+        method: str,
+        url: str,
+        *,
+        retry_token: bool = True,
+        package_into: IO[bytes] | None = None,
+        json_file: Path | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        streamed = package_into is not None
+        headers = self._auth_headers()
+        if json_file is not None:
+            headers["Content-Type"] = "application/json"
+        with opened(json_file) if json_file is not None else nullcontext() as data:
+            if data is not None:
+                kwargs["data"] = data
+            response = self._http(method, url, headers=headers, stream=streamed, **kwargs)
         if response.status_code == 401 and self.account.auth == "token" and retry_token:
+            response.close()
             raise _TokenExpired
-        answer = self._json(response)
+        if package_into is not None:
+            answer = self._json_with_package(response, ("data", "content"), package_into)
+        else:
+            answer = self._json(response)
         try:
             code = int(answer.get("ErrorCode", -1))
         except (TypeError, ValueError):
@@ -121,16 +144,17 @@ class LgspAdapter(AxisAdapter):
 
     # -- packages ---------------------------------------------------------------------------------
     def send(
-        self, package: bytes, *, sender: str, message_type: MessageType, receivers: Sequence[str] = ()
+        self, package: Package, *, sender: str, message_type: MessageType, receivers: Sequence[str] = ()
     ) -> str:
-        body: dict[str, Any] = {
-            "from": sender,
-            "loaiVanBan": str(message_type),
-            "content": base64.b64encode(package).decode("ascii"),
-        }
+        fields: dict[str, Any] = {"from": sender, "loaiVanBan": str(message_type)}
         if receivers:
-            body["to"] = list(receivers)
-        data = self._call("POST", "vanbans", json=body)
+            fields["to"] = list(receivers)
+        # The package's base64 is written to a file beside it, not built in memory (270 MB for 200).
+        with tempfile.TemporaryDirectory(prefix="axis-", dir=self.account.spool_dir or None) as folder:
+            body = Path(folder) / "body.json"
+            with body.open("wb") as out:
+                jsonfield.write_with_base64(fields, "content", package, out)
+            data = self._call("POST", "vanbans", json_file=body)
         doc_id = str((data or {}).get("docId") or "") if isinstance(data, dict) else ""
         if not doc_id:
             raise errors.bad_response(detail="POST vanbans answered without docId")
@@ -142,13 +166,8 @@ class LgspAdapter(AxisAdapter):
             items, message_type, operation="GET vanbans", created_key="createdTime", desc_key="statusDesc"
         )
 
-    def fetch(self, doc_id: str) -> bytes:
-        data = self._call("GET", f"vanbans/{quote(doc_id, safe='')}")
-        content = data.get("content") if isinstance(data, dict) else None
-        try:
-            return base64.b64decode(str(content or ""), validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise errors.bad_response(detail=f"package content is not base64: {exc}") from exc
+    def _fetch_into(self, doc_id: str, out: IO[bytes]) -> None:
+        self._call("GET", f"vanbans/{quote(doc_id, safe='')}", package_into=out)
 
     def acknowledge(self, doc_id: str, status: TransportStatus) -> None:
         self._call("PUT", f"vanbans/{quote(doc_id, safe='')}", json={"status": LGSP_STATUS[str(status)]})

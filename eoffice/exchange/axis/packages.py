@@ -1,4 +1,4 @@
-"""The edXML bytes of an outbox line bound for an axis.
+"""The edXML package of an outbox line bound for an axis, in a temporary file.
 
 An edoc line is its released draft mapped by the codec (`edoc_from_draft`, addressed to this one
 receiver, business type of the line: new, recall, update, replace); a status line is a status
@@ -9,9 +9,10 @@ staff and description the line recorded. Attachments are streamed through a temp
 from __future__ import annotations
 
 import datetime as dt
-import io
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -62,23 +63,26 @@ def status_bytes(line: OutboxLine) -> bytes:
     return build_status(package)
 
 
-def edoc_bytes(line: OutboxLine) -> bytes:
-    if line.draft is None:
-        raise ValueError(f"edoc line {line.pk} has no draft")
+@contextmanager
+def package_file(line: OutboxLine) -> Iterator[Path]:
+    """The line's package in a temporary file, removed afterwards: an edoc's attachments are
+    streamed into it, so a large document is never held in memory (built afresh on each attempt)."""
     directory = _work_dir()
     try:
-        package = edoc_from_draft(
-            line.draft,
-            attachments_dir=directory,
-            doc_type=BussinessDocType(line.business_type),
-            recipients=[line.receiver],
-        )
-        out = io.BytesIO()
-        write_edoc(package, out)
-        return out.getvalue()
+        path = directory / "package.edxml"
+        if line.kind == MessageKind.STATUS:
+            path.write_bytes(status_bytes(line))
+        else:
+            if line.draft is None:
+                raise ValueError(f"edoc line {line.pk} has no draft")
+            package = edoc_from_draft(
+                line.draft,
+                attachments_dir=directory,
+                doc_type=BussinessDocType(line.business_type),
+                recipients=[line.receiver],
+            )
+            with path.open("wb") as out:
+                write_edoc(package, out)
+        yield path
     finally:
         shutil.rmtree(directory, ignore_errors=True)
-
-
-def package_of(line: OutboxLine) -> bytes:
-    return status_bytes(line) if line.kind == MessageKind.STATUS else edoc_bytes(line)

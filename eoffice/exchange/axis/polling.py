@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -107,7 +106,7 @@ def axis_poll(*, actor: Actor, axis: Axis, adapter: AxisAdapter | None = None) -
 def take(axis: Axis, adapter: AxisAdapter, item: PendingPackage, summary: PollSummary) -> None:
     """Fetch one package, receive it, then acknowledge it (done: stored or already had; fail: refused)."""
     try:
-        raw = adapter.fetch(item.doc_id)
+        raw = adapter.fetch_file(item.doc_id)
     except errors.AxisError as exc:
         summary.errors.append(f"{item.doc_id}: {exc.message} [{exc.code}]")
         return
@@ -117,6 +116,8 @@ def take(axis: Axis, adapter: AxisAdapter, item: PendingPackage, summary: PollSu
         log.exception("axis %s: package %s could not be received", axis.name, item.doc_id)
         summary.errors.append(f"{item.doc_id}: {type(exc).__name__}: {exc}"[:300])
         return
+    finally:
+        raw.unlink(missing_ok=True)
     try:
         adapter.acknowledge(item.doc_id, status)
     except errors.AxisError as exc:
@@ -124,9 +125,12 @@ def take(axis: Axis, adapter: AxisAdapter, item: PendingPackage, summary: PollSu
         summary.errors.append(f"{item.doc_id}: {exc.message} [{exc.code}]")
 
 
-def receive(axis: Axis, item: PendingPackage, raw: bytes, summary: PollSummary) -> TransportStatus:
-    """Run the receipt pipeline on one package; the transport status to report for it."""
-    if QuarantinedPackage.objects.filter(via=VIA, sha256=hashlib.sha256(raw).hexdigest()).exists():
+def receive(axis: Axis, item: PendingPackage, raw: Path, summary: PollSummary) -> TransportStatus:
+    """Run the receipt pipeline on the package in `raw` (the caller deletes it); the transport
+    status to report for it."""
+    with raw.open("rb") as handle:
+        sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
+    if QuarantinedPackage.objects.filter(via=VIA, sha256=sha256).exists():
         # The same bytes were refused before and their `fail` was lost: one quarantine copy is enough.
         summary.quarantined += 1
         return TransportStatus.FAIL
@@ -141,13 +145,9 @@ def receive(axis: Axis, item: PendingPackage, raw: bytes, summary: PollSummary) 
         if line is not None:
             summary.answered += 1
 
-    path = _spool(raw)
-    try:
-        answer = receiving.receive_file(
-            path, peer=None, receiver_code=item.receiver, via=VIA, axis=axis, on_refused=answer_refusal
-        )
-    finally:
-        path.unlink(missing_ok=True)
+    answer = receiving.receive_file(
+        raw, peer=None, receiver_code=item.receiver, via=VIA, axis=axis, on_refused=answer_refusal
+    )
     return _count(answer, summary)
 
 
@@ -162,12 +162,6 @@ def _count(answer: Answer, summary: PollSummary) -> TransportStatus:
     else:
         summary.stored += 1
     return TransportStatus.DONE
-
-
-def _spool(raw: bytes) -> Path:
-    with tempfile.NamedTemporaryFile(dir=receiving.work_root(), suffix=".edxml", delete=False) as handle:
-        handle.write(raw)
-    return Path(handle.name)
 
 
 # Business types whose package carries a document of its own (new, replacing): a refusal is a 02.

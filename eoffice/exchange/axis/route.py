@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from eoffice.exchange.axis import errors
 from eoffice.exchange.axis.base import MessageType
-from eoffice.exchange.axis.packages import package_of
+from eoffice.exchange.axis.packages import package_file
 from eoffice.exchange.axis.services import adapter_of, axis_for
 from eoffice.exchange.models import Axis, MessageKind, OutboxLine, Receipt
 from eoffice.exchange.worker import Outcome
@@ -33,12 +33,12 @@ def send_line(line: OutboxLine) -> Outcome:
     axis = (reply_axis(line) if line.kind == MessageKind.STATUS else None) or axis_for(line.receiver_id)
     if axis is None:
         return Outcome.retry(_("Chưa cấu hình trục liên thông nào đến đơn vị nhận này."))
-    package = package_of(line)
     kind = MessageType.STATUS if line.kind == MessageKind.STATUS else MessageType.EDOC
     try:
-        doc_id = adapter_of(axis, max_retries=1).send(
-            package, sender=line.sender.code, message_type=kind, receivers=[line.receiver.code]
-        )
+        with package_file(line) as package:
+            doc_id = adapter_of(axis, max_retries=1).send(
+                package, sender=line.sender.code, message_type=kind, receivers=[line.receiver.code]
+            )
     except errors.AxisError as exc:
         message = f"{axis.name}: {exc.message} [{exc.code}]"
         if exc.retryable or isinstance(exc, errors.AxisConfigurationError):

@@ -16,6 +16,7 @@ from eoffice.core.actor import Actor
 from eoffice.core.errors import ValidationFailed
 from eoffice.core.policies import require
 from eoffice.directory.models import Agency
+from eoffice.exchange import edxml, receiving
 from eoffice.exchange.axis.base import AxisAccount, AxisAdapter, AxisStyle, adapter_for
 from eoffice.exchange.axis.directory_sync import DirectorySync, sync_directory
 from eoffice.exchange.axis.models import AxisAuthChoice
@@ -56,6 +57,8 @@ def account_of(axis: Axis, *, max_retries: int = 4) -> AxisAccount:
         api_path=axis.api_path,
         province_path=axis.province_path,
         max_retries=max_retries,
+        max_package_bytes=edxml.limits_from_settings().max_package_bytes,
+        spool_dir=str(receiving.work_root()),
     )
 
 

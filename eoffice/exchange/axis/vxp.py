@@ -6,14 +6,12 @@ Parameters travel as signed `XroadVnpt-*` headers (see `protocol`); bodies are t
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime
 import hashlib
 import hmac
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import IO, Any
 
 from eoffice.exchange.axis import errors
 from eoffice.exchange.axis.base import (
@@ -21,10 +19,13 @@ from eoffice.exchange.axis.base import (
     AxisAgency,
     AxisStyle,
     MessageType,
+    Package,
     PendingPackage,
     SentReport,
     TransportStatus,
+    opened,
     pending_from,
+    sha256_hex,
 )
 from eoffice.exchange.axis.protocol import (
     VXP_CONTENT_HASH,
@@ -78,9 +79,12 @@ class VxpAdapter(AxisAdapter):
         operation: str,
         params: dict[str, str] | None = None,
         *,
-        body: bytes = b"",
+        body: Package = b"",
         content_type: str = "application/json",
+        package_into: IO[bytes] | None = None,
     ) -> dict[str, Any]:
+        """One operation's answer; with `package_into`, its base64 `data` is decoded there as it arrives."""
+
         def once() -> dict[str, Any]:
             headers = sign_headers(
                 params or {},
@@ -90,8 +94,12 @@ class VxpAdapter(AxisAdapter):
                 now=self.clock(),
             )
             url = self.account.base_url.rstrip("/") + "/" + operation
-            response = self._http("POST", url, headers=headers, data=body)
-            answer = self._json(response)
+            if package_into is None:
+                with opened(body) as data:
+                    answer = self._json(self._http("POST", url, headers=headers, data=data))
+            else:
+                response = self._http("POST", url, headers=headers, data=body, stream=True)
+                answer = self._json_with_package(response, ("data",), package_into)
             code = str(answer.get("ErrorCode", ""))
             if code == VxpCode.OK and answer.get("status") != "FAIL":
                 return answer
@@ -107,13 +115,13 @@ class VxpAdapter(AxisAdapter):
 
     # -- packages ---------------------------------------------------------------------------------
     def send(
-        self, package: bytes, *, sender: str, message_type: MessageType, receivers: Sequence[str] = ()
+        self, package: Package, *, sender: str, message_type: MessageType, receivers: Sequence[str] = ()
     ) -> str:
         params = {
             "from": sender,
             "servicetype": "eDoc",
             "messagetype": str(message_type),
-            VXP_CONTENT_HASH: hashlib.sha256(package).hexdigest(),
+            VXP_CONTENT_HASH: sha256_hex(package),
         }
         if receivers:
             # The SDK sends `to` as the JSON text of the array (KnobstickServiceImp.sendEdoc).
@@ -134,12 +142,8 @@ class VxpAdapter(AxisAdapter):
             desc_key="status_desc",
         )
 
-    def fetch(self, doc_id: str) -> bytes:
-        answer = self._call("getEdoc", {"docId": doc_id, "filePath": ""})
-        try:
-            return base64.b64decode(str(answer.get("data", "")), validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise errors.bad_response(detail=f"getEdoc data is not base64: {exc}") from exc
+    def _fetch_into(self, doc_id: str, out: IO[bytes]) -> None:
+        self._call("getEdoc", {"docId": doc_id, "filePath": ""}, package_into=out)
 
     def acknowledge(self, doc_id: str, status: TransportStatus) -> None:
         self._call("updateStatus", {"docId": doc_id, "status": str(status)})

@@ -401,3 +401,36 @@ def test_a_secret_that_cannot_travel_in_a_header_is_a_configuration_error(axis_u
     with pytest.raises(axis_errors.AxisConfigurationError) as caught:
         adapter.pending(message_type=MessageType.EDOC)
     assert caught.value.code == "axis_bad_configuration" and not caught.value.retryable
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_a_fetched_package_is_decoded_to_a_file_and_a_bad_answer_leaves_none(
+    axis_url: str, style: AxisStyle, tmp_path: Path
+) -> None:
+    spool, outgoing = tmp_path / "spool", tmp_path / "outgoing"
+    for folder in (spool, outgoing):
+        folder.mkdir()
+    sender = make(style, axis_url, S1, spool_dir=str(outgoing))
+    receiver = make(style, axis_url, S2, spool_dir=str(spool))
+    drain(receiver)
+    package = edoc_package(sender=A, receivers=[B], subject="Công văn/về việc " * 1200)
+    # Sent from a file, as the outbox does (LGSP writes its JSON body beside it, then removes it).
+    (outgoing / "package.edxml").write_bytes(package)
+    sender.send(outgoing / "package.edxml", sender=A, message_type=MessageType.EDOC)
+    assert [p.name for p in outgoing.iterdir()] == ["package.edxml"]
+    [item] = receiver.pending(message_type=MessageType.EDOC)
+    path = receiver.fetch_file(item.doc_id)
+    assert path.parent == spool and path.read_bytes() == package
+    path.unlink()
+    # A package larger than we take: refused while it is read (its base64 exceeds the answer's limit).
+    small = make(style, axis_url, S2, spool_dir=str(spool), max_package_bytes=len(package) // 4)
+    with pytest.raises(axis_errors.AxisProtocolError) as caught:
+        small.fetch_file(item.doc_id)
+    assert caught.value.code == "axis_package_too_large" and not caught.value.retryable
+    # An answer garbled on the way (a byte inside the base64 changed).
+    dev(axis_url, "faults", {"corrupt_next": 1})
+    with pytest.raises(axis_errors.AxisProtocolError) as garbled:
+        receiver.fetch_file(item.doc_id)
+    assert garbled.value.code == "axis_bad_response" and "not base64" in garbled.value.detail
+    assert list(spool.iterdir()) == []  # nothing half-written is left behind
+    assert [p.doc_id for p in receiver.pending(message_type=MessageType.EDOC)] == [item.doc_id]

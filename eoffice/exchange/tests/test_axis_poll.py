@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from django.core.management import CommandError, call_command
 from django.db import close_old_connections, connection
 from django.utils import timezone
@@ -55,7 +56,10 @@ SYSTEM = Actor.system("test")
 
 @pytest.fixture(scope="module")
 def axis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with axis_server_process(tmp_path_factory.mktemp("axis-poll"), CONFIG, ports=range(18366, 18399)) as url:
+    folder = tmp_path_factory.mktemp("axis-poll")
+    with axis_server_process(
+        folder, CONFIG, ports=range(18366, 18399), extra_args=("--allow-faults",)
+    ) as url:
         yield url
 
 
@@ -231,6 +235,22 @@ def test_a_duplicate_delivery_is_stored_once_and_both_acknowledged(
     assert (statuses[first], statuses[second]) == ("done", "done")
 
 
+def test_an_answer_garbled_on_the_way_is_fetched_again_at_the_next_poll(
+    axis_url: str, theirs: Axis, cast: Cast
+) -> None:
+    send(axis_url, edoc(pdf_bytes(marker="garbled")))
+    fault: dict[str, Any] = {"corrupt_next": 1, "path": "getEdoc"}
+    requests.post(f"{axis_url}/_dev/faults", json=fault, timeout=10).raise_for_status()
+    # A byte of the package's base64 changed on the way: not stored, not acknowledged, no 02.
+    summary = polling.axis_poll(actor=SYSTEM, axis=theirs)
+    assert (summary.listed, summary.stored, summary.quarantined) == (1, 0, 0)
+    assert "không đúng định dạng" in summary.errors[0] and "axis_bad_response" in summary.errors[0]
+    assert Document.objects.filter(direction=Direction.INCOMING).count() == 0
+    summary = polling.axis_poll(actor=SYSTEM, axis=theirs)
+    assert (summary.stored, summary.errors) == (1, [])
+    assert Document.objects.filter(direction=Direction.INCOMING).count() == 1
+
+
 def test_a_crash_between_storing_and_acknowledging_is_absorbed(
     axis_url: str, theirs: Axis, cast: Cast
 ) -> None:
@@ -239,7 +259,7 @@ def test_a_crash_between_storing_and_acknowledging_is_absorbed(
     [item] = client.pending(message_type=MessageType.EDOC)
     # The first poller stores the package and dies before its acknowledgement reaches the axis.
     before = polling.PollSummary(axis=theirs.name)
-    assert polling.receive(theirs, item, client.fetch(item.doc_id), before) == "done"
+    assert polling.receive(theirs, item, client.fetch_file(item.doc_id), before) == "done"
     assert before.stored == 1 and [p.doc_id for p in client.pending(message_type=MessageType.EDOC)] == [
         item.doc_id
     ]
@@ -254,7 +274,9 @@ def test_a_refusal_whose_fail_was_lost_is_not_quarantined_twice(axis_url: str, t
     inject_package(axis_url, (SAMPLES / "edoc_new.edxml").read_bytes(), sender=A, receivers=[B])
     client = adapter_of(theirs)
     [item] = client.pending(message_type=MessageType.EDOC)
-    assert polling.receive(theirs, item, client.fetch(item.doc_id), polling.PollSummary(axis="")) == "fail"
+    assert (
+        polling.receive(theirs, item, client.fetch_file(item.doc_id), polling.PollSummary(axis="")) == "fail"
+    )
     summary = polling.axis_poll(actor=SYSTEM, axis=theirs)
     assert (summary.quarantined, summary.errors) == (1, [])
     assert QuarantinedPackage.objects.count() == 1 and client.pending(message_type=MessageType.EDOC) == []

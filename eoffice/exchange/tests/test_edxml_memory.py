@@ -1,5 +1,5 @@
-"""A ~200 MB package is built, signed, verified and parsed as a stream: peak memory stays far below
-the package size.
+"""A ~200 MB package is built, signed, verified, parsed, fetched from an axis's JSON answer and sent
+in an axis's JSON request as a stream: peak memory stays far below the package size.
 
 Each phase runs in a fresh subprocess (the `--phase` mode of bench/edxml.py) and reports the growth
 of its peak RSS (ru_maxrss), so libxml2's and lxml's C allocations count too, not only Python objects.
@@ -65,3 +65,17 @@ def test_200_mb_package_streams_both_ways(tmp_path: Path) -> None:
     assert parsed["sha256"] == digest.hexdigest()
     assert float(parsed["grew_mb"]) < LIMIT_MB, parsed
     assert [p.stat().st_size for p in out_dir.iterdir()] == [PAYLOAD_MB * 1024 * 1024]  # decoded on disk
+
+    # Pulled from an axis instead: the package arrives as base64 inside a JSON answer (VXP getEdoc).
+    answer = tmp_path / "answer.json"
+    _phase("answer", str(signed), str(answer))
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    fetched = _phase("fetch", str(answer), str(spool))
+    with signed.open("rb") as handle:
+        assert fetched["sha256"] == hashlib.file_digest(handle, "sha256").hexdigest()
+    assert float(fetched["grew_mb"]) < LIMIT_MB, fetched
+    # And sent to an LGSP axis: base64 inside a JSON request body.
+    sent = _phase("send", str(signed), str(spool))
+    assert sent["sha256"] == fetched["sha256"]
+    assert float(sent["grew_mb"]) < LIMIT_MB, sent

@@ -1,11 +1,13 @@
 """The development axis server as one WSGI application: VXP operations at the root, LGSP under its
 API path and `/token`, and — only with `allow_faults` — `/_dev/*` endpoints tests use to inject
-server errors, count requests, age tokens, edit the directory and inject raw packages."""
+server errors and corrupted answers, count requests, age tokens, edit the directory and inject raw
+packages."""
 
 from __future__ import annotations
 
 import base64
 import datetime
+import json
 import logging
 import threading
 from collections import Counter
@@ -73,10 +75,17 @@ class AxisServerApp:
             return self.dev(request)
         with self._lock:
             self.requests[path] += 1
-            fault = self._faults.pop(0) if self._faults else None
-        if fault is not None:
+            # A fault may be aimed at one operation (its path holds `path`); "" is in every path.
+            fault = next((f for f in self._faults if f["path"] in path), None)
+            if fault is not None:
+                self._faults.remove(fault)
+        if fault is not None and fault["kind"] == "server_error":
             failure = Refusal("server_error", "injected fault")
             return vxp.refusal(failure) if is_vxp else lgsp.refusal(failure)
+        answer = self._answer(path, is_vxp, request)
+        return corrupted(answer) if fault is not None else answer
+
+    def _answer(self, path: str, is_vxp: bool, request: Request) -> Response:
         try:
             if not is_vxp:
                 return self.lgsp.handle(request)
@@ -94,7 +103,9 @@ class AxisServerApp:
         action = request.path.removeprefix("/_dev/")
         if action == "faults":
             with self._lock:
-                self._faults = [{"kind": "server_error"}] * int(body.get("fail_next", 0))
+                self._faults = [{"kind": "server_error", "path": ""}] * int(body.get("fail_next", 0))
+                corrupt = {"kind": "corrupt", "path": str(body.get("path", ""))}
+                self._faults += [corrupt] * int(body.get("corrupt_next", 0))
         elif action == "stats":
             with self._lock:
                 return Response(200, {"requests": dict(self.requests)})
@@ -120,3 +131,12 @@ class AxisServerApp:
         else:
             return Response(404, {"error": f"no dev action {action}"})
         return Response(200, {"ok": True})
+
+
+def corrupted(answer: Response) -> Response:
+    """The answer with its middle byte replaced by "*": inside the base64 of a package, which is
+    most of a getEdoc answer, as a faulty proxy or disk would hand it over."""
+    body = answer.body
+    payload = bytearray(body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode())
+    payload[len(payload) // 2] = ord("*")
+    return Response(answer.status, bytes(payload), answer.content_type)
