@@ -350,6 +350,16 @@ def test_lgsp_token_authentication_and_renewal(axis_url: str) -> None:
     dev(axis_url, "reset-stats")
     drain(adapter)  # the expired token is renewed transparently
     assert dev(axis_url, "stats")["requests"]["/token"] == 1
+    # A send refused for its expired token goes again whole: the JSON body file is read from its start.
+    receiver = make(AxisStyle.LGSP, axis_url, S1)
+    drain(receiver)
+    dev(axis_url, "expire-tokens")
+    package = edoc_package(sender=B, receivers=[A], subject="Trả lời sau khi gia hạn mã")
+    adapter.send(package, sender=B, message_type=MessageType.EDOC)
+    assert dev(axis_url, "stats")["requests"]["/token"] == 2
+    [(item, fetched)] = list(receiver.poll(message_type=MessageType.EDOC))
+    assert fetched == package
+    receiver.acknowledge(item.doc_id, TransportStatus.DONE)
     with pytest.raises(axis_errors.AxisAuthError) as caught:
         make(AxisStyle.LGSP, axis_url, S2, auth="token", consumer_secret="wrong").pending(
             message_type=MessageType.EDOC
