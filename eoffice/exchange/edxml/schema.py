@@ -69,6 +69,11 @@ def _schema_sources(kind: str) -> tuple[bytes, bytes]:
 
 
 _per_thread = threading.local()
+# libxml2 sets up its built-in schema types on the first schema it compiles, without a lock: two
+# threads compiling their first schemas at once (a Huey consumer just restarted) corrupted that
+# table for good — every later compile in the process failed, "the given type is not a built-in
+# type", and no package could be built. Compiling is rare (once per thread); validating stays parallel.
+_compile_lock = threading.Lock()
 
 
 def _schemas(kind: str) -> tuple[etree.XMLSchema, etree.XMLSchema]:
@@ -81,7 +86,8 @@ def _schemas(kind: str) -> tuple[etree.XMLSchema, etree.XMLSchema]:
     built: dict[str, tuple[etree.XMLSchema, etree.XMLSchema]] = _per_thread.__dict__.setdefault("schemas", {})
     if kind not in built:
         safe = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-        strict, lenient = (etree.XMLSchema(etree.fromstring(x, safe)) for x in _schema_sources(kind))
+        with _compile_lock:
+            strict, lenient = (etree.XMLSchema(etree.fromstring(x, safe)) for x in _schema_sources(kind))
         built[kind] = (strict, lenient)
     return built[kind]
 
