@@ -13,7 +13,6 @@ from __future__ import annotations
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
@@ -27,7 +26,6 @@ from eoffice.exchange.axis.base import (
     Package,
     PendingPackage,
     TransportStatus,
-    opened,
     pending_from,
 )
 from eoffice.exchange.axis.protocol import LGSP_STATUS, LgspCode
@@ -115,10 +113,12 @@ class LgspAdapter(AxisAdapter):
         headers = self._auth_headers()
         if json_file is not None:
             headers["Content-Type"] = "application/json"
-        with opened(json_file) if json_file is not None else nullcontext() as data:
-            if data is not None:
-                kwargs["data"] = data
-            response = self._http(method, url, headers=headers, stream=streamed, **kwargs)
+        body = json_file.open("rb") if json_file is not None else None  # opened afresh on each try
+        try:
+            response = self._http(method, url, headers=headers, data=body, stream=streamed, **kwargs)
+        finally:
+            if body is not None:
+                body.close()
         if response.status_code == 401 and self.account.auth == "token" and retry_token:
             response.close()
             raise _TokenExpired

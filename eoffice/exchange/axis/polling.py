@@ -16,7 +16,6 @@ does not poll one axis twice over (`claim`).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
@@ -34,7 +33,7 @@ from eoffice.directory.models import Agency
 from eoffice.exchange import edxml, incoming, outbox, receiving
 from eoffice.exchange.answers import Answer, Refused
 from eoffice.exchange.axis import errors
-from eoffice.exchange.axis.base import AxisAdapter, MessageType, PendingPackage, TransportStatus
+from eoffice.exchange.axis.base import AxisAdapter, MessageType, PendingPackage, TransportStatus, sha256_hex
 from eoffice.exchange.axis.services import adapter_of, require_axis_admin
 from eoffice.exchange.models import Axis, LineState, MessageKind, OutboxLine, QuarantinedPackage, Route
 
@@ -128,9 +127,7 @@ def take(axis: Axis, adapter: AxisAdapter, item: PendingPackage, summary: PollSu
 def receive(axis: Axis, item: PendingPackage, raw: Path, summary: PollSummary) -> TransportStatus:
     """Run the receipt pipeline on the package in `raw` (the caller deletes it); the transport
     status to report for it."""
-    with raw.open("rb") as handle:
-        sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
-    if QuarantinedPackage.objects.filter(via=VIA, sha256=sha256).exists():
+    if QuarantinedPackage.objects.filter(via=VIA, sha256=sha256_hex(raw)).exists():
         # The same bytes were refused before and their `fail` was lost: one quarantine copy is enough.
         summary.quarantined += 1
         return TransportStatus.FAIL

@@ -251,6 +251,15 @@ def test_an_answer_garbled_on_the_way_is_fetched_again_at_the_next_poll(
     assert Document.objects.filter(direction=Direction.INCOMING).count() == 1
 
 
+def receive_once(axis: Axis, item: Any, client: Any, summary: polling.PollSummary) -> str:
+    """What a poller does with one package up to, not including, its acknowledgement."""
+    raw = client.fetch_file(item.doc_id)
+    try:
+        return polling.receive(axis, item, raw, summary)
+    finally:
+        raw.unlink()
+
+
 def test_a_crash_between_storing_and_acknowledging_is_absorbed(
     axis_url: str, theirs: Axis, cast: Cast
 ) -> None:
@@ -259,7 +268,7 @@ def test_a_crash_between_storing_and_acknowledging_is_absorbed(
     [item] = client.pending(message_type=MessageType.EDOC)
     # The first poller stores the package and dies before its acknowledgement reaches the axis.
     before = polling.PollSummary(axis=theirs.name)
-    assert polling.receive(theirs, item, client.fetch_file(item.doc_id), before) == "done"
+    assert receive_once(theirs, item, client, before) == "done"
     assert before.stored == 1 and [p.doc_id for p in client.pending(message_type=MessageType.EDOC)] == [
         item.doc_id
     ]
@@ -274,9 +283,7 @@ def test_a_refusal_whose_fail_was_lost_is_not_quarantined_twice(axis_url: str, t
     inject_package(axis_url, (SAMPLES / "edoc_new.edxml").read_bytes(), sender=A, receivers=[B])
     client = adapter_of(theirs)
     [item] = client.pending(message_type=MessageType.EDOC)
-    assert (
-        polling.receive(theirs, item, client.fetch_file(item.doc_id), polling.PollSummary(axis="")) == "fail"
-    )
+    assert receive_once(theirs, item, client, polling.PollSummary(axis="")) == "fail"
     summary = polling.axis_poll(actor=SYSTEM, axis=theirs)
     assert (summary.quarantined, summary.errors) == (1, [])
     assert QuarantinedPackage.objects.count() == 1 and client.pending(message_type=MessageType.EDOC) == []
