@@ -88,24 +88,28 @@ def status_of(line: OutboxLine) -> edxml.StatusPackage:
 
 
 @contextmanager
-def package_file(line: OutboxLine) -> Iterator[Path]:
-    """The signed package for one line, in a temporary file removed afterwards (built afresh on
-    each attempt: it is cheap and stateless)."""
+def package_file(line: OutboxLine, *, signed: bool = True) -> Iterator[Path]:
+    """The package for one line, in a temporary file removed afterwards (built afresh on each
+    attempt: it is cheap and stateless). Signed with this installation's key for a peer; an axis
+    authenticates our system account on each call instead, and gets it unsigned (docs/axis.md)."""
     root = Path(settings.VAR_DIR) / "exchange" / "outgoing"
     root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pkg-", dir=root) as folder:
         directory = Path(folder)
-        unsigned, signed = directory / "unsigned.edxml", directory / "package.edxml"
+        unsigned, signed_path = directory / "unsigned.edxml", directory / "package.edxml"
         with unsigned.open("wb") as out:
             if line.kind == MessageKind.STATUS:
                 out.write(edxml.build_status(status_of(line)))
             else:
                 edxml.write_edoc(edoc_of(line, attachments_dir=directory), out)
+        if not signed:
+            yield unsigned
+            return
         pair = keys.installation_keys()
-        with signed.open("wb") as out:
+        with signed_path.open("wb") as out:
             edxml.sign_stream(unsigned, out, key_pem=pair.key_pem, cert_pem=pair.cert_pem)
         unsigned.unlink()
-        yield signed
+        yield signed_path
 
 
 def package_bytes(line: OutboxLine) -> bytes:

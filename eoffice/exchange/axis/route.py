@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from eoffice.exchange import packages
 from eoffice.exchange.axis import errors
 from eoffice.exchange.axis.base import MessageType
-from eoffice.exchange.axis.packages import package_file
 from eoffice.exchange.axis.services import adapter_of, axis_for
 from eoffice.exchange.models import Axis, MessageKind, OutboxLine, Receipt
 from eoffice.exchange.worker import Outcome
@@ -35,7 +35,8 @@ def send_line(line: OutboxLine) -> Outcome:
         return Outcome.retry(_("Chưa cấu hình trục liên thông nào đến đơn vị nhận này."))
     kind = MessageType.STATUS if line.kind == MessageKind.STATUS else MessageType.EDOC
     try:
-        with package_file(line) as package:
+        # The same package a peer gets (recall, update, replacement included), without the envelope signature.
+        with packages.package_file(line, signed=False) as package:
             doc_id = adapter_of(axis, max_retries=1).send(
                 package, sender=line.sender.code, message_type=kind, receivers=[line.receiver.code]
             )

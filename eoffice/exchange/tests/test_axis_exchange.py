@@ -17,10 +17,11 @@ from eoffice.exchange import worker
 from eoffice.exchange.axis import AxisAccount, AxisStyle, MessageType, TransportStatus, adapter_for
 from eoffice.exchange.axis.services import axis_for, axis_save, axis_sync_directory
 from eoffice.exchange.axis.testing import axis_server_process
-from eoffice.exchange.edxml import EdocPackage, StatusPackage, parse
+from eoffice.exchange.edxml import BussinessDocType, EdocPackage, StatusPackage, parse
 from eoffice.exchange.models import Axis, AxisRoute, LineState, MessageKind, OutboxLine, Route
 from eoffice.exchange.tests.conftest import external_agency, numbered_draft
 from eoffice.outgoing import release
+from eoffice.outgoing.recall import draft_recall
 from eoffice.outgoing.tests.conftest import actor_of
 from eoffice.testing.cast import Cast
 
@@ -158,3 +159,26 @@ def test_an_unknown_receiver_fails_at_once_an_unreachable_axis_retries(axis_url:
     assert line.state == LineState.PENDING
     assert line.next_attempt_at is not None and line.next_attempt_at > line.created_at
     assert "Không kết nối được tới trục liên thông" in line.last_error
+
+
+def test_a_recall_through_the_axis_names_the_document_and_its_reason_without_the_files(
+    axis_url: str, cast: Cast
+) -> None:
+    drain_theirs(axis_url)
+    axis_sync_directory(actor=SYSTEM, axis=our_axis(axis_url))
+    far = Agency.objects.get(code=FAR)
+    draft = numbered_draft(cast, recipient_ids=[far.pk])
+    release.draft_release(actor=actor_of(cast, cast.clerk_a), draft=draft)
+    sent = OutboxLine.objects.get(receiver=far)
+    assert worker.send_one(sent.pk) == "delivered"
+    drain_theirs(axis_url)
+    draft_recall(actor=actor_of(cast, cast.clerk_a), draft=draft, reason="Ban hành nhầm nơi nhận")
+    recall = OutboxLine.objects.get(receiver=far, business_type=1)
+    assert recall.route == Route.AXIS and worker.send_one(recall.pk) == "delivered"
+    [(_item, raw)] = list(their_adapter(axis_url).poll(message_type=MessageType.EDOC))
+    package = parse(raw)
+    assert isinstance(package, EdocPackage) and package.bussiness is not None
+    assert package.doc_type == BussinessDocType.REVOKE
+    assert package.header.document_id == sent.document_key
+    assert package.bussiness.bussiness_doc_reason == "Ban hành nhầm nơi nhận"
+    assert package.attachments == []  # a recall names the document; its files are not sent again
