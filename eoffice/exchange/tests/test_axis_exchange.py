@@ -95,7 +95,8 @@ def test_directory_sync_routes_external_agencies_through_the_axis(axis_url: str,
     assert axis.directory_synced_at is not None
 
 
-def test_a_release_to_an_external_agency_travels_through_the_axis(axis_url: str, cast: Cast) -> None:
+def released_to_far(axis_url: str, cast: Cast) -> tuple[Any, OutboxLine]:
+    """A draft of A released to the external agency FAR, which the axis reaches: its outbox line."""
     drain_theirs(axis_url)
     axis_sync_directory(actor=SYSTEM, axis=our_axis(axis_url))
     far = Agency.objects.get(code=FAR)
@@ -103,6 +104,11 @@ def test_a_release_to_an_external_agency_travels_through_the_axis(axis_url: str,
     release.draft_release(actor=actor_of(cast, cast.clerk_a), draft=draft)
     line = OutboxLine.objects.get(receiver=far)
     assert line.route == Route.AXIS
+    return draft, line
+
+
+def test_a_release_to_an_external_agency_travels_through_the_axis(axis_url: str, cast: Cast) -> None:
+    _draft, line = released_to_far(axis_url, cast)
 
     assert worker.send_one(line.pk) == "delivered"
     line.refresh_from_db()
@@ -164,16 +170,11 @@ def test_an_unknown_receiver_fails_at_once_an_unreachable_axis_retries(axis_url:
 def test_a_recall_through_the_axis_names_the_document_and_its_reason_without_the_files(
     axis_url: str, cast: Cast
 ) -> None:
-    drain_theirs(axis_url)
-    axis_sync_directory(actor=SYSTEM, axis=our_axis(axis_url))
-    far = Agency.objects.get(code=FAR)
-    draft = numbered_draft(cast, recipient_ids=[far.pk])
-    release.draft_release(actor=actor_of(cast, cast.clerk_a), draft=draft)
-    sent = OutboxLine.objects.get(receiver=far)
+    draft, sent = released_to_far(axis_url, cast)
     assert worker.send_one(sent.pk) == "delivered"
     drain_theirs(axis_url)
     draft_recall(actor=actor_of(cast, cast.clerk_a), draft=draft, reason="Ban hành nhầm nơi nhận")
-    recall = OutboxLine.objects.get(receiver=far, business_type=1)
+    recall = OutboxLine.objects.get(receiver=sent.receiver, business_type=1)
     assert recall.route == Route.AXIS and worker.send_one(recall.pk) == "delivered"
     [(_item, raw)] = list(their_adapter(axis_url).poll(message_type=MessageType.EDOC))
     package = parse(raw)
