@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_secret, env_str, parse_database_url
+from config.env import env_bool, env_float, env_int, env_list, env_secret, env_str, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("EOFFICE_VAR_DIR", str(BASE_DIR / "var")))
@@ -148,17 +148,16 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        # Huey's SQLite storage, plus a wake-up datagram per enqueue so an idle consumer starts a
+        # job at once instead of at its next poll (Redis storage blocks on the queue by itself).
+        "huey_class": "eoffice.core.queue.WakingSqliteHuey",
         "name": INSTALLATION_ID,
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": TESTING,
+        # Without a wake-up (one lost, or a second consumer) a job waits at most this long.
+        "poll_seconds": env_float("EOFFICE_QUEUE_POLL_SECONDS", 0.5, minimum=0.01),
     }
 HUEY["consumer"] = {"workers": env_int("EOFFICE_WORKERS", 2, minimum=1), "worker_type": "thread"}
-if not REDIS_URL:
-    # An idle consumer backs off to polling the SQLite queue every 10 s by default: an exchange line
-    # released then would wait that long. Polling a small local file twice a second costs nothing.
-    # (Redis storage blocks on the queue and picks a job up at once.)
-    HUEY["consumer"]["max_delay"] = 0.5
 
 # --- Notifications: e-mail over SMTP, links back to this installation ---------------------------
 EOFFICE_SITE_URL = env_str("EOFFICE_SITE_URL", "http://127.0.0.1:8000")

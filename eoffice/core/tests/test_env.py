@@ -36,6 +36,17 @@ def test_int_bounds_and_garbage(monkeypatch: pytest.MonkeyPatch) -> None:
         env.env_int("EO_N", 1)
 
 
+def test_float_bounds_and_garbage(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EO_X", "0.25")
+    assert env.env_float("EO_X", 0.5, minimum=0.01) == 0.25
+    monkeypatch.delenv("EO_X")
+    assert env.env_float("EO_X", 0.5) == 0.5
+    for raw, message in (("0", "minimum"), ("half", "not a number"), ("nan", "finite"), ("inf", "finite")):
+        monkeypatch.setenv("EO_X", raw)
+        with pytest.raises(ImproperlyConfigured, match=message):
+            env.env_float("EO_X", 0.5, minimum=0.01)
+
+
 def test_secret_from_file(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     secret = tmp_path / "secret"
     secret.write_text("s3cr3t\n", encoding="utf-8")

@@ -7,11 +7,14 @@ exactly as the web server would, and read the result back from the storage.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +28,7 @@ from huey.api import Huey
 from eoffice.core import audit
 from eoffice.core.actor import Actor
 from eoffice.core.models import AuditEvent
+from eoffice.core.queue import wake_address
 from eoffice.core.tasks import CHAIN_BROKEN_VERB, audit_chain_verify, verify_audit_chain
 
 REDIS_URL = os.environ.get("EOFFICE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -151,6 +155,10 @@ def consumer(
     db = tmp_path / "db.sqlite3"
     db.write_bytes(migrated_db.read_bytes())
     env = _child_env(tmp_path, db, installation_id=installation_id, redis_url=redis_url)
+    if redis_url is None:
+        # Far beyond the test's deadline: the job is only picked up in time if the enqueue's
+        # wake-up reaches the idle consumer (eoffice.core.queue).
+        env["EOFFICE_QUEUE_POLL_SECONDS"] = "300"
     log = (tmp_path / "consumer.log").open("wb")
     process = subprocess.Popen(
         [
@@ -169,10 +177,15 @@ def consumer(
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    address = wake_address(str(tmp_path / "huey.sqlite3"), installation_id)
     try:
+        if redis_url is None:
+            _wait_until_listening(address, process)
         yield env, client, db
     finally:
         process.send_signal(signal.SIGINT)  # huey's graceful stop
+        if redis_url is None:
+            _wake(address)  # the idle worker returns from its wait and sees the stop
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -180,6 +193,25 @@ def consumer(
             process.wait()
         log.close()
         client.flush()
+
+
+def _listening_addresses() -> set[str]:
+    # Abstract socket names, as /proc/net/unix lists them ("@" for the leading NUL).
+    lines = Path("/proc/net/unix").read_text().splitlines()[1:]
+    return {"\0" + line.split()[-1][1:] for line in lines if line.split()[-1].startswith("@")}
+
+
+def _wait_until_listening(address: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while address not in _listening_addresses():
+        assert process.poll() is None, "the consumer exited"
+        assert time.monotonic() < deadline, "the consumer never bound its wake-up address"
+        time.sleep(0.1)
+
+
+def _wake(address: str) -> None:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender, contextlib.suppress(OSError):
+        sender.sendto(b"1", address)
 
 
 @pytest.mark.slow
@@ -207,6 +239,7 @@ def test_consumer_process_runs_an_enqueued_job(consumer: tuple[dict[str, str], H
     )
     task_id = next(line.split()[1] for line in output.splitlines() if line.startswith("TASK "))
     result = client.result(task_id, blocking=True, timeout=60)
+    assert result is not None, "the consumer did not run the job within 60 s"
     assert result["intact"] is False, result
     assert "#2" in result["problem"]
     with sqlite3.connect(db) as conn:
