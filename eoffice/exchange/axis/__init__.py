@@ -4,8 +4,8 @@
 from eoffice.exchange.axis import AxisAccount, AxisStyle, MessageType, TransportStatus, adapter_for
 adapter = adapter_for(AxisAccount(style=AxisStyle.VXP, base_url=..., system_id=..., secret=...))
 doc_id = adapter.send(edxml_bytes, sender="000.00.00.H47", message_type=MessageType.EDOC)
-for item, package in adapter.poll(message_type=MessageType.EDOC):
-    ...  # store or quarantine, then:
+for item, path in adapter.poll(message_type=MessageType.EDOC):
+    ...  # store or quarantine the package in `path` (deleted when the loop moves on), then:
     adapter.acknowledge(item.doc_id, TransportStatus.DONE)
 adapter.agencies()  # the directory
 ```

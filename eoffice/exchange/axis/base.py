@@ -200,11 +200,16 @@ class AxisAdapter(abc.ABC):
     def unregister_agency(self, code: str) -> None: ...
 
     # -- helpers ----------------------------------------------------------------------------------
-    def poll(self, *, message_type: MessageType) -> Iterator[tuple[PendingPackage, bytes]]:
-        """Each pending package with its bytes. The caller acknowledges each one itself, after it
-        has stored (done) or quarantined (fail) the package, so a crash in between re-delivers."""
+    def poll(self, *, message_type: MessageType) -> Iterator[tuple[PendingPackage, Path]]:
+        """Each pending package with the file it was fetched to (streamed, never whole in memory),
+        which lives until the loop moves on. The caller acknowledges each one itself, after it has
+        stored (done) or quarantined (fail) the package, so a crash in between re-delivers."""
         for item in self.pending(message_type=message_type):
-            yield item, self.fetch(item.doc_id)
+            path = self.fetch_file(item.doc_id)
+            try:
+                yield item, path
+            finally:
+                path.unlink(missing_ok=True)
 
     def _retrying(self, call: Callable[[], T]) -> T:
         """Run `call`, retrying only retryable errors, with exponential back-off and full jitter."""

@@ -24,6 +24,8 @@ from xml.sax.saxutils import escape
 import requests
 from django.conf import settings
 
+from eoffice.exchange.axis.base import AxisAdapter, MessageType, PendingPackage
+
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 
 
@@ -129,6 +131,11 @@ def inject_package(
     body = {"from": sender, "to": list(receivers), "message_type": message_type, "system": system}
     answer = dev_call(url, "packages", body | {"data": base64.b64encode(data).decode("ascii")})
     return str(answer["docId"])
+
+
+def polled(adapter: AxisAdapter, message_type: MessageType) -> list[tuple[PendingPackage, bytes]]:
+    """Every pending package with its bytes, read while `poll` still holds its file."""
+    return [(item, path.read_bytes()) for item, path in adapter.poll(message_type=message_type)]
 
 
 def edoc_package(*, sender: str, receivers: Sequence[str], subject: str = "Văn bản thử") -> bytes:

@@ -22,7 +22,7 @@ from eoffice.exchange.axis import (
 )
 from eoffice.exchange.axis import errors as axis_errors
 from eoffice.exchange.axis.lgsp import LgspAdapter
-from eoffice.exchange.axis.testing import axis_server_process, edoc_package, status_package
+from eoffice.exchange.axis.testing import axis_server_process, edoc_package, polled, status_package
 from eoffice.exchange.axis.vxp import VxpAdapter
 from eoffice.exchange.edxml import build_edoc, build_status, parse
 from eoffice.exchange.tests import edxml_factories as factories
@@ -107,6 +107,24 @@ STYLES = [AxisStyle.VXP, AxisStyle.LGSP]
 
 
 @pytest.mark.parametrize("style", STYLES)
+def test_poll_hands_out_each_package_as_a_file_it_deletes_when_the_loop_moves_on(
+    axis_url: str, style: AxisStyle, tmp_path: Path
+) -> None:
+    sender, receiver = make(style, axis_url, S1), make(style, axis_url, S2, spool_dir=str(tmp_path))
+    drain(receiver)
+    packages = [edoc_package(sender=A, receivers=[B], subject=f"Công văn {n} về việc thử") for n in range(2)]
+    for package in packages:
+        sender.send(package, sender=A, message_type=MessageType.EDOC)
+    seen: list[Path] = []
+    for item, path in receiver.poll(message_type=MessageType.EDOC):
+        assert path.parent == tmp_path and path.read_bytes() == packages[len(seen)]
+        assert [p for p in seen if p.exists()] == []  # the previous one is gone already
+        seen.append(path)
+        receiver.acknowledge(item.doc_id, TransportStatus.DONE)
+    assert len(seen) == 2 and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("style", STYLES)
 def test_send_receive_acknowledge(axis_url: str, style: AxisStyle) -> None:
     sender, receiver = make(style, axis_url, S1), make(style, axis_url, S2)
     drain(receiver)
@@ -117,7 +135,7 @@ def test_send_receive_acknowledge(axis_url: str, style: AxisStyle) -> None:
     pending = receiver.pending(message_type=MessageType.EDOC)
     assert [(p.sender, p.receiver, p.message_type) for p in pending] == [(A, B, MessageType.EDOC)]
     assert sender.pending(message_type=MessageType.EDOC) == []  # nobody reads others' mail
-    [(item, fetched)] = list(receiver.poll(message_type=MessageType.EDOC))
+    [(item, fetched)] = polled(receiver, MessageType.EDOC)
     assert fetched == package
 
     receiver.acknowledge(item.doc_id, TransportStatus.DONE)
@@ -146,7 +164,7 @@ def test_status_packages_travel_back_to_the_original_sender(axis_url: str, style
     status = status_package(sender=B, original_sender=A, code="03")
     receiver.send(status, sender=B, message_type=MessageType.STATUS)
     assert sender.pending(message_type=MessageType.EDOC) == []
-    [(item, fetched)] = list(sender.poll(message_type=MessageType.STATUS))
+    [(item, fetched)] = polled(sender, MessageType.STATUS)
     assert (item.sender, item.receiver, item.message_type, fetched) == (B, A, MessageType.STATUS, status)
     sender.acknowledge(item.doc_id, TransportStatus.DONE)
 
@@ -159,14 +177,14 @@ def test_codec_packages_travel_unchanged(axis_url: str, style: AxisStyle) -> Non
     drain(receiver)
     edoc = factories.edoc(("cong-van.pdf", b"%PDF-1.7 thu nghiem", "application/pdf"))
     sender.send(build_edoc(edoc), sender=factories.SENDER.organ_id, message_type=MessageType.EDOC)
-    [(item, fetched)] = list(receiver.poll(message_type=MessageType.EDOC))
+    [(item, fetched)] = polled(receiver, MessageType.EDOC)
     assert item.receiver == factories.RECEIVER.organ_id
     assert parse(fetched) == parse(build_edoc(edoc))
     receiver.acknowledge(item.doc_id, TransportStatus.DONE)
 
     answer = build_status(factories.status("03"))
     receiver.send(answer, sender=factories.RECEIVER.organ_id, message_type=MessageType.STATUS)
-    [(item, fetched)] = list(sender.poll(message_type=MessageType.STATUS))
+    [(item, fetched)] = polled(sender, MessageType.STATUS)
     assert (item.receiver, fetched) == (factories.SENDER.organ_id, answer)
     sender.acknowledge(item.doc_id, TransportStatus.DONE)
 
@@ -357,7 +375,7 @@ def test_lgsp_token_authentication_and_renewal(axis_url: str) -> None:
     package = edoc_package(sender=B, receivers=[A], subject="Trả lời sau khi gia hạn mã")
     adapter.send(package, sender=B, message_type=MessageType.EDOC)
     assert dev(axis_url, "stats")["requests"]["/token"] == 2
-    [(item, fetched)] = list(receiver.poll(message_type=MessageType.EDOC))
+    [(item, fetched)] = polled(receiver, MessageType.EDOC)
     assert fetched == package
     receiver.acknowledge(item.doc_id, TransportStatus.DONE)
     with pytest.raises(axis_errors.AxisAuthError) as caught:

@@ -16,7 +16,7 @@ from eoffice.directory.models import Agency
 from eoffice.exchange import worker
 from eoffice.exchange.axis import AxisAccount, AxisStyle, MessageType, TransportStatus, adapter_for
 from eoffice.exchange.axis.services import axis_for, axis_save, axis_sync_directory
-from eoffice.exchange.axis.testing import axis_server_process
+from eoffice.exchange.axis.testing import axis_server_process, polled
 from eoffice.exchange.edxml import BussinessDocType, EdocPackage, StatusPackage, parse
 from eoffice.exchange.models import Axis, AxisRoute, LineState, MessageKind, OutboxLine, Route
 from eoffice.exchange.tests.conftest import external_agency, numbered_draft
@@ -113,7 +113,7 @@ def test_a_release_to_an_external_agency_travels_through_the_axis(axis_url: str,
     assert worker.send_one(line.pk) == "delivered"
     line.refresh_from_db()
     assert line.state == LineState.DELIVERED
-    [(item, raw)] = list(their_adapter(axis_url).poll(message_type=MessageType.EDOC))
+    [(item, raw)] = polled(their_adapter(axis_url), MessageType.EDOC)
     package = parse(raw)
     assert isinstance(package, EdocPackage)
     assert (item.sender, item.receiver) == (cast.agency_a.code, FAR)
@@ -139,7 +139,7 @@ def test_a_status_line_travels_through_the_axis(axis_url: str, cast: Cast) -> No
         created_at=timezone.now(),
     )
     assert worker.send_one(line.pk) == "delivered"
-    [(_item, raw)] = list(their_adapter(axis_url).poll(message_type=MessageType.STATUS))
+    [(_item, raw)] = polled(their_adapter(axis_url), MessageType.STATUS)
     status = parse(raw)
     assert isinstance(status, StatusPackage)
     assert (status.status_code, status.from_.organ_id) == ("03", cast.agency_a.code)
@@ -176,7 +176,7 @@ def test_a_recall_through_the_axis_names_the_document_and_its_reason_without_the
     draft_recall(actor=actor_of(cast, cast.clerk_a), draft=draft, reason="Ban hành nhầm nơi nhận")
     recall = OutboxLine.objects.get(receiver=sent.receiver, business_type=1)
     assert recall.route == Route.AXIS and worker.send_one(recall.pk) == "delivered"
-    [(_item, raw)] = list(their_adapter(axis_url).poll(message_type=MessageType.EDOC))
+    [(_item, raw)] = polled(their_adapter(axis_url), MessageType.EDOC)
     package = parse(raw)
     assert isinstance(package, EdocPackage) and package.bussiness is not None
     assert package.doc_type == BussinessDocType.REVOKE
