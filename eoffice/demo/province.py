@@ -31,6 +31,11 @@ MAX_SCALE = 30
 SUPERUSER = "admin"
 # The agency whose people are printed as the demo logins (province 1's Department of Home Affairs).
 LOGIN_AGENCY_SLUG = "snv"
+# The printed logins of that agency the signing kit (signing_kit.py) also needs by name.
+LOGIN_CLERK = f"vanthu.{LOGIN_AGENCY_SLUG}"
+LOGIN_LEADER = f"lanhdao.{LOGIN_AGENCY_SLUG}"
+LOGIN_UNIT_HEAD = f"truongphong3.{LOGIN_AGENCY_SLUG}"
+LOGIN_ADMIN = f"quantri.{LOGIN_AGENCY_SLUG}"
 
 
 @dataclass(frozen=True)
@@ -384,13 +389,12 @@ def plan_provinces(scale: int = 1, seed: int = 2025) -> ProvincePlan:
 
 def demo_logins() -> list[DemoLogin]:
     """One login per role, all in province 1's Department of Home Affairs, plus the superuser."""
-    slug = LOGIN_AGENCY_SLUG
     agency = "Sở Nội vụ"
     return [
-        DemoLogin(f"vanthu.{slug}", str(Role.VAN_THU.label), "Văn thư", agency),
-        DemoLogin(f"lanhdao.{slug}", str(Role.LANH_DAO_CO_QUAN.label), "Giám đốc", agency),
-        DemoLogin(f"truongphong3.{slug}", str(Role.LANH_DAO_DON_VI.label), "Trưởng phòng", agency),
-        DemoLogin(f"chuyenvien.{slug}", str(Role.CHUYEN_VIEN.label), "Chuyên viên", agency),
-        DemoLogin(f"quantri.{slug}", str(Role.QUAN_TRI_CO_QUAN.label), "Quản trị hệ thống cơ quan", agency),
+        DemoLogin(LOGIN_CLERK, str(Role.VAN_THU.label), "Văn thư", agency),
+        DemoLogin(LOGIN_LEADER, str(Role.LANH_DAO_CO_QUAN.label), "Giám đốc", agency),
+        DemoLogin(LOGIN_UNIT_HEAD, str(Role.LANH_DAO_DON_VI.label), "Trưởng phòng", agency),
+        DemoLogin(f"chuyenvien.{LOGIN_AGENCY_SLUG}", str(Role.CHUYEN_VIEN.label), "Chuyên viên", agency),
+        DemoLogin(LOGIN_ADMIN, str(Role.QUAN_TRI_CO_QUAN.label), "Quản trị hệ thống cơ quan", agency),
         DemoLogin(SUPERUSER, "Quản trị hệ thống (superuser)", "Quản trị hệ thống", "Toàn hệ thống"),
     ]

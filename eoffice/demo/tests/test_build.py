@@ -198,9 +198,12 @@ def test_bad_arguments_are_refused(scale: int, password: str, field: str) -> Non
 @pytest.mark.django_db
 def test_every_printed_login_signs_in() -> None:
     output = _run()
-    # Rows of the printed table below its header and rule: "username  password  role …".
-    table = output.split("\n")[3:]
-    logins = [tuple(re.split(r"\s{2,}", line)[:2]) for line in table if line.strip()]
+    # Rows of the printed table below its header and rule, "username  password  role …", up to
+    # the blank line before the signing keys' table.
+    lines = output.split("\n")
+    start = next(i for i, line in enumerate(lines) if re.match(r"Tên đăng nhập\s+Mật khẩu", line)) + 2
+    table = lines[start : lines.index("", start)]
+    logins = [tuple(re.split(r"\s{2,}", line)[:2]) for line in table]
     assert [u for u, _ in logins] == [login.username for login in demo_logins()]
     for username, password in logins:
         client = Client()

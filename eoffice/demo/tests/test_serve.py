@@ -21,6 +21,7 @@ import pytest
 from django.conf import settings
 
 from eoffice.demo.output import DEFAULT_PASSWORD
+from eoffice.demo.signing_kit import KEY_PASSWORD
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 
@@ -116,6 +117,9 @@ def test_serves_login_and_stops_cleanly_on_sigterm(served: Served) -> None:
     base = f"http://127.0.0.1:{served.port}"
     output = served.output()
     assert "vanthu.snv" in output and DEFAULT_PASSWORD in output
+    # The signing keys demo_province wrote into this var/ are printed with their password.
+    assert KEY_PASSWORD in output and "demo-keys/lanhdao.snv.p12" in output
+    assert (served.log.parent / "demo-keys" / "lanhdao.snv.p12").is_file()
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     # The first request warms the workers up (imports, template and translation loading) while the

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import DomainError
-from eoffice.demo import selectors, services
-from eoffice.demo.output import DEFAULT_PASSWORD, logins_table
+from eoffice.demo import selectors, services, signing_kit
+from eoffice.demo.output import DEFAULT_PASSWORD, logins_table, signing_table
 from eoffice.demo.province import MAX_SCALE
 
 
@@ -34,8 +34,15 @@ class Command(BaseCommand):
         password: str = options["password"]
         if options["if_absent"] and selectors.demo_built_event() is not None:
             self.stdout.write("Dữ liệu mẫu đã có; không tạo lại.")
-            self.stdout.write(logins_table(password))
-            return
+        else:
+            self._build(options, password)
+        kit = self._signing_kit()
+        self.stdout.write(logins_table(password))
+        if kit is not None:
+            self.stdout.write("")
+            self.stdout.write(signing_table(kit))
+
+    def _build(self, options: dict[str, Any], password: str) -> None:
         started = time.monotonic()
         try:
             summary = services.demo_province_build(
@@ -54,4 +61,20 @@ class Command(BaseCommand):
                 f"({summary.concurrent_positions} kiêm nhiệm) trong {elapsed:.1f} giây."
             )
         )
-        self.stdout.write(logins_table(password))
+
+    def _signing_kit(self) -> signing_kit.SigningKit | None:
+        """The keys a visitor signs with; made for a demo built before they existed, and made
+        again when their files are gone (a cleaned var/ with the database kept)."""
+        kit = signing_kit.current_kit()
+        if kit is not None and not kit.missing_files():
+            return kit
+        try:
+            kit = signing_kit.demo_signing_kit_build(actor=Actor.system("demo_province"))
+        except (DomainError, OSError) as exc:
+            # The demo still works without signing; say why signing will not.
+            reason = exc.message if isinstance(exc, DomainError) else str(exc)
+            self.stderr.write(self.style.WARNING(f"Không tạo được bộ khóa ký số mẫu: {reason}"))
+            return None
+        done = "Đã tạo bộ khóa ký số mẫu (CA mẫu, tệp khóa, ảnh chữ ký, con dấu, quy trình trình ký)."
+        self.stdout.write(self.style.SUCCESS(done))
+        return kit

@@ -11,8 +11,8 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from eoffice.demo import selectors
-from eoffice.demo.output import DEFAULT_PASSWORD, logins_table
+from eoffice.demo import selectors, signing_kit
+from eoffice.demo.output import DEFAULT_PASSWORD, logins_table, signing_table
 from eoffice.demo.supervisor import Child, Supervisor, wait_for_port
 
 
@@ -96,6 +96,10 @@ class Command(BaseCommand):
                 return
             if selectors.demo_built_event() is not None:
                 self.stdout.write(logins_table(options["password"]))
+                kit = signing_kit.current_kit()
+                if kit is not None:
+                    self.stdout.write("")
+                    self.stdout.write(signing_table(kit))
             self.stdout.write(self.style.SUCCESS(f"eOffice đang chạy tại {url} — nhấn Ctrl-C để dừng."))
             self.stdout.flush()
 
