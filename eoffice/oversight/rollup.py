@@ -1,8 +1,9 @@
 """Keeping the rollups (`MonthSummary`, `DurationHistogram`) exact.
 
 Incrementally: the fact observer passes what a fact contributed before its change and what it
-contributes after; the difference is added to the rollup rows with `F()` updates (an insert when
-the row is new), in the line's own transaction, so the rollups commit or roll back with the line.
+contributes after; the difference is added to the rollup rows in the line's own transaction, so
+the rollups commit or roll back with the line — summed over the transaction and written just
+before it commits, in one order for every transaction (`rollup_deltas`, which says why).
 From scratch: `rebuild()` recomputes every row from the facts with GROUP BY queries — after an
 upgrade, from `oversight_refresh_facts`, and by the benchmark after it loads its facts.
 """
@@ -15,20 +16,19 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Count, DateField, F, Func, IntegerField, Q, Sum, Value
+from django.db import connection, models, transaction
+from django.db.models import Count, DateField, Func, IntegerField, Q, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from eoffice.oversight import rollup_deltas
 from eoffice.oversight.models import (
     BUCKET_EDGES,
     BUCKET_FIELDS,
     DONE_OUTCOMES,
-    HISTOGRAM_KEY,
     OPEN_OUTCOMES,
     SUMMARY_COUNTS,
-    SUMMARY_KEY,
     DurationHistogram,
     LineFact,
     Measure,
@@ -37,7 +37,7 @@ from eoffice.oversight.models import (
 )
 from eoffice.workcalendar.engine import LOCAL_TZ
 
-Contribution = dict[tuple[str, tuple[Any, ...]], dict[str, int]]
+Contribution = rollup_deltas.Deltas
 BATCH = 5000
 # Which facts each measure's histogram counts, and the duration it counts.
 MEASURES: dict[str, tuple[Q, str]] = {
@@ -94,36 +94,15 @@ def contribution(fact: LineFact | None) -> Contribution:
 
 
 def apply(before: Contribution, after: Contribution) -> None:
-    """Add `after − before` to the rollup rows. Called inside the fact's transaction."""
-    deltas: dict[tuple[str, tuple[Any, ...]], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    """Add `after − before` to the rollup rows, when the fact's transaction commits."""
+    deltas: Contribution = defaultdict(lambda: defaultdict(int))
     for sign, part in ((-1, before), (1, after)):
         for target, columns in part.items():
             for column, amount in columns.items():
                 deltas[target][column] += sign * amount
-    # Rows in one order within a change. Writers of the same row queue on its lock until commit;
-    # two transactions whose cascades reach the same two rows in opposite orders can still
-    # deadlock, and PostgreSQL then aborts one of them (the request fails and can be retried).
-    for (table, key), columns in sorted(deltas.items(), key=lambda pair: (pair[0][0], str(pair[0][1]))):
-        changed = {column: amount for column, amount in columns.items() if amount}
-        if changed:
-            model, names = (
-                (MonthSummary, SUMMARY_KEY) if table == "summary" else (DurationHistogram, HISTOGRAM_KEY)
-            )
-            _add(model, dict(zip(names, key, strict=True)), changed)
-
-
-def _add(model: type[models.Model], key: dict[str, Any], changed: dict[str, int]) -> None:
-    rows = model._default_manager.filter(**key)
-    increments = {column: F(column) + amount for column, amount in changed.items()}
-    if rows.update(**increments):
-        return
-    try:
-        # A savepoint: when another transaction inserts the same key first, the unique key makes
-        # this insert fail alone (after that transaction commits), and the update below sees its row.
-        with transaction.atomic():
-            model._default_manager.create(**key, **changed)
-    except IntegrityError:
-        rows.update(**increments)
+    # Not written here: a row locked now would be held while the transaction goes on to lock
+    # others in an order nobody chose, and two transactions could deadlock (`rollup_deltas`).
+    rollup_deltas.add(deltas)
 
 
 def _keyed(facts: models.QuerySet[Any]) -> models.QuerySet[Any]:
@@ -235,6 +214,11 @@ def rebuild(
             cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
     summary_model._default_manager.all().delete()
     histogram_model._default_manager.all().delete()
-    return _write(summary_model, _summary_rows(fact_model)), _write(
-        histogram_model, _histogram_rows(fact_model)
+    written = (
+        _write(summary_model, _summary_rows(fact_model)),
+        _write(histogram_model, _histogram_rows(fact_model)),
     )
+    # The rows just written count the facts this transaction changed: their pending changes must
+    # not be added a second time when it commits.
+    rollup_deltas.cancel_pending()
+    return written
