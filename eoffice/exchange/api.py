@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import NotFound
@@ -18,13 +18,19 @@ from eoffice.exchange.models import OutboxLine, Receipt
 
 router = Router(tags=["exchange"])
 
+# Paging bounds: past these a database refuses the OFFSET (a 500); the client gets a 422 instead.
+# Ids are path parameters without a converter, so "/lines/abc" is a structured 422, not an HTML 404.
+MAX_OFFSET = 10_000_000
+# Text that reaches the database has no NUL byte: PostgreSQL refuses one with an error (a 500).
+NO_NUL = r"^[^\x00]*$"
+
 
 def _actor(request: HttpRequest) -> Actor:
     return request.actor  # type: ignore[attr-defined]
 
 
 class ReasonIn(Schema):
-    reason: str = Field(..., max_length=2000)
+    reason: str = Field(..., max_length=2000, pattern=NO_NUL)
 
 
 class EventOut(Schema):
@@ -94,25 +100,31 @@ def _detail(line: OutboxLine) -> dict[str, Any]:
 
 
 @router.get("/lines", response=list[LineOut], summary="Gói tin đã gửi (box=failed: hộp gửi lỗi)")
-def lines(request: HttpRequest, state: str = "", box: str = "", limit: int = 100, offset: int = 0) -> Any:
+def lines(
+    request: HttpRequest,
+    state: str = "",
+    box: str = "",
+    limit: int = 100,
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+) -> Any:
     limit = max(1, min(limit, 500))
     qs = selectors.lines(_actor(request), state=state, box=box)[offset : offset + limit]
     return [_line(line) for line in qs]
 
 
-@router.get("/lines/{int:line_id}", response=LineDetailOut, summary="Một gói tin và diễn biến trạng thái")
+@router.get("/lines/{line_id}", response=LineDetailOut, summary="Một gói tin và diễn biến trạng thái")
 def line_detail(request: HttpRequest, line_id: int) -> Any:
     return _detail(selectors.line_get(_actor(request), line_id))
 
 
-@router.post("/lines/{int:line_id}/resend", response=LineDetailOut, summary="Gửi lại")
+@router.post("/lines/{line_id}/resend", response=LineDetailOut, summary="Gửi lại")
 def line_resend(request: HttpRequest, line_id: int) -> Any:
     actor = _actor(request)
     line = services.line_resend(actor=actor, line=selectors.line_get(actor, line_id))
     return _detail(selectors.line_get(actor, line.pk))
 
 
-@router.post("/lines/{int:line_id}/cancel", response=LineDetailOut, summary="Hủy gửi")
+@router.post("/lines/{line_id}/cancel", response=LineDetailOut, summary="Hủy gửi")
 def line_cancel(request: HttpRequest, line_id: int, body: ReasonIn) -> Any:
     actor = _actor(request)
     line = services.line_cancel(actor=actor, line=selectors.line_get(actor, line_id), reason=body.reason)
@@ -167,26 +179,26 @@ def _receipt(r: Receipt) -> dict[str, Any]:
 
 
 @router.get("/receipts", response=list[ReceiptOut], summary="Gói tin nhận qua liên thông")
-def receipts(request: HttpRequest, limit: int = 100, offset: int = 0) -> Any:
+def receipts(request: HttpRequest, limit: int = 100, offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> Any:
     limit = max(1, min(limit, 500))
     return [_receipt(r) for r in selectors.receipts(_actor(request))[offset : offset + limit]]
 
 
-@router.post("/receipts/{int:receipt_id}/reject", response=ReceiptOut, summary="Từ chối tiếp nhận (02)")
+@router.post("/receipts/{receipt_id}/reject", response=ReceiptOut, summary="Từ chối tiếp nhận (02)")
 def receipt_reject(request: HttpRequest, receipt_id: int, body: ReasonIn) -> Any:
     actor = _actor(request)
     services.receipt_reject(actor=actor, receipt=selectors.receipt_get(actor, receipt_id), reason=body.reason)
     return _receipt(selectors.receipt_get(actor, receipt_id))
 
 
-@router.post("/receipts/{int:receipt_id}/recall/accept", response=ReceiptOut, summary="Đồng ý thu hồi (15)")
+@router.post("/receipts/{receipt_id}/recall/accept", response=ReceiptOut, summary="Đồng ý thu hồi (15)")
 def recall_accept(request: HttpRequest, receipt_id: int) -> Any:
     actor = _actor(request)
     services.recall_request_accept(actor=actor, receipt=selectors.receipt_get(actor, receipt_id))
     return _receipt(selectors.receipt_get(actor, receipt_id))
 
 
-@router.post("/receipts/{int:receipt_id}/recall/refuse", response=ReceiptOut, summary="Từ chối thu hồi (16)")
+@router.post("/receipts/{receipt_id}/recall/refuse", response=ReceiptOut, summary="Từ chối thu hồi (16)")
 def recall_refuse(request: HttpRequest, receipt_id: int, body: ReasonIn) -> Any:
     actor = _actor(request)
     services.recall_request_refuse(
@@ -196,7 +208,7 @@ def recall_refuse(request: HttpRequest, receipt_id: int, body: ReasonIn) -> Any:
 
 
 @router.post(
-    "/receipts/{int:receipt_id}/change/accept",
+    "/receipts/{receipt_id}/change/accept",
     response=ReceiptOut,
     summary="Đồng ý cập nhật hoặc thay thế (15)",
 )
@@ -207,7 +219,7 @@ def change_accept(request: HttpRequest, receipt_id: int) -> Any:
 
 
 @router.post(
-    "/receipts/{int:receipt_id}/change/refuse",
+    "/receipts/{receipt_id}/change/refuse",
     response=ReceiptOut,
     summary="Từ chối cập nhật hoặc thay thế (16)",
 )
@@ -254,7 +266,7 @@ def quarantine(request: HttpRequest, all: bool = False) -> Any:
     return [_quarantined(q) for q in selectors.quarantine(_actor(request), open_only=not all)[:500]]
 
 
-@router.post("/quarantine/{int:item_id}/dismiss", response=QuarantineOut, summary="Đánh dấu đã xem xét")
+@router.post("/quarantine/{item_id}/dismiss", response=QuarantineOut, summary="Đánh dấu đã xem xét")
 def quarantine_dismiss(request: HttpRequest, item_id: int) -> Any:
     actor = _actor(request)
     item = services.quarantine_dismiss(actor=actor, item=selectors.quarantine_get(actor, item_id))
@@ -262,10 +274,10 @@ def quarantine_dismiss(request: HttpRequest, item_id: int) -> Any:
 
 
 class PeerIn(Schema):
-    code: str = Field(..., max_length=64)
-    name: str = Field(..., max_length=200)
-    base_url: str = Field(..., max_length=300)
-    certificate_pem: str = Field(..., max_length=20000)
+    code: str = Field(..., max_length=64, pattern=NO_NUL)
+    name: str = Field(..., max_length=200, pattern=NO_NUL)
+    base_url: str = Field(..., max_length=300, pattern=NO_NUL)
+    certificate_pem: str = Field(..., max_length=20000, pattern=NO_NUL)
     is_active: bool = True
 
 
@@ -302,7 +314,7 @@ def peer_register(request: HttpRequest, body: PeerIn) -> Any:
     return Status(201, _peer(peer))
 
 
-@router.post("/peers/{int:peer_id}/sync", response=PeerOut, summary="Đồng bộ danh sách cơ quan của hệ thống")
+@router.post("/peers/{peer_id}/sync", response=PeerOut, summary="Đồng bộ danh sách cơ quan của hệ thống")
 def peer_sync(request: HttpRequest, peer_id: int) -> Any:
     actor = _actor(request)
     peer = selectors.peer_get(actor, peer_id)

@@ -60,8 +60,12 @@ def lines(actor: Actor, *, state: str = "", box: str = "") -> QuerySet[OutboxLin
         qs = qs.filter(sender_id__in=agencies)
     if box == "failed":
         qs = qs.filter(state__in=FAILED_BOX)
-    elif state:
+    elif state in LineState.values:
         qs = qs.filter(state=state)
+    elif state:
+        # An unknown state matches nothing, without sending it to the database (PostgreSQL
+        # refuses a NUL byte in a parameter with an error, not an empty answer).
+        qs = qs.none()
     return qs.order_by("-created_at", "-id")
 
 

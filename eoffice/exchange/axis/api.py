@@ -16,22 +16,27 @@ from eoffice.exchange.axis.selectors import AxisView
 
 router = Router(tags=["exchange"])
 
+# Text that reaches the database has no NUL byte: PostgreSQL refuses one with an error (a 500).
+NO_NUL = r"^[^\x00]*$"
+
 
 def _actor(request: HttpRequest) -> Actor:
     return request.actor  # type: ignore[attr-defined]
 
 
 class AxisIn(Schema):
-    name: str = Field(..., max_length=200)
-    style: str = Field(..., description="vxp | lgsp")
-    base_url: str = Field(..., max_length=300)
-    system_id: str = Field(..., max_length=100)
-    secret: str = Field("", max_length=300)
-    auth: str = Field("key", description="LGSP: key (X-SystemId/X-SecretKey) | token")
-    consumer_key: str = Field("", max_length=200)
-    consumer_secret: str = Field("", max_length=300)
-    api_path: str = Field("/truclienthong/v1.0.0", max_length=200)
-    province_path: str = Field("qn", max_length=50)
+    name: str = Field(..., max_length=200, pattern=NO_NUL)
+    style: str = Field(..., description="vxp | lgsp", max_length=16, pattern=NO_NUL)
+    base_url: str = Field(..., max_length=300, pattern=NO_NUL)
+    system_id: str = Field(..., max_length=100, pattern=NO_NUL)
+    secret: str = Field("", max_length=300, pattern=NO_NUL)
+    auth: str = Field(
+        "key", description="LGSP: key (X-SystemId/X-SecretKey) | token", max_length=16, pattern=NO_NUL
+    )
+    consumer_key: str = Field("", max_length=200, pattern=NO_NUL)
+    consumer_secret: str = Field("", max_length=300, pattern=NO_NUL)
+    api_path: str = Field("/truclienthong/v1.0.0", max_length=200, pattern=NO_NUL)
+    province_path: str = Field("qn", max_length=50, pattern=NO_NUL)
     is_active: bool = True
     is_default: bool = False
 
@@ -39,16 +44,16 @@ class AxisIn(Schema):
 class AxisPatch(Schema):
     """Only the fields sent change; a secret left out is kept."""
 
-    name: str | None = Field(None, max_length=200)
-    style: str | None = None
-    base_url: str | None = Field(None, max_length=300)
-    system_id: str | None = Field(None, max_length=100)
-    secret: str | None = Field(None, max_length=300)
-    auth: str | None = None
-    consumer_key: str | None = Field(None, max_length=200)
-    consumer_secret: str | None = Field(None, max_length=300)
-    api_path: str | None = Field(None, max_length=200)
-    province_path: str | None = Field(None, max_length=50)
+    name: str | None = Field(None, max_length=200, pattern=NO_NUL)
+    style: str | None = Field(None, max_length=16, pattern=NO_NUL)
+    base_url: str | None = Field(None, max_length=300, pattern=NO_NUL)
+    system_id: str | None = Field(None, max_length=100, pattern=NO_NUL)
+    secret: str | None = Field(None, max_length=300, pattern=NO_NUL)
+    auth: str | None = Field(None, max_length=16, pattern=NO_NUL)
+    consumer_key: str | None = Field(None, max_length=200, pattern=NO_NUL)
+    consumer_secret: str | None = Field(None, max_length=300, pattern=NO_NUL)
+    api_path: str | None = Field(None, max_length=200, pattern=NO_NUL)
+    province_path: str | None = Field(None, max_length=50, pattern=NO_NUL)
     is_active: bool | None = None
     is_default: bool | None = None
 
@@ -77,12 +82,12 @@ def axis_create(request: HttpRequest, body: AxisIn) -> Any:
     return Status(201, _out(actor, axis.pk))
 
 
-@router.get("/{int:axis_id}", response=AxisView, summary="Một trục liên thông")
+@router.get("/{axis_id}", response=AxisView, summary="Một trục liên thông")
 def axis_detail(request: HttpRequest, axis_id: int) -> Any:
     return _out(_actor(request), axis_id)
 
 
-@router.patch("/{int:axis_id}", response=AxisView, summary="Sửa tài khoản trục liên thông")
+@router.patch("/{axis_id}", response=AxisView, summary="Sửa tài khoản trục liên thông")
 def axis_update(request: HttpRequest, axis_id: int, body: AxisPatch) -> Any:
     actor = _actor(request)
     values = {k: v for k, v in body.dict(exclude_unset=True).items() if v is not None}
@@ -90,7 +95,7 @@ def axis_update(request: HttpRequest, axis_id: int, body: AxisPatch) -> Any:
     return _out(actor, axis_id)
 
 
-@router.post("/{int:axis_id}/sync", response=SyncOut, summary="Đồng bộ danh bạ cơ quan từ trục")
+@router.post("/{axis_id}/sync", response=SyncOut, summary="Đồng bộ danh bạ cơ quan từ trục")
 def axis_sync(request: HttpRequest, axis_id: int) -> Any:
     actor = _actor(request)
     result = services.axis_sync_directory(actor=actor, axis=selectors.axis_get(actor, axis_id))
@@ -103,13 +108,13 @@ def axis_sync(request: HttpRequest, axis_id: int) -> Any:
     }
 
 
-@router.post("/{int:axis_id}/poll", response=PollSummary, summary="Nhận văn bản và trạng thái từ trục ngay")
+@router.post("/{axis_id}/poll", response=PollSummary, summary="Nhận văn bản và trạng thái từ trục ngay")
 def axis_poll(request: HttpRequest, axis_id: int) -> Any:
     actor = _actor(request)
     return polling.axis_poll(actor=actor, axis=selectors.axis_get(actor, axis_id))
 
 
-@router.post("/{int:axis_id}/check", response=CheckResult, summary="Kiểm tra kết nối tới trục")
+@router.post("/{axis_id}/check", response=CheckResult, summary="Kiểm tra kết nối tới trục")
 def axis_check(request: HttpRequest, axis_id: int) -> Any:
     actor = _actor(request)
     return polling.axis_check(actor=actor, axis=selectors.axis_get(actor, axis_id))

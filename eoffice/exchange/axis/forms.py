@@ -9,12 +9,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _lazy
 
 from eoffice.exchange.axis.models import Axis, AxisAuthChoice, AxisStyleChoice
+from eoffice.exchange.forms import StyledForm
 
 SECRETS = ("secret", "consumer_secret")
 DEFAULT_API_PATH = "/truclienthong/v1.0.0"
 
 
-class AxisForm(forms.Form):
+class AxisForm(StyledForm):
     name = forms.CharField(label=_lazy("Tên"), max_length=200)
     style = forms.ChoiceField(label=_lazy("Kiểu trục"), choices=AxisStyleChoice.choices)
     base_url = forms.CharField(
