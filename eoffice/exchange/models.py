@@ -22,20 +22,11 @@ from django.utils.translation import pgettext_lazy
 
 from eoffice.directory.models import Agency
 from eoffice.documents.models import Document
+from eoffice.exchange.edxml import codes
 from eoffice.outgoing.models import Delivery, Draft
 
 # QCVN 102 status codes (edxml.md §5): only these are evidenced; others are stored verbatim.
-STATUS_LABELS: dict[str, object] = {
-    "01": _lazy("Đã đến"),
-    "02": pgettext_lazy("trạng thái liên thông", "Từ chối tiếp nhận"),
-    "03": _lazy("Đã tiếp nhận"),
-    "04": _lazy("Đã phân công"),
-    "05": _lazy("Đang xử lý"),
-    "06": _lazy("Hoàn thành"),
-    "13": _lazy("Yêu cầu lấy lại"),
-    "15": _lazy("Đồng ý thu hồi/cập nhật"),
-    "16": _lazy("Từ chối thu hồi/cập nhật"),
-}
+STATUS_LABELS: dict[str, object] = {str(code): label for code, label in codes.STATUS_LABELS.items()}
 
 
 class Peer(models.Model):

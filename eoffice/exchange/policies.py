@@ -1,7 +1,9 @@
 """Who may do what in the exchange.
 
-- The agency's văn thư and its admin (quản trị cơ quan) watch their agency's lines, resend or
-  cancel failed ones, and answer recalls and receipts of their agency.
+- The agency's văn thư and its admin (quản trị cơ quan) watch their agency's lines.
+- Only the văn thư acts on them: resends or cancels a failed line, answers recalls and receipts.
+  Sending and receiving for an agency is the văn thư's duty under Decree 30; the admin runs
+  the accounts and watches, and is not the agency's voice to another agency.
 - The system administrator registers peers, syncs their agencies, switches agencies between
   hosted and external, and reviews the quarantine (it holds packages of every agency).
 """

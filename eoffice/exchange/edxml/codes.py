@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 NAMESPACE = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 DSIG_NAMESPACE = "http://www.w3.org/2000/09/xmldsig#"
@@ -49,11 +50,13 @@ class StatusCode(enum.StrEnum):
         return str(STATUS_LABELS[self])
 
 
+# The one set of names, shown wherever a code is (timelines, monitor, receipts, edxml_parse). The
+# standard's own wording for 13/15/16 ("lấy lại"), a clerk's past tense for 04.
 STATUS_LABELS = {
     StatusCode.ARRIVED: _lazy("Đã đến"),
-    StatusCode.REJECTED: _lazy("Từ chối tiếp nhận"),
+    StatusCode.REJECTED: pgettext_lazy("trạng thái liên thông", "Từ chối tiếp nhận"),
     StatusCode.ACCEPTED: _lazy("Đã tiếp nhận"),
-    StatusCode.ASSIGNED: _lazy("Phân công"),
+    StatusCode.ASSIGNED: _lazy("Đã phân công"),
     StatusCode.PROCESSING: _lazy("Đang xử lý"),
     StatusCode.FINISHED: _lazy("Hoàn thành"),
     StatusCode.TAKE_BACK_REQUEST: _lazy("Yêu cầu lấy lại"),

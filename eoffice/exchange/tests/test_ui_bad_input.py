@@ -171,7 +171,7 @@ def test_status_codes_are_shown_with_their_names(cast: Cast) -> None:
 
     Receipt.objects.filter(pk=receipt.pk).update(last_status_sent="16")
     page = client_of(cast.clerk_a).get(f"/exchange/receipts/{receipt.pk}/").content.decode()
-    assert "16 · Từ chối thu hồi/cập nhật" in page
+    assert "16 · Từ chối lấy lại/cập nhật" in page
     now = timezone.now()
     assert line.delivery_id is not None
     for n, code in enumerate(["01", "02", "03", "04", "05", "06", "13", "15", "16"]):
@@ -180,7 +180,7 @@ def test_status_codes_are_shown_with_their_names(cast: Cast) -> None:
         )
     detail = client_of(cast.clerk_a).get(f"/exchange/lines/{line.pk}/").content.decode()
     for label in ("Đã đến", "Từ chối tiếp nhận", "Đã tiếp nhận", "Đã phân công", "Đang xử lý", "Hoàn thành",
-                  "Yêu cầu lấy lại", "Đồng ý thu hồi/cập nhật", "Từ chối thu hồi/cập nhật"):  # fmt: skip
+                  "Yêu cầu lấy lại", "Đồng ý lấy lại/cập nhật", "Từ chối lấy lại/cập nhật"):  # fmt: skip
         assert label in detail, label
     # A status we sent back is named too, in the monitor's list.
     from eoffice.exchange.models import OutboxLine
