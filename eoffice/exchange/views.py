@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from eoffice.core.actor import Actor
-from eoffice.core.errors import DomainError, NotFound, ValidationFailed
+from eoffice.core.errors import DomainError, NotFound
 from eoffice.core.forms import show_domain_error
 from eoffice.directory.models import Agency
 from eoffice.exchange import keys, peers, policies, quarantine, selectors, services
@@ -43,15 +43,6 @@ def _or_404(request: HttpRequest, fn: Callable[..., T], *args: Any) -> T:
     except DomainError as exc:
         show_domain_error(request, exc)
         raise
-
-
-def _reason(request: HttpRequest) -> str:
-    """The typed reason; a NUL byte is refused here, beside the field, since PostgreSQL cannot
-    store one and the services' reason check does not look for it."""
-    reason = request.POST.get("reason", "")
-    if "\x00" in reason:
-        raise ValidationFailed("reason_invalid", _("Không được chứa ký tự NUL (mã 0)."), field="reason")
-    return reason
 
 
 def _status_name(code: str) -> str:
@@ -123,7 +114,7 @@ def _line_action(request: HttpRequest, line_id: int, action: str) -> HttpRespons
             services.line_resend(actor=actor, line=line)
             messages.success(request, _("Đã đưa lại vào hàng đợi gửi."))
         else:
-            services.line_cancel(actor=actor, line=line, reason=_reason(request))
+            services.line_cancel(actor=actor, line=line, reason=request.POST.get("reason", ""))
             messages.success(request, _("Đã hủy gửi."))
     except DomainError as exc:
         if exc.field == "reason":
@@ -145,7 +136,7 @@ def line_cancel(request: HttpRequest, line_id: int) -> HttpResponse:
 
 
 def _answer(request: HttpRequest, receipt: Receipt, action: str) -> None:
-    actor, reason = _actor(request), _reason(request)
+    actor, reason = _actor(request), request.POST.get("reason", "")
     if action == "reject":
         services.receipt_reject(actor=actor, receipt=receipt, reason=reason)
     elif action == "accept_recall":

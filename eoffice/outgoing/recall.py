@@ -29,6 +29,9 @@ MAX_REASON = 2000
 
 
 def clean_reason(reason: str) -> str:
+    if "\x00" in reason:
+        # PostgreSQL cannot store a NUL in text; no reason typed by a person holds one.
+        raise ValidationFailed("reason_invalid", _("Không được chứa ký tự NUL (mã 0)."), field="reason")
     reason = " ".join(reason.split())
     if not reason:
         raise ValidationFailed("reason_required", _("Phải nêu lý do."), field="reason")

@@ -82,3 +82,18 @@ def test_only_a_released_document_is_recalled(cast: Cast) -> None:
     draft = make_draft(cast, recipient_ids=[cast.agency_b.pk])
     with pytest.raises(Conflict):
         recall.draft_recall(actor=actor_of(cast, cast.clerk_a), draft=draft, reason="x")
+
+
+@pytest.mark.parametrize(
+    ("reason", "code"),
+    [("   ", "reason_required"), ("Sai\x00sót", "reason_invalid"), ("x" * 2001, "reason_too_long")],
+)
+def test_a_reason_that_cannot_be_kept_is_refused_and_nothing_changes(
+    cast: Cast, reason: str, code: str
+) -> None:
+    draft = _released(cast, cast.agency_b.pk)
+    with pytest.raises(ValidationFailed) as refused:
+        recall.draft_recall(actor=actor_of(cast, cast.clerk_a), draft=draft, reason=reason)
+    assert refused.value.code == code and refused.value.field == "reason"
+    assert not Recall.objects.filter(draft=draft).exists()
+    assert Draft.objects.get(pk=draft.pk).status == draft.status
