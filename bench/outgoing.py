@@ -160,11 +160,15 @@ def run(recipients: int, documents: int, vendor: str, workdir: Path, out: Path |
 
     from eoffice.signing.signers import Pkcs11Signer, Pkcs12Signer
     from eoffice.signing.tests import hsm
-    from eoffice.signing.tests.pki import PFX_PASSWORD, build_pki, sample_pdf
+    from eoffice.signing.tests.pki import PFX_PASSWORD, build_pki, register_certificate, sample_pdf
 
     call_command("migrate", verbosity=0)
     pki = build_pki()
     env = _setup(recipients, workdir)
+    # Signing takes only certificates registered to the signer (the leader; the agency for its seal).
+    cast, admin = env["cast"], env["actor"](env["cast"].admin_a)
+    register_certificate(admin, cast.agency_a, pki.leader, user_id=cast.leader_a.pk)
+    register_certificate(admin, cast.agency_a, pki.org)
     pdf = sample_pdf()
     holders: dict[str, tuple[Any, Any]] = {
         "pkcs12": (Pkcs12Signer(pki.leader.pfx(), PFX_PASSWORD), Pkcs12Signer(pki.org.pfx(), PFX_PASSWORD))

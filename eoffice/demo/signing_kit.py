@@ -10,14 +10,16 @@ asks for:
 
 The chain, images and seal are set through the same services, with the same people as actors, as
 a real agency would: each leader uploads their own signature image, the agency's administrator
-sets the seal and the chain. Things a visitor already set are left alone.
+sets the seal and the chain, and registers each leader's certificate and the agency's (signing
+refuses a certificate not registered to the signer). Things a visitor already set are left alone.
 
 Keys are PKCS#12 files. The product never keeps a PKCS#12 file or its password (they come with
 each signing request; `KeyReference` only names PKCS#11 tokens), so nothing about them goes in
 the database: the files are written under `var/demo-keys/` for the visitor to upload, protected by
 the printed `KEY_PASSWORD`. The demo CA that issued them goes into the trust store directory
 (EOFFICE_TRUST_STORE, default `var/trust/`), so signing accepts them and validation says "valid".
-Files are written when the transaction commits; a kit whose files are gone is built again.
+Files are written when the transaction commits, except the CA, which registration needs trusted
+first; a kit whose files are gone is built again.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -36,7 +39,7 @@ from eoffice.core import audit
 from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict
 from eoffice.demo import policies, selectors, stamps
-from eoffice.demo.pki import DemoPki, Holder, issue_demo_pki
+from eoffice.demo.pki import DemoPki, Holder, IssuedKey, issue_demo_pki
 from eoffice.demo.province import (
     LOGIN_ADMIN,
     LOGIN_AGENCY_SLUG,
@@ -47,7 +50,7 @@ from eoffice.demo.province import (
 from eoffice.directory.models import Agency
 from eoffice.outgoing import approval
 from eoffice.people.models import Position
-from eoffice.signing import credentials
+from eoffice.signing import certificates, credentials
 
 # Printed on purpose, like the shared login password: these keys sign nothing real.
 KEY_PASSWORD = "KySo@Demo2025"  # noqa: S105
@@ -199,6 +202,28 @@ def _register(people: _People) -> None:
         )
 
 
+def _certificate_pem(key: IssuedKey) -> bytes:
+    """The public certificate inside a kit's PKCS#12 file (registration takes the certificate only)."""
+    _key, cert, _extra = pkcs12.load_key_and_certificates(key.pkcs12, KEY_PASSWORD.encode())
+    assert cert is not None
+    return cert.public_bytes(Encoding.PEM)
+
+
+def _register_certificates(people: _People, kit: SigningKit, pki: DemoPki) -> None:
+    """Each leader's certificate to the leader and the agency's to the agency, registered by the
+    agency's administrator as a real agency would; a rebuilt kit adds its own beside the old ones."""
+    issued = {key.file_name: key for key in pki.keys}
+    posts = {post.user.username: post for post in people.leaders}
+    for use in kit.keys:
+        person = posts[use.username].user_id if use.kind == "person" else None
+        certificates.certificate_register(
+            actor=_as(people.admin),
+            agency=people.agency,
+            user_id=person,
+            data=_certificate_pem(issued[use.file_name]),
+        )
+
+
 @transaction.atomic
 def demo_signing_kit_build(*, actor: Actor) -> SigningKit:
     """A new demo CA and keys, the CA trusted, and the images, seal and chain signing needs."""
@@ -223,6 +248,11 @@ def demo_signing_kit_build(*, actor: Actor) -> SigningKit:
         ],
     )
     _register(people)
+    # Registration checks the chain to the trust store, so the CA goes there now rather than on
+    # commit. Should the transaction roll back, the CA left behind vouches for nothing: its
+    # private key is already gone and its certificates' keys were never written.
+    _write_trusted_ca(kit, pki)
+    _register_certificates(people, kit, pki)
     audit.record(
         actor=actor, verb=selectors.SIGNING_READY_VERB, agency_id=people.agency.pk, data=kit.as_data()
     )
@@ -247,6 +277,10 @@ def write_kit_files(kit: SigningKit, pki: DemoPki) -> None:
         _write(keys_dir / key.file_name, key.pkcs12, 0o600)
     _write(keys_dir / CA_COPY_NAME, pki.ca_pem, 0o644)
     _write(keys_dir / "README.txt", readme(kit).encode(), 0o644)
+    _write_trusted_ca(kit, pki)
+
+
+def _write_trusted_ca(kit: SigningKit, pki: DemoPki) -> None:
     trust_file = Path(kit.trust_file)
     trust_file.parent.mkdir(parents=True, exist_ok=True)
     _write(trust_file, pki.ca_pem, 0o644)

@@ -11,8 +11,13 @@
    number and date into the fields and applies the organisation's signature with the seal, and
    signs each attachment file with the text block; the signer's signature stays intact.
 
+Every path first checks that the key's certificate is registered to the person who signs, or to
+the draft's agency for its signature (`eoffice.signing.certificates.require_registered`), and
+checks it again, locked, in the transaction that records the signature; its fingerprint goes in
+the audit event.
+
 Release delivers these signed files (`delivered_files`). Lock order as in approval.py:
-work item → draft row → signature row → audit chain head.
+work item → draft row → signature row → registered certificate row → audit chain head.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -46,7 +52,7 @@ from eoffice.outgoing.models import (
     StepKind,
     StepRun,
 )
-from eoffice.signing import keys, pades
+from eoffice.signing import certificates, keys, pades
 from eoffice.signing.signers import DocumentSigner, Pkcs11Signer
 from eoffice.signing.validation import ValidationResult, validate_pdf
 from eoffice.work import services as work
@@ -72,15 +78,26 @@ class _Certificate:
     subject: str
     issuer: str
     serial: str
+    sha256: str
 
 
-def _certificate(signer: DocumentSigner) -> _Certificate:
+def _certificate(signer: DocumentSigner, *, user: Any = None, agency: Agency | None = None) -> _Certificate:
+    """The signing certificate, once more checked to be registered to the signer (user) or to the
+    agency, under the registration's row lock (we are inside the recording transaction)."""
     cert = signer.certificate
     return _Certificate(
         subject=cert.subject.human_friendly[:500],
         issuer=cert.issuer.human_friendly[:500],
         serial=format(cert.serial_number, "x"),
+        sha256=certificates.require_registered(cert, user=user, agency=agency, lock=True),
     )
+
+
+def require_own_certificate(actor: Actor, signer: DocumentSigner) -> None:
+    """The personal signature is made with a certificate registered to the person who signs
+    (actor.user: one's own key, also when acting for the step's holder). Checked before any work,
+    so a batch with someone else's key is refused as a whole and nothing is stored."""
+    certificates.require_registered(signer.certificate, user=actor.user)
 
 
 def _key_kind(signer: DocumentSigner) -> str:
@@ -118,6 +135,7 @@ def draft_sign(*, actor: Actor, draft: Draft, signer: DocumentSigner) -> DraftSi
     assert signer_user is not None
     main = _main_file(run.version)
     image = keys.signature_image_of(signer_user.pk)
+    require_own_certificate(actor, signer)
     pdf = blobs.read_bytes(pdf_of(main.stored_file))
     prepared = pades.prepare_for_signing(pdf, _layout(draft.agency))
     signed = pades.sign_personal(prepared, signer=signer, signature_image=image)
@@ -136,7 +154,7 @@ def _record_signature(
         raise Conflict("changed_after_approval", _("Bước ký đã thay đổi trong lúc ký; hãy ký lại."))
     signer_user = actor.user
     assert signer_user is not None
-    cert = _certificate(signer)
+    cert = _certificate(signer, user=signer_user)
     signature = DraftSignature.objects.create(
         draft=draft,
         version=run.version,
@@ -155,7 +173,12 @@ def _record_signature(
         verb="outgoing.signed",
         target=draft,
         agency_id=draft.agency_id,
-        data={"version": run.version.number, "certificate": cert.subject, "serial": cert.serial},
+        data={
+            "version": run.version.number,
+            "certificate": cert.subject,
+            "serial": cert.serial,
+            "fingerprint": cert.sha256,
+        },
     )
     line = run.line
     if line.status == LineStatus.CHO_TIEP_NHAN:
@@ -180,6 +203,7 @@ def drafts_sign(*, actor: Actor, draft_ids: list[int], signer: DocumentSigner) -
             _("Mỗi lần ký tối đa %(max)s văn bản.") % {"max": MAX_BATCH},
             field="drafts",
         )
+    require_own_certificate(actor, signer)
     found = Draft.objects.in_bulk(chosen)
     outcomes: list[SignOutcome] = []
     for pk in chosen:
@@ -248,6 +272,8 @@ def draft_org_sign(*, actor: Actor, draft: Draft, signer: DocumentSigner) -> Dra
     number = OutgoingNumber.objects.select_related("series").get(draft=draft)
     assert number.issued_date is not None
     seal = keys.seal_of(draft.agency)
+    # The agency's signature is made with a certificate registered to this agency, not any key.
+    certificates.require_registered(signer.certificate, agency=draft.agency)
     final = pades.sign_organisation(
         blobs.read_bytes(signature.signed_file),
         signer=signer,
@@ -288,7 +314,7 @@ def _record_org_signature(
     locked = DraftSignature.objects.select_for_update().get(pk=signature.pk)
     if _org_signable(draft).pk != locked.pk:
         raise Conflict("changed_after_approval", _("Dự thảo đã thay đổi trong lúc ký; hãy ký lại."))
-    cert = _certificate(signer)
+    cert = _certificate(signer, agency=draft.agency)
     locked.final_file = blobs.store_bytes(final, content_type=PDF)
     locked.org_signed_by = actor.user
     locked.org_signed_at = timezone.now()
@@ -312,7 +338,12 @@ def _record_org_signature(
         verb="outgoing.org_signed",
         target=draft,
         agency_id=draft.agency_id,
-        data={"certificate": cert.subject, "serial": cert.serial, "attachments": len(attachments)},
+        data={
+            "certificate": cert.subject,
+            "serial": cert.serial,
+            "fingerprint": cert.sha256,
+            "attachments": len(attachments),
+        },
     )
     return locked
 

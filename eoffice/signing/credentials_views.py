@@ -1,4 +1,5 @@
-"""Page: my signature image; for an agency administrator, the seal and the key references."""
+"""Page: my signature image and registered certificates; for an agency administrator, the seal,
+the key references and the registered certificates of the agency and its people."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from eoffice.core.actor import Actor
 from eoffice.core.errors import DomainError, ValidationFailed
 from eoffice.core.forms import show_domain_error
-from eoffice.signing import credentials, policies
+from eoffice.signing import certificate_views, credentials, policies
 from eoffice.signing.models import AgencySeal, KeyReference, SignatureImage
 from eoffice.signing.uploads import read_image_upload
 
@@ -40,7 +40,9 @@ def _act(request: HttpRequest, actor: Actor) -> None:
         return
     if agency is None:
         raise DjangoPermissionDenied(_("Bạn cần chọn một chức vụ."))
-    if action == "seal":
+    if action in certificate_views.ACTIONS:
+        certificate_views.act(request, actor, agency)
+    elif action == "seal":
         try:
             diameter = Decimal(request.POST.get("diameter_mm", "").replace(",", "."))
         except InvalidOperation as exc:
@@ -79,8 +81,7 @@ def _admin_context(actor: Actor) -> dict[str, Any]:
         return {"manages": False}
     agency = position.agency
     seal = AgencySeal.objects.filter(agency=agency).first()
-    # People are found through their posts (the people app's relation), not imported from it.
-    people = get_user_model().objects.filter(positions__agency=agency, positions__is_active=True).distinct()
+    people = certificate_views.people_of(agency)
     return {
         "manages": True,
         "agency": agency,
@@ -90,6 +91,7 @@ def _admin_context(actor: Actor) -> dict[str, Any]:
         "people_keys": KeyReference.objects.filter(user__in=people).select_related("user"),
         "people": people.order_by("full_name"),
         "modules": credentials.allowed_modules(),
+        **certificate_views.admin_context(actor, agency),
     }
 
 
@@ -100,12 +102,16 @@ def credentials_page(request: HttpRequest) -> HttpResponse:
     if not policies.may_validate(actor):
         raise DjangoPermissionDenied(_("Chỉ cán bộ đang giữ chức vụ trong cơ quan mới dùng được chữ ký số."))
     status = 200
+    certificate_error: DomainError | None = None
     if request.method == "POST":
         try:
             _act(request, actor)
         except DomainError as error:
-            show_domain_error(request, error)
             status = 422
+            if request.POST.get("action") == certificate_views.REGISTER and error.field:
+                certificate_error = error  # shown beside the upload form's field
+            else:
+                show_domain_error(request, error)
         else:
             return redirect("signing:credentials")
     holder = actor.on_behalf_of or actor.user
@@ -114,6 +120,8 @@ def credentials_page(request: HttpRequest) -> HttpResponse:
         "image": image,
         "image_uri": _data_uri(image.png) if image else "",
         "my_key": KeyReference.objects.filter(user=holder).first(),
+        "certificate_error": certificate_error,
+        **certificate_views.own_context(actor),
         **_admin_context(actor),
     }
     return render(request, "signing/credentials.html", context, status=status)

@@ -93,6 +93,68 @@ class KeyReference(models.Model):
         return f"{self.token_label}/{self.key_label}"
 
 
+class SigningCertificate(models.Model):
+    """A digital-signature certificate registered to a person or to an agency ("đăng ký chứng thư số").
+
+    Signing checks the certificate of the key against these rows: a key whose certificate chains
+    to the trust store is not enough, it must be the signer's own (or the agency's, for the
+    agency's signature). Only the public certificate is kept. A registration is withdrawn, never
+    deleted, so the register can still say whose certificate signed an old document.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signing_certificates",
+    )
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="signing_certificates"
+    )
+    der = models.BinaryField()
+    sha256 = models.CharField(_lazy("Dấu vân tay SHA-256"), max_length=64)
+    subject = models.CharField(_lazy("Chủ thể"), max_length=500)
+    issuer = models.CharField(_lazy("Tổ chức cấp"), max_length=500)
+    serial = models.CharField(_lazy("Số hiệu"), max_length=100)
+    not_after = models.DateTimeField(_lazy("Hiệu lực đến"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    registered_at = models.DateTimeField()
+    is_active = models.BooleanField(_lazy("Đang dùng"), default=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _lazy("Chứng thư số đã đăng ký")
+        verbose_name_plural = _lazy("Chứng thư số đã đăng ký")
+        ordering = ["-is_active", "-registered_at", "-id"]
+        constraints = [
+            # A certificate belongs to one person or to one agency, never both (as KeyReference).
+            models.CheckConstraint(
+                name="signing_certificate_one_owner",
+                condition=(Q(user__isnull=False) & Q(agency__isnull=True))
+                | (Q(user__isnull=True) & Q(agency__isnull=False)),
+            ),
+            # One owner at a time: the database refuses a second registration racing the first.
+            models.UniqueConstraint(
+                fields=["sha256"], condition=Q(is_active=True), name="signing_certificate_in_use_unique"
+            ),
+            models.CheckConstraint(
+                name="signing_certificate_withdrawn_when",
+                condition=Q(is_active=True, withdrawn_at__isnull=True)
+                | Q(is_active=False, withdrawn_at__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["sha256"], name="signing_cert_sha256")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.sha256[:12]})"
+
+
 class SignatureCheck(models.Model):
     sha256 = models.CharField(max_length=64)
     trust_fingerprint = models.CharField(max_length=64)

@@ -35,6 +35,21 @@ def require_manage_agency_keys(actor: Actor, agency: Agency) -> None:
     )
 
 
+def require_manage_certificates(actor: Actor, agency: Agency) -> None:
+    """Only the agency's administrator registers or withdraws certificates, for its people and for
+    the agency; a person may not register their own.
+
+    Why not self-registration: a certificate is public (every signed document carries it), so a
+    person could "register as theirs" a colleague's certificate and then sign with the colleague's
+    key file. The registration is worth something only because someone other than the holder, who
+    knows who holds which post and token, vouches for it.
+    """
+    require(
+        may_manage_agency_keys(actor, agency),
+        _("Chỉ quản trị của cơ quan mới được đăng ký hoặc thu hồi chứng thư số."),
+    )
+
+
 def require_own_signature(actor: Actor) -> None:
     require(
         actor.user is not None and actor.on_behalf_of is None and actor.position is not None,

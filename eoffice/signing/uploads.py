@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from eoffice.core.errors import ValidationFailed
-from eoffice.signing import errors
+from eoffice.signing import certificate_files, errors
+from eoffice.signing.certificate_files import MAX_CERTIFICATE_BYTES
 from eoffice.signing.images import MAX_IMAGE_BYTES
 from eoffice.signing.keys import MAX_PIN, MAX_PKCS12_BYTES, KeyInput
 from eoffice.signing.pades import MAX_PDF_BYTES
@@ -43,4 +44,16 @@ def read_image_upload(upload: UploadedFile | None) -> bytes:
     data = upload.read(MAX_IMAGE_BYTES + 1)
     if len(data) > MAX_IMAGE_BYTES:
         raise ValidationFailed("image_too_large", _("Ảnh vượt quá 1 MB."), field="image")
+    return data
+
+
+def read_certificate_upload(upload: UploadedFile | None) -> bytes:
+    """An uploaded certificate file, read with a hard limit; `read_certificate` checks what it is."""
+    if upload is None:
+        raise ValidationFailed("certificate_required", _("Hãy chọn tệp chứng thư số."), field="certificate")
+    if upload.size is not None and upload.size > MAX_CERTIFICATE_BYTES:
+        raise certificate_files.too_large()
+    data = upload.read(MAX_CERTIFICATE_BYTES + 1)
+    if len(data) > MAX_CERTIFICATE_BYTES:
+        raise certificate_files.too_large()
     return data

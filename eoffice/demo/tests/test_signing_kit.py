@@ -34,7 +34,7 @@ from eoffice.outgoing.services import DraftInput, draft_create
 from eoffice.people.models import Position
 from eoffice.signing import pades
 from eoffice.signing.keys import KeyInput, open_user_signer
-from eoffice.signing.models import AgencySeal, SignatureImage
+from eoffice.signing.models import AgencySeal, SignatureImage, SigningCertificate
 from eoffice.signing.trust import trust_roots
 from eoffice.testing.cast import Cast
 
@@ -178,6 +178,16 @@ def test_the_kit_is_registered_by_the_agencys_own_people_and_keeps_no_secret(
         ("sign", LOGIN_LEADER),
     ]
     assert AuditEvent.objects.get(verb="outgoing.chain_set").actor_id == admin_id
+    # The administrator registered each leader's certificate to the leader and the agency's to it.
+    registered = SigningCertificate.objects.filter(is_active=True)
+    assert sorted(registered.filter(user__isnull=False).values_list("user_id", flat=True)) == sorted(
+        p.user_id for p in leaders
+    )
+    assert registered.get(agency__isnull=False).agency == agency
+    assert set(registered.values_list("registered_by_id", flat=True)) == {admin_id}
+    assert set(
+        AuditEvent.objects.filter(verb="signing.certificate_registered").values_list("actor_id", flat=True)
+    ) == {admin_id}
     assert AuditEvent.objects.get(verb=selectors.SIGNING_READY_VERB).actor_name == "system:test"
     assert audit.verify() is None
 

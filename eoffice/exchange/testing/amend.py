@@ -24,6 +24,7 @@ def signed_release(label: str, receiver_code: str, subject: str) -> dict[str, An
     can give it to the receiving installation too."""
     from django.conf import settings
 
+    from eoffice.core.errors import DomainError
     from eoffice.directory.models import Agency
     from eoffice.documents.models import DocumentType
     from eoffice.documents.services import UploadPart
@@ -31,7 +32,14 @@ def signed_release(label: str, receiver_code: str, subject: str) -> dict[str, An
     from eoffice.outgoing.models import ApprovalChain, DraftSignature
     from eoffice.signing import credentials
     from eoffice.signing.signers import Pkcs12Signer
-    from eoffice.signing.tests.pki import PFX_PASSWORD, build_pki, sample_pdf, seal_png, signature_png
+    from eoffice.signing.tests.pki import (
+        PFX_PASSWORD,
+        build_pki,
+        register_certificate,
+        sample_pdf,
+        seal_png,
+        signature_png,
+    )  # fmt: skip
 
     pki = build_pki()
     trust = Path(settings.VAR_DIR) / "trust"
@@ -43,6 +51,14 @@ def signed_release(label: str, receiver_code: str, subject: str) -> dict[str, An
     doc_type = DocumentType.objects.get(code=SIGNED_TYPE)
     credentials.signature_image_set(actor=leader, png=signature_png())
     credentials.seal_set(actor=admin, agency=agency, png=seal_png(), diameter_mm=Decimal(36))
+    # Signing takes only certificates registered to the signer (the PKI is one per process, so a
+    # second release of the same installation finds them registered already).
+    for identity, owner in ((pki.leader, leader.user.pk), (pki.org, None)):
+        try:
+            register_certificate(admin, agency, identity, user_id=owner)
+        except DomainError as exc:
+            if exc.code != "certificate_already_registered":
+                raise
     if not ApprovalChain.objects.filter(agency=agency, document_type=doc_type).exists():
         approval.approval_chain_set(
             actor=clerk, agency=agency, document_type=doc_type, name="Ký ban hành thông báo",

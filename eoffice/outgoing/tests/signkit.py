@@ -12,7 +12,14 @@ from eoffice.outgoing.tests.conftest import actor_of
 from eoffice.signing import credentials
 from eoffice.signing.signers import Pkcs11Signer, Pkcs12Signer
 from eoffice.signing.tests import hsm
-from eoffice.signing.tests.pki import PFX_PASSWORD, Identity, Pki, seal_png, signature_png
+from eoffice.signing.tests.pki import (
+    PFX_PASSWORD,
+    Identity,
+    Pki,
+    register_certificate,
+    seal_png,
+    signature_png,
+)
 from eoffice.testing.cast import Cast
 
 
@@ -35,6 +42,20 @@ def give_images(cast: Cast) -> None:
         png=seal_png(),
         diameter_mm=36,  # type: ignore[arg-type]
     )
+
+
+def register_keys(cast: Cast, pki: Pki) -> None:
+    """Agency A's administrator registers the test leader's certificate to the leader and the
+    organisation's to agency A (signing refuses a certificate not registered to the signer)."""
+    admin = actor_of(cast, cast.admin_a)
+    register_certificate(admin, cast.agency_a, pki.leader, user_id=cast.leader_a.pk)
+    register_certificate(admin, cast.agency_a, pki.org)
+
+
+def give_credentials(cast: Cast, pki: Pki) -> None:
+    """Everything signing needs: the images and seal, and both certificates registered."""
+    give_images(cast)
+    register_keys(cast, pki)
 
 
 def chain(cast: Cast) -> None:

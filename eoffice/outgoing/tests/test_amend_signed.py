@@ -19,7 +19,7 @@ from eoffice.exchange.edxml import mapping
 from eoffice.outgoing import amend, numbering, release, signing
 from eoffice.outgoing.models import Draft, DraftSignature, DraftVersion
 from eoffice.outgoing.tests.conftest import actor_of, make_draft, pdf_bytes
-from eoffice.outgoing.tests.signkit import chain, give_images, leader_signs, p12, to_sign_step
+from eoffice.outgoing.tests.signkit import chain, give_credentials, leader_signs, p12, to_sign_step
 from eoffice.signing.tests.pki import Pki, seal_png
 from eoffice.signing.validation import validate_pdf
 from eoffice.testing.cast import Cast
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _released_signed(cast: Cast, pki: Pki) -> Draft:
-    give_images(cast)
+    give_credentials(cast, pki)
     chain(cast)
     attachment = UploadPart("phu-luc.pdf", pdf_bytes(2, marker="phu luc"))
     draft = make_draft(cast, recipient_ids=[cast.agency_b.pk], attachments=[attachment])

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from eoffice.outgoing.models import Draft, OutgoingNumber
 from eoffice.outgoing.tests.conftest import doc_type, login, make_draft, pdf_bytes
-from eoffice.outgoing.tests.signkit import give_images
+from eoffice.outgoing.tests.signkit import give_credentials
 from eoffice.signing.tests.pki import PFX_PASSWORD
 from eoffice.testing.cast import Cast
 
@@ -184,7 +184,7 @@ def test_chain_submit_return_approve_through_the_api(cast: Cast, pki: Any, trust
     # The sign step ends with the signer's digital signature, not with "approve".
     unsigned = leader.post(f"{BASE}/drafts/{draft.pk}/approve", {}, content_type="application/json")
     assert unsigned.status_code == 422 and unsigned.json()["code"] == "signature_required"
-    give_images(cast)
+    give_credentials(cast, pki)
     pfx = SimpleUploadedFile("leader.p12", pki.leader.pfx(), content_type="application/x-pkcs12")
     signed = leader.post(f"{BASE}/drafts/{draft.pk}/sign", {"pkcs12": pfx, "password": PFX_PASSWORD.decode()})
     assert signed.status_code == 200, signed.content

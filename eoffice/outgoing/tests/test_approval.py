@@ -11,7 +11,7 @@ from eoffice.outgoing import approval, numbering, services
 from eoffice.outgoing.approval import StepInput
 from eoffice.outgoing.models import Draft, DraftStatus, DraftVersion, StepKind, StepOutcome, StepRun
 from eoffice.outgoing.tests.conftest import actor_of, doc_type, make_draft
-from eoffice.outgoing.tests.signkit import give_images, leader_signs
+from eoffice.outgoing.tests.signkit import give_credentials, leader_signs
 from eoffice.signing.tests.pki import Pki
 from eoffice.testing.cast import Cast
 from eoffice.work.models import AssignmentLine
@@ -67,7 +67,7 @@ def test_whole_chain_with_one_return(cast: Cast, pki: Pki, trusted: Path) -> Non
         pending = approval.pending_step(draft)
         assert pending is not None and pending.line.assignee_user_id == who.pk and pending.submission == 2
         if pending.kind == StepKind.SIGN:
-            give_images(cast)
+            give_credentials(cast, pki)
             leader_signs(cast, pki, draft)  # the sign step ends with the digital signature
         else:
             approval.draft_step_approve(actor=actor_of(cast, who), draft=draft)

@@ -12,7 +12,7 @@ from eoffice.outgoing import numbering, services
 from eoffice.outgoing.exports import OUTGOING_COLUMNS
 from eoffice.outgoing.models import Draft, NumberStatus, OutgoingNumber
 from eoffice.outgoing.tests.conftest import actor_of, doc_type, login, make_draft, pdf_bytes
-from eoffice.outgoing.tests.signkit import give_images, leader_signs
+from eoffice.outgoing.tests.signkit import give_credentials, leader_signs
 from eoffice.signing.tests.pki import PFX_PASSWORD
 from eoffice.testing.cast import Cast
 
@@ -213,7 +213,7 @@ def test_chain_through_the_pages(cast: Cast, pki: Any, trusted: Any) -> None:
     assert leader.post(reverse("outgoing:step", args=[draft.pk, "approve"])).status_code == 403
     head.post(reverse("outgoing:step", args=[draft.pk, "approve"]))
     # The sign step ends with the signer's digital signature (signing panel of the page).
-    give_images(cast)
+    give_credentials(cast, pki)
     assert 'id="sign-form"' in leader.get(reverse("outgoing:draft", args=[draft.pk])).content.decode()
     pfx = SimpleUploadedFile("leader.p12", pki.leader.pfx(), content_type="application/x-pkcs12")
     leader.post(reverse("outgoing:sign", args=[draft.pk]), {"pkcs12": pfx, "password": PFX_PASSWORD.decode()})
@@ -294,7 +294,7 @@ def test_clerk_box_lists_approved_and_numbered_drafts_once_a_chain_exists(
     waiting = make_draft(cast)
     approved = make_draft(cast)
     approval.draft_submit(actor=actor_of(cast, cast.specialist_a), draft=approved)
-    give_images(cast)
+    give_credentials(cast, pki)
     leader_signs(cast, pki, approved)
     box = login(cast.clerk_a).get(reverse("outgoing:to_number")).content.decode()
     assert reverse("outgoing:draft", args=[approved.pk]) in box

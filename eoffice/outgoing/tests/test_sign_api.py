@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from eoffice.outgoing import numbering
 from eoffice.outgoing.models import Draft, DraftSignature, DraftStatus
 from eoffice.outgoing.tests.conftest import actor_of, login, make_draft
-from eoffice.outgoing.tests.signkit import chain, give_images, to_sign_step
-from eoffice.signing.tests.pki import PFX_PASSWORD, Pki
+from eoffice.outgoing.tests.signkit import chain, give_credentials, to_sign_step
+from eoffice.signing.tests.pki import PFX_PASSWORD, Pki, register_certificate
 from eoffice.testing.cast import Cast
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def test_to_sign_list_by_role(cast: Cast) -> None:
 
 
 def test_batch_sign_org_sign_and_validation_report(cast: Cast, pki: Pki, trusted: Path) -> None:
-    give_images(cast)
+    give_credentials(cast, pki)
     draft = _at_sign_step(cast)
     leader = login(cast.leader_a)
     password = PFX_PASSWORD.decode()
@@ -56,10 +56,20 @@ def test_batch_sign_org_sign_and_validation_report(cast: Cast, pki: Pki, trusted
     no_key = leader.post(f"{BASE}/sign", {"draft_ids": str(draft.pk), "pin": "123456"})
     assert no_key.status_code == 422 and no_key.json()["code"] == "no_key"
     assert not DraftSignature.objects.exists()
-    # The clerk brings the leader's key: refused for this draft, nothing signed.
+    # The clerk brings the leader's key: the certificate is not registered to her, so the whole
+    # batch is refused before anything is signed.
     clerk = login(cast.clerk_a)
-    refused = clerk.post(
+    borrowed = clerk.post(
         f"{BASE}/sign", {"draft_ids": str(draft.pk), "pkcs12": _p12(pki.leader.pfx()), "password": password}
+    )
+    assert borrowed.status_code == 422 and borrowed.json()["code"] == "certificate_not_registered"
+    assert borrowed.json()["field"] == "certificate" and "Nguyễn Thị Văn Thư" in borrowed.json()["message"]
+    assert not DraftSignature.objects.exists()
+    # With her own registered key, someone else's draft is refused on its own line.
+    register_certificate(actor_of(cast, cast.admin_a), cast.agency_a, pki.colleague, user_id=cast.clerk_a.pk)
+    refused = clerk.post(
+        f"{BASE}/sign",
+        {"draft_ids": str(draft.pk), "pkcs12": _p12(pki.colleague.pfx()), "password": password},
     )
     assert refused.json() == [
         {
@@ -102,7 +112,7 @@ def test_batch_sign_org_sign_and_validation_report(cast: Cast, pki: Pki, trusted
 
 
 def test_single_sign_refusals(cast: Cast, pki: Pki, trusted: Path) -> None:
-    give_images(cast)
+    give_credentials(cast, pki)
     draft = _at_sign_step(cast)
     password = PFX_PASSWORD.decode()
     expired = login(cast.leader_a).post(

@@ -4,6 +4,7 @@ organisation signature after numbering, release of the signed PDFs, and every re
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,16 @@ from eoffice.outgoing.models import (
     StepOutcome,
 )
 from eoffice.outgoing.tests.conftest import actor_of, make_draft, pdf_bytes
-from eoffice.outgoing.tests.signkit import chain, give_images, leader_signs, p12, to_sign_step
+from eoffice.outgoing.tests.signkit import (
+    chain,
+    give_credentials,
+    leader_signs,
+    p12,
+    register_keys,
+    to_sign_step,
+)
 from eoffice.signing import pades
+from eoffice.signing.models import SigningCertificate
 from eoffice.signing.signers import Pkcs12Signer
 from eoffice.signing.tests.pki import PFX_PASSWORD, Pki
 from eoffice.signing.validation import validate_pdf
@@ -53,7 +62,7 @@ def _numbered_and_signed(cast: Cast, pki: Pki, **extra: Any) -> Draft:
 def test_the_leader_signs_the_clerk_signs_for_the_agency_and_recipients_get_the_signed_pdf(
     cast: Cast, pki: Pki, trusted: Path
 ) -> None:
-    give_images(cast)
+    give_credentials(cast, pki)
     draft = _numbered_and_signed(
         cast, pki, attachments=[UploadPart("phu-luc.pdf", pdf_bytes(2, marker="phu luc"))]
     )
@@ -108,7 +117,7 @@ def test_the_sign_step_is_not_completed_without_a_signature(cast: Cast) -> None:
 
 @pytest.mark.parametrize("who", ["clerk_a", "unit_head_a", "specialist_a", "admin_a", "clerk_b"])
 def test_only_the_holder_of_the_sign_step_signs(cast: Cast, pki: Pki, trusted: Path, who: str) -> None:
-    give_images(cast)
+    give_credentials(cast, pki)
     draft = _at_sign_step(cast)
     with p12(pki.leader) as signer, pytest.raises(PermissionDenied):
         signing.draft_sign(actor=actor_of(cast, getattr(cast, who)), draft=draft, signer=signer)
@@ -120,7 +129,7 @@ def test_only_the_holder_of_the_sign_step_signs(cast: Cast, pki: Pki, trusted: P
 def test_signing_a_draft_changed_after_approval_is_refused_and_nothing_is_kept(
     cast: Cast, pki: Pki, trusted: Path
 ) -> None:
-    give_images(cast)
+    give_credentials(cast, pki)
     draft = _at_sign_step(cast)
     current = draft.versions.get(number=1)
     sneaked = DraftVersion.objects.create(
@@ -140,12 +149,25 @@ def test_signing_a_draft_changed_after_approval_is_refused_and_nothing_is_kept(
 def test_an_expired_or_untrusted_certificate_is_refused(
     cast: Cast, pki: Pki, trusted: Path, identity: str, code: str
 ) -> None:
-    give_images(cast)
+    give_credentials(cast, pki)
     draft = _at_sign_step(cast)
     pfx = getattr(pki, identity).pfx()
     with pytest.raises(ValidationFailed) as opening:
         Pkcs12Signer(pfx, PFX_PASSWORD)
     assert opening.value.code == code
+    # Registered while it was still valid and its CA trusted (registration checks both, so the
+    # row is written directly): the check at the moment of signing is what refuses it now.
+    cert = getattr(pki, identity).cert
+    SigningCertificate.objects.create(
+        user=cast.leader_a,
+        der=getattr(pki, identity).cert_der(),
+        sha256=hashlib.sha256(getattr(pki, identity).cert_der()).hexdigest(),
+        subject=cert.subject.rfc4514_string(),
+        issuer=cert.issuer.rfc4514_string(),
+        serial=format(cert.serial_number, "x"),
+        not_after=cert.not_valid_after_utc,
+        registered_at=cert.not_valid_before_utc,
+    )
     # Even a key opened without the check is refused at the moment of signing.
     with (
         Pkcs12Signer(pfx, PFX_PASSWORD, check_trust=False) as signer,
@@ -166,7 +188,7 @@ def test_signing_needs_the_signers_image(cast: Cast, pki: Pki, trusted: Path) ->
 
 
 def test_batch_signing_signs_each_draft_or_says_why_not(cast: Cast, pki: Pki, trusted: Path) -> None:
-    give_images(cast)
+    give_credentials(cast, pki)
     chain(cast)
     drafts = [make_draft(cast, recipient_ids=[cast.agency_b.pk]) for _ in range(3)]
     for draft in drafts:
@@ -198,7 +220,7 @@ def test_batch_signing_signs_each_draft_or_says_why_not(cast: Cast, pki: Pki, tr
 
 @pytest.mark.parametrize("who", ["leader_a", "specialist_a", "admin_a", "clerk_b"])
 def test_only_the_agencys_clerk_signs_for_the_agency(cast: Cast, pki: Pki, trusted: Path, who: str) -> None:
-    give_images(cast)
+    give_credentials(cast, pki)
     draft = _numbered_and_signed(cast, pki)
     with p12(pki.org) as org, pytest.raises(PermissionDenied):
         signing.draft_org_sign(actor=actor_of(cast, getattr(cast, who)), draft=draft, signer=org)
@@ -206,7 +228,7 @@ def test_only_the_agencys_clerk_signs_for_the_agency(cast: Cast, pki: Pki, trust
 
 
 def test_organisation_signature_order_and_release_refusals(cast: Cast, pki: Pki, trusted: Path) -> None:
-    give_images(cast)
+    give_credentials(cast, pki)
     clerk = actor_of(cast, cast.clerk_a)
     draft = _at_sign_step(cast)
     leader_signs(cast, pki, draft)
@@ -229,7 +251,7 @@ def test_organisation_signature_order_and_release_refusals(cast: Cast, pki: Pki,
 
 
 def test_the_organisation_signs_only_what_its_signer_signed(cast: Cast, pki: Pki, trusted: Path) -> None:
-    give_images(cast)
+    give_credentials(cast, pki)
     draft = make_draft(cast, recipient_ids=[cast.agency_b.pk])  # no chain: numbered from the draft
     clerk = actor_of(cast, cast.clerk_a)
     numbering.draft_number(actor=clerk, draft=draft)
@@ -245,6 +267,7 @@ def test_the_organisation_seal_is_needed(cast: Cast, pki: Pki, trusted: Path) ->
     from eoffice.signing.tests.pki import signature_png
 
     credentials.signature_image_set(actor=actor_of(cast, cast.leader_a), png=signature_png())
+    register_keys(cast, pki)
     draft = _numbered_and_signed(cast, pki)
     with p12(pki.org) as org, pytest.raises(ValidationFailed) as error:
         signing.draft_org_sign(actor=actor_of(cast, cast.clerk_a), draft=draft, signer=org)
@@ -282,7 +305,7 @@ def _docx_draft(cast: Cast) -> Draft:
 
 @pytest.mark.slow
 def test_a_docx_draft_is_signed_as_its_pdf(cast: Cast, pki: Pki, trusted: Path) -> None:
-    give_images(cast)
+    give_credentials(cast, pki)
     draft = _docx_draft(cast)
     signature = leader_signs(cast, pki, draft)
     assert signature.source_file.content_type != "application/pdf"
@@ -294,7 +317,7 @@ def test_a_docx_draft_is_signed_as_its_pdf(cast: Cast, pki: Pki, trusted: Path) 
 def test_a_docx_libreoffice_cannot_convert_in_time_is_refused_and_nothing_changes(
     cast: Cast, pki: Pki, trusted: Path
 ) -> None:
-    give_images(cast)
+    give_credentials(cast, pki)
     draft = _docx_draft(cast)
     with override_settings(EOFFICE_CONVERT_TIMEOUT=0.05), pytest.raises(ValidationFailed) as error:
         leader_signs(cast, pki, draft)

@@ -12,8 +12,8 @@ from django.urls import reverse
 from eoffice.outgoing import numbering
 from eoffice.outgoing.models import Draft, DraftSignature, DraftStatus
 from eoffice.outgoing.tests.conftest import actor_of, login, make_draft
-from eoffice.outgoing.tests.signkit import chain, give_images, leader_signs, to_sign_step
-from eoffice.signing.tests.pki import PFX_PASSWORD, Pki
+from eoffice.outgoing.tests.signkit import chain, give_credentials, leader_signs, to_sign_step
+from eoffice.signing.tests.pki import PFX_PASSWORD, Pki, register_certificate
 from eoffice.testing.cast import Cast
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_the_to_sign_box_lists_only_the_signers_drafts(cast: Cast) -> None:
 
 
 def test_batch_signing_from_the_box(cast: Cast, pki: Pki, trusted: Path) -> None:
-    give_images(cast)
+    give_credentials(cast, pki)
     first = _at_sign_step(cast)
     second = make_draft(cast, recipient_ids=[cast.agency_b.pk])
     to_sign_step(cast, second)
@@ -64,11 +64,22 @@ def test_batch_signing_from_the_box(cast: Cast, pki: Pki, trusted: Path) -> None
 def test_someone_elses_draft_in_a_batch_is_refused_on_its_own_line(
     cast: Cast, pki: Pki, trusted: Path
 ) -> None:
-    give_images(cast)
+    give_credentials(cast, pki)
     draft = _at_sign_step(cast)
-    page = login(cast.clerk_a).post(
+    clerk = login(cast.clerk_a)
+    # The leader's key in the clerk's hands: its certificate is not hers, the batch is refused.
+    borrowed = clerk.post(
         reverse("outgoing:to_sign"),
         {"draft": [draft.pk], "pkcs12": _p12(pki), "password": PFX_PASSWORD.decode()},
+    )
+    assert (
+        borrowed.status_code == 422
+        and "chưa được đăng ký cho Nguyễn Thị Văn Thư" in borrowed.content.decode()
+    )
+    register_certificate(actor_of(cast, cast.admin_a), cast.agency_a, pki.colleague, user_id=cast.clerk_a.pk)
+    page = clerk.post(
+        reverse("outgoing:to_sign"),
+        {"draft": [draft.pk], "pkcs12": _p12(pki, "colleague"), "password": PFX_PASSWORD.decode()},
     )
     assert page.status_code == 422 and 'data-ok="0"' in page.content.decode()
     draft.refresh_from_db()
@@ -76,7 +87,7 @@ def test_someone_elses_draft_in_a_batch_is_refused_on_its_own_line(
 
 
 def test_organisation_signature_from_the_draft_page(cast: Cast, pki: Pki, trusted: Path) -> None:
-    give_images(cast)
+    give_credentials(cast, pki)
     draft = _at_sign_step(cast)
     leader_signs(cast, pki, draft)
     numbering.draft_number(actor=actor_of(cast, cast.clerk_a), draft=draft)

@@ -141,6 +141,9 @@ def test_whole_outgoing_path_in_the_browser(live_server, page, tmp_path: Path, s
     signature_file, pfx_file = tmp_path / "chu-ky.png", tmp_path / "van-thu.p12"
     signature_file.write_bytes(signature_png())
     pfx_file.write_bytes(pki.org.pfx())
+    leader_cert, agency_cert = tmp_path / "lanh-dao.cer", tmp_path / "co-quan.der"
+    leader_cert.write_bytes(pki.leader.cert_pem())
+    agency_cert.write_bytes(pki.org.cert_der())
 
     # 1. The specialist drafts the reply and submits it.
     sign_in(page, base, cast.specialist_a.username)
@@ -182,6 +185,25 @@ def test_whole_outgoing_path_in_the_browser(live_server, page, tmp_path: Path, s
     page.get_by_role("button", name="Đồng ý").click()
     page.wait_for_selector("text=Đã đồng ý; dự thảo chuyển sang bước tiếp theo.")
     shot(page, "3-fixed-agreed")
+
+    # 3b. The agency's administrator registers the leader's certificate and the agency's (signing
+    # refuses any other), on a phone-width screen.
+    sign_in(page, base, cast.admin_a.username)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{base}/signing/credentials/")
+    owners = [(cast.leader_a.full_name, leader_cert), ("Cơ quan (chữ ký số của cơ quan)", agency_cert)]
+    for registered, (owner, path) in enumerate(owners, start=1):
+        page.select_option("#certificate-user", label=owner)
+        page.set_input_files("#certificate-file", str(path))
+        page.get_by_role("button", name="Đăng ký chứng thư số").click()
+        page.wait_for_function(
+            "n => document.querySelectorAll('#certificates tr[data-certificate]').length === n",
+            arg=registered,
+        )
+    assert "Đã đăng ký chứng thư số" in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(page, "3b-certificate-registered")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # 4. The leader uploads a signature image, then signs from "Văn bản chờ ký" with the token.
     sign_in(page, base, cast.leader_a.username)

@@ -1,8 +1,8 @@
 """A throwaway PKI built with `cryptography`, shared by the signing tests and by other apps' tests.
 
-The CA, the leader's certificate, the organisation's certificate, an expired certificate and a
-certificate from a CA nobody trusts. RSA-2048 / SHA-256, KeyUsage digitalSignature+nonRepudiation
-as the Vietnamese CAs issue them.
+The CA, the leader's certificate, the organisation's certificate, a colleague's (a deputy's), an
+expired certificate and a certificate from a CA nobody trusts. RSA-2048 / SHA-256, KeyUsage
+digitalSignature+nonRepudiation as the Vietnamese CAs issue them.
 """
 
 from __future__ import annotations
@@ -47,6 +47,9 @@ class Identity:
     def cert_der(self) -> bytes:
         return self.cert.public_bytes(serialization.Encoding.DER)
 
+    def cert_pem(self) -> bytes:
+        return self.cert.public_bytes(serialization.Encoding.PEM)
+
 
 @dataclass(frozen=True)
 class Pki:
@@ -55,6 +58,8 @@ class Pki:
     org: Identity
     expired: Identity
     stranger: Identity
+    # A second person of the agency (a deputy, a colleague): whose key someone else must not use.
+    colleague: Identity
 
     def ca_asn1(self) -> Any:
         """The CA as pyHanko's trust root (asn1crypto)."""
@@ -151,7 +156,22 @@ def build_pki() -> Pki:
     )
     other_key, other_ca = _ca("CA lạ")
     stranger = _issue(other_key, other_ca, _name("Lê Văn Lạ", "Không rõ"), **valid)
-    return Pki(ca=ca, leader=leader, org=org, expired=expired, stranger=stranger)
+    colleague = _issue(ca_key, ca, _name("Lê Thị Phó", "Sở Nội vụ", "Phó Giám đốc"), **valid)
+    return Pki(ca=ca, leader=leader, org=org, expired=expired, stranger=stranger, colleague=colleague)
+
+
+def register_certificate(admin: Any, agency: Any, identity: Identity, *, user_id: int | None = None) -> Any:
+    """Register `identity`'s certificate to a person of `agency` (user_id) or to the agency, through
+    the service, as the agency's administrator (`admin`, an Actor) does; the CA must be trusted.
+
+    Signing refuses a certificate not registered to the signer, so every test that signs a draft
+    registers the certificates it uses here.
+    """
+    from eoffice.signing import certificates
+
+    return certificates.certificate_register(
+        actor=admin, agency=agency, user_id=user_id, data=identity.cert_pem()
+    )
 
 
 def signature_png(width_mm: float = 50, height_mm: float = 20) -> bytes:
