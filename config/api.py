@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import logging
+from typing import Any
+
+from django.core import signals
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 from ninja.security import SessionAuth
 
 from eoffice.accounts.tokens import BearerToken
 from eoffice.core.errors import DomainError
+from eoffice.web.api_errors import STATUS_ERRORS, error_body
+from eoffice.web.errors import user_message
 
 api = NinjaAPI(
     title="eOffice API",
@@ -49,6 +59,70 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
         "details": {"errors": exc.errors},
     }
     return api.create_response(request, body, status=422)
+
+
+def _status_error(
+    request: HttpRequest, status: int, message: str | None = None, *, details: dict[str, Any] | None = None
+) -> HttpResponse:
+    code, default = STATUS_ERRORS[status]
+    return api.create_response(request, error_body(code, message or default, details=details), status=status)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # Ninja's own refusals, which would otherwise answer {"detail": <English>}. It raises HttpError
+    # 400 only when a JSON body does not parse, and 403 only from the session's CSRF check.
+    if isinstance(exc, Throttled):
+        # Ninja adds Retry-After to this response itself.
+        return _status_error(request, 429, details={"retry_after": exc.wait})
+    if exc.status_code == 400:
+        body = error_body("malformed_body", _("Nội dung gửi lên không phải JSON hợp lệ."))
+        return api.create_response(request, body, status=400)
+    if exc.status_code == 403 and not isinstance(exc, AuthorizationError):
+        message = _(
+            "Thiếu mã chống giả mạo (CSRF) của phiên đăng nhập. Hãy tải lại trang rồi thử lại, "
+            "hoặc gửi mã truy cập (Authorization: Bearer)."
+        )
+        return api.create_response(request, error_body("csrf_failed", message), status=403)
+    status = exc.status_code if exc.status_code in STATUS_ERRORS else (400 if exc.status_code < 500 else 500)
+    return _status_error(request, status)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # A view's own message (a selector's NotFound) is kept; get_object_or_404's English is not.
+    return _status_error(request, 404, user_message(exc))
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def _forbidden(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
+    return _status_error(request, 403, user_message(exc))
+
+
+@api.exception_handler(MultiPartParserError)
+def _malformed_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    body = error_body("malformed_body", _("Nội dung biểu mẫu gửi lên bị hỏng hoặc không đọc được."))
+    return api.create_response(request, body, status=400)
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # Logged where Django logs it for pages (django.security.*): a sign of probing, not a bug.
+    logging.getLogger(f"django.security.{type(exc).__name__}").warning("%s", exc)
+    return _status_error(request, 413 if isinstance(exc, RequestDataTooBig) else 400)
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug: the client learns only that it happened. As Django does for pages, listeners of
+    got_request_exception (error reporters, the test client) hear of it and the traceback goes to
+    the django.request log (and its mail handler, where configured), never into the response."""
+    response = _status_error(request, 500)
+    signals.got_request_exception.send(sender=None, request=request)
+    log_response(
+        "%s: %s", "Internal Server Error", request.path, response=response, request=request, exception=exc
+    )
+    return response
 
 
 def _mount() -> None:

@@ -81,11 +81,17 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "eoffice.core.middleware.RequestContextMiddleware",
     "eoffice.people.middleware.ActivePositionMiddleware",
+    # Errors under /api/v1/ that ninja answers itself (a wrong method) get the API's JSON shape.
+    "eoffice.web.api_errors.ApiErrorMiddleware",
+    # A NUL in any text field is refused with a message (PostgreSQL cannot store one).
+    "eoffice.web.nul_input.NulInputMiddleware",
     # Axes last, as its documentation asks, so it sees the final response.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
+# A refused form says, in the user's language, that it expired and how to send it again.
+CSRF_FAILURE_VIEW = "eoffice.web.errors.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

@@ -21,6 +21,12 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
+# Error pages in the product's look; under the API they answer JSON (eoffice.web.errors).
+handler400 = "eoffice.web.errors.bad_request"
+handler403 = "eoffice.web.errors.permission_denied"
+handler404 = "eoffice.web.errors.page_not_found"
+handler500 = "eoffice.web.errors.server_error"
+
 if settings.OIDC_ENABLED:
     # Single sign-on is mounted only when configured (EOFFICE_OIDC_CLIENT_ID and endpoints).
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

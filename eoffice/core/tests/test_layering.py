@@ -20,7 +20,8 @@ ALLOWED: dict[str, set[str]] = {
     "work": {"core", "directory", "people", "workcalendar"},
     "documents": {"core", "directory", "people", "workcalendar", "work", "signing"},
     "outgoing": {"core", "directory", "people", "workcalendar", "work", "documents", "signing"},
-    "demo": {"core", "directory", "people", "accounts"},
+    # The demo sits on top: it seeds a province, down to a signing kit (keys, seal, approval chain).
+    "demo": {"core", "directory", "people", "accounts", "signing", "outgoing"},
     "web": {"core", "directory", "people", "accounts", "workcalendar", "work", "documents"},
     "testing": {"core", "directory", "people", "accounts"},
     "signing": {"core", "directory"},
