@@ -4,6 +4,7 @@ Vietnamese page naming the field, or the API's structured error; files are never
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def _view(request: object) -> None: ...
 
 
-def _signed_in(user: object) -> Client:
+def _signed_in(user: Any) -> Client:
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
