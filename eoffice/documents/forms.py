@@ -12,12 +12,13 @@ from eoffice.documents.models import Competence, DocumentType, ReceivedVia, Secr
 
 
 class BootstrapForm(forms.Form):
-    """Adds Bootstrap classes, and marks fields with errors for screen readers and styling."""
+    """Bootstrap controls (full width on a phone), and every field with an error marked for
+    styling and screen readers — errors of cleaning and errors a service reports alike."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.prepare_fields()
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -26,13 +27,25 @@ class BootstrapForm(forms.Form):
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-            if self.is_bound and name in self.errors:
-                widget.attrs["class"] += " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
-                widget.attrs["aria-describedby"] = f"{name}-error"
+        if self.is_bound:
+            self._mark_errors()  # validates the form once
 
     def prepare_fields(self) -> None:
-        """Set dynamic choices here: the styling below validates a bound form to mark errors."""
+        """Set dynamic choices here: the styling above validates a bound form to mark errors."""
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        self._mark_errors()
+
+    def _mark_errors(self) -> None:
+        for name in self.errors:  # during cleaning, the errors found so far
+            if name not in self.fields:
+                continue
+            attrs = self.fields[name].widget.attrs
+            if "is-invalid" not in attrs.get("class", "").split():
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{name}-error"
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -7,40 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _lazy
 
+from eoffice.documents.forms import BootstrapForm
 from eoffice.exchange.models import Peer
 from eoffice.exchange.peers import PeerInput
 
 
-class StyledForm(forms.Form):
-    """Bootstrap controls (full width on a phone, red when wrong) and a Vietnamese message for a
-    NUL byte: Django's own ("Null characters are not allowed.") has no Vietnamese translation."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.error_messages.setdefault(
-                "null_characters_not_allowed", _lazy("Không được chứa ký tự NUL (mã 0).")
-            )
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = css
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        # Every error passes here (cleaning and a service's error alike): mark its control.
-        super().add_error(field, error)
-        for name in self.errors:  # filled in by now: no second cleaning
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                if "is-invalid" not in attrs.get("class", ""):
-                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-
-
-class PeerForm(StyledForm):
+class PeerForm(BootstrapForm):
     code = forms.CharField(label=_lazy("Mã hệ thống"), max_length=64)
     name = forms.CharField(label=_lazy("Tên"), max_length=200)
     base_url = forms.CharField(label=_lazy("Địa chỉ gốc"), max_length=300)
@@ -67,7 +39,7 @@ class PeerForm(StyledForm):
         )
 
 
-class SwitchForm(StyledForm):
+class SwitchForm(BootstrapForm):
     agency_code = forms.CharField(label=_lazy("Mã định danh cơ quan"), max_length=32)
     hosted = forms.TypedChoiceField(
         label=_lazy("Chuyển thành"),

@@ -8,14 +8,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _lazy
 
+from eoffice.documents.forms import BootstrapForm
 from eoffice.exchange.axis.models import Axis, AxisAuthChoice, AxisStyleChoice
-from eoffice.exchange.forms import StyledForm
 
 SECRETS = ("secret", "consumer_secret")
 DEFAULT_API_PATH = "/truclienthong/v1.0.0"
 
 
-class AxisForm(StyledForm):
+class AxisForm(BootstrapForm):
     name = forms.CharField(label=_lazy("Tên"), max_length=200)
     style = forms.ChoiceField(label=_lazy("Kiểu trục"), choices=AxisStyleChoice.choices)
     base_url = forms.CharField(
