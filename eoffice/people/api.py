@@ -20,6 +20,8 @@ from eoffice.people.models import Delegation, DelegationScope, Position
 router = Router(tags=["people"])
 
 MAX_QUERY = 100
+# Past this a database refuses the OFFSET (SQLite: "datatype mismatch", a 500); the client gets a 422.
+MAX_OFFSET = 10_000_000
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -123,7 +125,7 @@ def admin_people(
     q: str = Query("", max_length=MAX_QUERY),
     agency_id: int | None = None,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> Any:
     actor = _actor(request)
     if not selectors.can_open_people_admin(actor) and selectors.service_scope(actor) is None:
