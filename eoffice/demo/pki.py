@@ -16,10 +16,12 @@ import hashlib
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+
+from eoffice.signing import issuing
 
 CA_YEARS = 10
 # Long enough for a demo kept for a while; the kit is rebuilt (new CA) when its files are lost.
@@ -65,28 +67,10 @@ def _name(common_name: str, organisation: str, title: str = "") -> x509.Name:
     return x509.Name(parts)
 
 
-def _new_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
 def _ca(name: x509.Name, now: dt.datetime) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
-    key = _new_key()
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - _DAY)
-        .not_valid_after(now + dt.timedelta(days=365 * CA_YEARS))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            # digitalSignature, keyCertSign, cRLSign
-            x509.KeyUsage(True, False, False, False, False, True, True, False, False),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
+    key = issuing.new_key()
+    cert = issuing.ca_certificate(
+        key, name, not_before=now - _DAY, not_after=now + dt.timedelta(days=365 * CA_YEARS), path_length=0
     )
     return key, cert
 
@@ -94,27 +78,10 @@ def _ca(name: x509.Name, now: dt.datetime) -> tuple[rsa.RSAPrivateKey, x509.Cert
 def _issue(
     ca_key: rsa.RSAPrivateKey, ca: x509.Certificate, holder: Holder, now: dt.datetime, password: bytes
 ) -> IssuedKey:
-    key = _new_key()
+    key = issuing.new_key()
     subject = _name(holder.common_name, holder.organisation, holder.title)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - _DAY)
-        .not_valid_after(now + dt.timedelta(days=365 * SIGNER_YEARS))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            # digitalSignature and nonRepudiation, as the Vietnamese CAs issue them
-            x509.KeyUsage(True, True, False, False, False, False, False, False, False),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
+    cert = issuing.signer_certificate(
+        ca_key, ca, key, subject, not_before=now - _DAY, not_after=now + dt.timedelta(days=365 * SIGNER_YEARS)
     )
     # The CA travels in the file, so the signature carries the whole chain.
     data = pkcs12.serialize_key_and_certificates(

@@ -16,27 +16,22 @@ from eoffice.exchange.axis.selectors import AxisView
 
 router = Router(tags=["exchange"])
 
-# Text that reaches the database has no NUL byte: PostgreSQL refuses one with an error (a 500).
-NO_NUL = r"^[^\x00]*$"
-
 
 def _actor(request: HttpRequest) -> Actor:
     return request.actor  # type: ignore[attr-defined]
 
 
 class AxisIn(Schema):
-    name: str = Field(..., max_length=200, pattern=NO_NUL)
-    style: str = Field(..., description="vxp | lgsp", max_length=16, pattern=NO_NUL)
-    base_url: str = Field(..., max_length=300, pattern=NO_NUL)
-    system_id: str = Field(..., max_length=100, pattern=NO_NUL)
-    secret: str = Field("", max_length=300, pattern=NO_NUL)
-    auth: str = Field(
-        "key", description="LGSP: key (X-SystemId/X-SecretKey) | token", max_length=16, pattern=NO_NUL
-    )
-    consumer_key: str = Field("", max_length=200, pattern=NO_NUL)
-    consumer_secret: str = Field("", max_length=300, pattern=NO_NUL)
-    api_path: str = Field("/truclienthong/v1.0.0", max_length=200, pattern=NO_NUL)
-    province_path: str = Field("qn", max_length=50, pattern=NO_NUL)
+    name: str = Field(..., max_length=200)
+    style: str = Field(..., description="vxp | lgsp", max_length=16)
+    base_url: str = Field(..., max_length=300)
+    system_id: str = Field(..., max_length=100)
+    secret: str = Field("", max_length=300)
+    auth: str = Field("key", description="LGSP: key (X-SystemId/X-SecretKey) | token", max_length=16)
+    consumer_key: str = Field("", max_length=200)
+    consumer_secret: str = Field("", max_length=300)
+    api_path: str = Field("/truclienthong/v1.0.0", max_length=200)
+    province_path: str = Field("qn", max_length=50)
     is_active: bool = True
     is_default: bool = False
 
@@ -44,16 +39,16 @@ class AxisIn(Schema):
 class AxisPatch(Schema):
     """Only the fields sent change; a secret left out is kept."""
 
-    name: str | None = Field(None, max_length=200, pattern=NO_NUL)
-    style: str | None = Field(None, max_length=16, pattern=NO_NUL)
-    base_url: str | None = Field(None, max_length=300, pattern=NO_NUL)
-    system_id: str | None = Field(None, max_length=100, pattern=NO_NUL)
-    secret: str | None = Field(None, max_length=300, pattern=NO_NUL)
-    auth: str | None = Field(None, max_length=16, pattern=NO_NUL)
-    consumer_key: str | None = Field(None, max_length=200, pattern=NO_NUL)
-    consumer_secret: str | None = Field(None, max_length=300, pattern=NO_NUL)
-    api_path: str | None = Field(None, max_length=200, pattern=NO_NUL)
-    province_path: str | None = Field(None, max_length=50, pattern=NO_NUL)
+    name: str | None = Field(None, max_length=200)
+    style: str | None = Field(None, max_length=16)
+    base_url: str | None = Field(None, max_length=300)
+    system_id: str | None = Field(None, max_length=100)
+    secret: str | None = Field(None, max_length=300)
+    auth: str | None = Field(None, max_length=16)
+    consumer_key: str | None = Field(None, max_length=200)
+    consumer_secret: str | None = Field(None, max_length=300)
+    api_path: str | None = Field(None, max_length=200)
+    province_path: str | None = Field(None, max_length=50)
     is_active: bool | None = None
     is_default: bool | None = None
 

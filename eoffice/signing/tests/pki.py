@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from PIL import Image, ImageDraw
+
+from eoffice.signing import issuing
 
 PFX_PASSWORD = b"mat-khau-pfx"
 
@@ -89,25 +91,11 @@ def _name(common_name: str, organisation: str | None = None, title: str | None =
 
 
 def _ca(common_name: str) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = issuing.new_key()
     now = dt.datetime.now(dt.UTC)
     name = _name(common_name, "Ban Cơ yếu Chính phủ (thử nghiệm)")
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=3650))
-        .not_valid_after(now + dt.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(True, False, False, False, False, True, True, False, False), critical=True
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    return key, cert
+    ten_years = dt.timedelta(days=3650)
+    return key, issuing.ca_certificate(key, name, not_before=now - ten_years, not_after=now + ten_years)
 
 
 def _issue(
@@ -118,23 +106,9 @@ def _issue(
     not_before: dt.datetime,
     not_after: dt.datetime,
 ) -> Identity:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
+    key = issuing.new_key()
+    cert = issuing.signer_certificate(
+        ca_key, ca_cert, key, subject, not_before=not_before, not_after=not_after
     )
     return Identity(key=key, cert=cert, issuer=ca_cert)
 
