@@ -96,7 +96,7 @@ class FaultProxy:
 
     def close(self) -> None:
         if self._thread.is_alive():
-            self._run(self._unlisten())
+            self._run(self._shutdown())
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=5)
         self._loop.close()
@@ -121,6 +121,17 @@ class FaultProxy:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
+
+    async def _shutdown(self) -> None:
+        # A connection still held (a "slow" rule's sleep) is cancelled and awaited here: left to the
+        # closed loop, its coroutine is destroyed pending and Python reports it as unraisable.
+        if self._server is not None:
+            self._server.close()
+        pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        await self._unlisten()
 
     def _take_rule(self, path: str) -> Rule:
         with self._lock:
