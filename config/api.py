@@ -19,6 +19,7 @@ from ninja.security import SessionAuth
 from eoffice.accounts.tokens import BearerToken
 from eoffice.core.errors import DomainError
 from eoffice.web.api_errors import STATUS_ERRORS, error_body
+from eoffice.web.api_parser import StrictJsonParser
 from eoffice.web.errors import user_message
 
 api = NinjaAPI(
@@ -31,6 +32,7 @@ api = NinjaAPI(
     # cookie auth raises on a missing CSRF token instead of letting the next method try).
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
+    parser=StrictJsonParser(),
 )
 
 
@@ -72,6 +74,10 @@ def _status_error(
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # Ninja's own refusals, which would otherwise answer {"detail": <English>}. It raises HttpError
     # 400 only when a JSON body does not parse, and 403 only from the session's CSRF check.
+    if isinstance(exc.__cause__, DomainError):
+        # The body parser's own refusal (a body that is not an object, a number too large), which
+        # ninja wraps in its generic 400.
+        return _domain_error(request, exc.__cause__)
     if isinstance(exc, Throttled):
         # Ninja adds Retry-After to this response itself.
         return _status_error(request, 429, details={"retry_after": exc.wait})

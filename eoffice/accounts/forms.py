@@ -5,10 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from eoffice.directory.models import Agency, AgencyStatus
 from eoffice.people.forms import DateTimeLocalField, StyledForm
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, its username held to the User model's length. Django only sets the
+    input's maxlength, so a longer name went on to a failed sign-in that django-axes records in a
+    255-character column (PostgreSQL refuses more: a server error); now it is refused beside the
+    field before any attempt is made."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))  # type: ignore[attr-defined]
 
 
 class CodeForm(StyledForm):

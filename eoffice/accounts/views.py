@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from eoffice.accounts import selectors, services
-from eoffice.accounts.forms import CodeForm, ServiceTokenForm, TokenForm
+from eoffice.accounts.forms import CodeForm, ServiceTokenForm, SignInForm, TokenForm
 from eoffice.accounts.models import User
 from eoffice.core.actor import Actor
 from eoffice.core.errors import DomainError, NotFound, PermissionDenied
@@ -57,6 +57,7 @@ def _safe_next(request: HttpRequest, target: str | None) -> str:
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:

@@ -204,7 +204,16 @@ def agency_dissolve(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def agency_hosting(request: HttpRequest, code: str) -> HttpResponse:
     agency = selectors.agency_by_code(code)
-    hosted = request.POST.get("hosted") == "1"
+    policies.require_edit(_actor(request), agency)
+    # The button sends 0 or 1; anything else (a forged or cut-off request) must not turn the
+    # agency into an outside one, which would reroute its documents through exchange.
+    flag = request.POST.get("hosted")
+    if flag not in ("0", "1"):
+        messages.error(
+            request, _("Yêu cầu không cho biết cơ quan có dùng hệ thống này hay không; chưa đổi gì.")
+        )
+        return _to_detail(agency)
+    hosted = flag == "1"
     try:
         services.agency_set_hosted(actor=_actor(request), agency=agency, hosted=hosted)
     except PermissionDenied:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from eoffice.core import audit
 from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from eoffice.core.rowids import row_ids
 from eoffice.directory.models import Agency
 from eoffice.documents import followers, handling, policies
 from eoffice.documents.models import (
@@ -185,7 +186,8 @@ def _register_locked(actor: Actor, document: Document, register: Register | None
 
 def _lock_documents(document_ids: list[int]) -> list[Document]:
     # Rows locked in id order, the same order every caller uses, so two bulk runs cannot deadlock.
-    locked = list(Document.objects.select_for_update().filter(pk__in=document_ids).order_by("pk"))
+    # A forged 25-digit id is a document that does not exist, not a database error (core.rowids).
+    locked = list(Document.objects.select_for_update().filter(pk__in=row_ids(document_ids)).order_by("pk"))
     return sorted(locked, key=lambda d: (d.received_at, d.pk))
 
 

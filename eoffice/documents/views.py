@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from eoffice.core.actor import Actor
-from eoffice.core.errors import DomainError, NotFound
+from eoffice.core.errors import DomainError, NotFound, ValidationFailed
 from eoffice.core.forms import show_domain_error
+from eoffice.core.rowids import is_row_id
 from eoffice.documents import handling, policies, selectors, services
 from eoffice.documents.downloads import file_response, report_response
 from eoffice.documents.forms import ConfirmForm, ExportForm, RegisterCreateForm, UploadForm
-from eoffice.documents.models import Document, DocumentStatus
+from eoffice.documents.models import Document, DocumentStatus, Register
 from eoffice.documents.notices import notices_for
 from eoffice.documents.signatures import document_signatures
 from eoffice.documents.uploads import read_parts
@@ -217,18 +218,23 @@ def confirm(request: HttpRequest, document_id: int) -> HttpResponse:
     return render(request, "documents/detail.html", context, status=422)
 
 
+def _chosen_register(actor: Actor, value: str) -> Register | None:
+    """The register picked on the page; none picked is the default one. Anything else (a forged
+    or garbled value) is refused rather than quietly taken for the default."""
+    if not value:
+        return None
+    if not is_row_id(value):
+        raise ValidationFailed("invalid_register", _("Sổ văn bản đã chọn không hợp lệ."), field="register_id")
+    return selectors.register_get(actor=actor, register_id=int(value))
+
+
 @login_required
 @require_POST
 def register(request: HttpRequest, document_id: int) -> HttpResponse:
     document = _document_or_404(request, document_id)
     actor = _actor(request)
     try:
-        register_id = request.POST.get("register_id") or ""
-        chosen = (
-            selectors.register_get(actor=actor, register_id=int(register_id))
-            if register_id.isdigit()
-            else None
-        )
+        chosen = _chosen_register(actor, request.POST.get("register_id") or "")
         registration = services.document_register(actor=actor, document=document, register=chosen)
     except DomainError as error:
         show_domain_error(request, error)
@@ -247,12 +253,7 @@ def register_bulk(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     ids = [int(value) for value in request.POST.getlist("document_ids") if value.isdigit()][:500]
     try:
-        register_id = request.POST.get("register_id") or ""
-        chosen = (
-            selectors.register_get(actor=actor, register_id=int(register_id))
-            if register_id.isdigit()
-            else None
-        )
+        chosen = _chosen_register(actor, request.POST.get("register_id") or "")
         registrations = services.document_register_bulk(actor=actor, document_ids=ids, register=chosen)
     except DomainError as error:
         show_domain_error(request, error)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from eoffice.core.forms import RowsChoiceField
 from eoffice.directory.models import Agency, AgencyStatus
 from eoffice.documents.forms import BootstrapForm, MultipleFileField
 from eoffice.documents.models import Urgency
@@ -23,7 +24,7 @@ class UpdateForm(BootstrapForm):
     due_date = forms.DateField(
         label=_("Hạn trả lời"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    add_recipients = forms.ModelMultipleChoiceField(
+    add_recipients = RowsChoiceField(
         label=_("Thêm nơi nhận"),
         queryset=Agency.objects.none(),
         required=False,

@@ -86,7 +86,26 @@ class StepForm(BootstrapForm):
         return data
 
 
-StepFormSet = forms.formset_factory(StepForm, extra=0, max_num=approval.MAX_STEPS + BLANK_ROWS)
+class StepRows(forms.BaseFormSet):
+    # Django's Vietnamese catalogue lacks the formset's own errors (a tampered or missing row
+    # count); the reader sees them in Vietnamese like every other error.
+    default_error_messages = {
+        "missing_management_form": _lazy(
+            "Biểu mẫu thiếu số dòng các bước hoặc đã bị sửa. Hãy tải lại trang rồi thử lại."
+        ),
+        "too_many_forms": _lazy("Quy trình có nhiều nhất %(num)d dòng bước."),
+        "too_few_forms": _lazy("Quy trình cần ít nhất %(num)d dòng bước."),
+    }
+
+
+# absolute_max: a forged row count builds at most this many forms, never Django's default 1,000.
+StepFormSet = forms.formset_factory(
+    StepForm,
+    formset=StepRows,
+    extra=0,
+    max_num=approval.MAX_STEPS + BLANK_ROWS,
+    absolute_max=approval.MAX_STEPS + BLANK_ROWS,
+)
 
 
 def _initial_steps(chain: ApprovalChain | None) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from eoffice.core.forms import RowsChoiceField
 from eoffice.directory.models import Agency, AgencyStatus
 from eoffice.documents.forms import BootstrapForm, MultipleFileField
 from eoffice.documents.models import Competence, DocumentType, Secrecy, Urgency
@@ -19,7 +20,7 @@ class DraftForm(BootstrapForm):
     subject = forms.CharField(
         label=_("Trích yếu nội dung"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = RowsChoiceField(
         label=_("Nơi nhận trong danh bạ"),
         queryset=Agency.objects.none(),
         required=False,

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from eoffice.core import audit
 from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from eoffice.core.rowids import row_ids
 from eoffice.directory.models import Agency
 from eoffice.documents import blobs
 from eoffice.documents.convert import CONVERTIBLE, pdf_of
@@ -204,7 +205,7 @@ def drafts_sign(*, actor: Actor, draft_ids: list[int], signer: DocumentSigner) -
             field="drafts",
         )
     require_own_certificate(actor, signer)
-    found = Draft.objects.in_bulk(chosen)
+    found = Draft.objects.in_bulk(row_ids(chosen))  # a forged 25-digit id is "not found"
     outcomes: list[SignOutcome] = []
     for pk in chosen:
         try:

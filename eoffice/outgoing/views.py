@@ -277,6 +277,8 @@ def registers(request: HttpRequest) -> HttpResponse:
                 forms["body"] = _do_body(request, actor, agency)
             elif action == "release":
                 _do_release(request, actor, agency)
+            else:
+                messages.error(request, _("Thao tác không hợp lệ."))
         except DomainError as error:
             show_domain_error(request, error)
         if not any(form.errors for form in forms.values()):

@@ -208,8 +208,13 @@ def person_status(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _actor(request)
     _require_admin(actor)
     target = selectors.person_for_admin(actor, user_id)
+    # The buttons send 0 or 1; anything else (a forged or cut-off request) must not lock the account.
+    flag = request.POST.get("active")
+    if flag not in ("0", "1"):
+        messages.error(request, _("Yêu cầu không cho biết khóa hay mở khóa tài khoản; chưa đổi gì."))
+        return redirect("people:person", user_id=user_id)
     try:
-        if request.POST.get("active") == "1":
+        if flag == "1":
             services.user_activate(actor=actor, user=target)
             messages.success(request, _("Đã mở khóa tài khoản."))
         else:

@@ -11,6 +11,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from eoffice.core.actor import Actor
+from eoffice.core.errors import ValidationFailed
+from eoffice.core.rowids import is_row_id
 from eoffice.directory.models import Agency
 from eoffice.signing import certificates, policies, selectors
 from eoffice.signing.uploads import read_certificate_upload
@@ -20,15 +22,24 @@ WITHDRAW = "withdraw_certificate"
 ACTIONS = (REGISTER, WITHDRAW)
 
 
+def chosen_user(raw: str) -> int | None:
+    """The person picked in the owner list; none picked is the agency itself. A value the list
+    cannot hold (forged or garbled) is refused, never read as "the agency"."""
+    if not raw:
+        return None
+    if not is_row_id(raw):
+        raise ValidationFailed("invalid_user", _("Người được chọn không hợp lệ."), field="user")
+    return int(raw)
+
+
 def act(request: HttpRequest, actor: Actor, agency: Agency) -> None:
     """Register the uploaded certificate, or withdraw one; errors go to the caller."""
     action = request.POST.get("action", "")
     if action == REGISTER:
-        user = request.POST.get("user", "")
         row = certificates.certificate_register(
             actor=actor,
             agency=agency,
-            user_id=int(user) if user.isdigit() else None,
+            user_id=chosen_user(request.POST.get("user", "")),
             data=read_certificate_upload(request.FILES.get("certificate")),
         )
         messages.success(

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from eoffice.core.actor import Actor
-from eoffice.core.errors import DomainError, ValidationFailed
+from eoffice.core.errors import DomainError, NotFound, ValidationFailed
 from eoffice.core.forms import show_domain_error
+from eoffice.core.rowids import is_row_id
 from eoffice.signing import certificate_views, credentials, policies
 from eoffice.signing.models import AgencySeal, KeyReference, SignatureImage
 from eoffice.signing.uploads import read_image_upload
@@ -57,11 +58,10 @@ def _act(request: HttpRequest, actor: Actor) -> None:
         )
         messages.success(request, _("Đã lưu ảnh con dấu."))
     elif action == "key":
-        user = request.POST.get("user", "")
         credentials.key_reference_set(
             actor=actor,
             agency=agency,
-            user_id=int(user) if user.isdigit() else None,
+            user_id=certificate_views.chosen_user(request.POST.get("user", "")),
             module_path=request.POST.get("module_path", ""),
             token_label=request.POST.get("token_label", ""),
             key_label=request.POST.get("key_label", ""),
@@ -69,10 +69,13 @@ def _act(request: HttpRequest, actor: Actor) -> None:
         messages.success(request, _("Đã lưu khóa ký số."))
     elif action == "clear":
         ref_id = request.POST.get("reference", "")
-        reference = KeyReference.objects.filter(pk=int(ref_id)).first() if ref_id.isdigit() else None
-        if reference is not None:
-            credentials.key_reference_clear(actor=actor, agency=agency, reference=reference)
-            messages.success(request, _("Đã xóa khóa ký số."))
+        reference = KeyReference.objects.filter(pk=int(ref_id)).first() if is_row_id(ref_id) else None
+        if reference is None:
+            raise NotFound(_("Không tìm thấy khóa ký số."))
+        credentials.key_reference_clear(actor=actor, agency=agency, reference=reference)
+        messages.success(request, _("Đã xóa khóa ký số."))
+    else:
+        raise ValidationFailed("unknown_action", _("Thao tác không hợp lệ."))
 
 
 def _admin_context(actor: Actor) -> dict[str, Any]:

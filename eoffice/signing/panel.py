@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -43,6 +45,9 @@ _KEPT = (
 
 
 _DISPLAY_ONLY = ("signed_at", "modification_label")
+log = logging.getLogger(__name__)
+# The panel's error when EOFFICE_TRUST_STORE names no readable store: no file can be judged.
+TRUST_STORE_UNREADABLE = "trust_store_unreadable"
 
 
 def trust_fingerprint(roots: list[asn1_x509.Certificate]) -> str:
@@ -108,7 +113,12 @@ def check_file(
 
 def panel(files: list[tuple[str, str, Callable[[], bytes]]]) -> list[FileSignatures]:
     """(name, sha256, reader) of each PDF file → its signatures, with signing times as datetimes."""
-    roots = trust_roots()
+    try:
+        roots = trust_roots()
+    except ImproperlyConfigured as exc:
+        # A misconfigured store is the operator's to mend; the document stays readable meanwhile.
+        log.error("signature panel: %s", exc)
+        return [FileSignatures(name, sha256, TRUST_STORE_UNREADABLE, []) for name, sha256, _read in files]
     shown = []
     for name, sha256, read in files:
         result = check_file(sha256, read, roots=roots)

@@ -33,6 +33,28 @@ def test_login_page_keeps_its_fields(client: Client) -> None:
     assert "SSO" not in body  # single sign-on is off unless configured
 
 
+@pytest.mark.parametrize("length", [151, 100_000])
+def test_an_overlong_username_is_refused_beside_the_field_before_any_attempt(
+    client: Client, length: int
+) -> None:
+    # django-axes records a failed attempt's username in 255 characters; PostgreSQL refuses more.
+    from axes.models import AccessAttempt
+
+    response = client.post("/accounts/login/", {"username": "a" * length, "password": PASSWORD})
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="username-error"' in body and "150" in body
+    assert not AccessAttempt.objects.exists() and not _signed_in(client)
+
+
+def test_an_empty_sign_in_says_beside_each_field_what_is_missing(client: Client) -> None:
+    response = client.post("/accounts/login/", {"username": "", "password": ""})
+    body = response.content.decode()
+    assert response.status_code == 200 and not _signed_in(client)
+    assert 'id="username-error"' in body and 'id="password-error"' in body
+    assert body.count("Trường này là bắt buộc.") == 2 and "This field is required." not in body
+    assert 'aria-describedby="username-error"' in body and "is-invalid" in body
+
+
 def test_password_login_without_two_factor(cast, client: Client) -> None:
     response = client.post("/accounts/login/", {"username": "vanthu.a", "password": PASSWORD})
     assert response.status_code == 302

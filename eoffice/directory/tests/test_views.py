@@ -171,3 +171,14 @@ def test_import_page_shows_report(cast: Cast) -> None:
     assert '<span id="eo-created">1</span>' in body and "khoảng trắng" in body
     wrong = su.post(reverse("directory:admin_import"), {"file": SimpleUploadedFile("d.xlsx", b"PK")})
     assert wrong.status_code == 422 and "CSV" in wrong.content.decode()
+
+
+@pytest.mark.parametrize("posted", [{}, {"hosted": ""}, {"hosted": "999999999"}, {"hosted": "có"}])
+def test_hosting_without_its_flag_changes_nothing(cast: Cast, posted: dict[str, str]) -> None:
+    # The button sends 0 or 1; a request without it must not make the agency an outside one.
+    url = reverse("directory:admin_hosting", args=[cast.agency_a.code])
+    response = client_for(cast.admin_a).post(url, posted, follow=True)
+    assert "chưa đổi gì" in response.content.decode()
+    assert Agency.objects.get(pk=cast.agency_a.pk).hosted is True
+    # Who may not edit the agency is refused before the flag is even read.
+    assert client_for(cast.clerk_a).post(url, posted).status_code == 403

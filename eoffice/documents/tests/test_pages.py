@@ -155,3 +155,19 @@ def test_menu_shows_documents_to_the_clerk(cast) -> None:
     body = login(cast.clerk_a).get("/").content.decode()
     assert "/documents/" in body and "/documents/registers/" in body
     assert "/documents/registers/" not in login(cast.specialist_a).get("/").content.decode()
+
+
+def test_a_garbled_register_or_a_25_digit_id_is_refused_and_nothing_registered(cast) -> None:
+    document = confirmed_document(cast)
+    client = login(cast.clerk_a)
+    # A value the register list cannot hold is refused, not quietly taken for the default register.
+    for garbled in ("khong-co", "-1", "1.5", str(10**25)):
+        one = client.post(f"/documents/{document.pk}/register/", {"register_id": garbled}, follow=True)
+        assert "Sổ văn bản đã chọn không hợp lệ." in one.content.decode(), garbled
+        data = {"document_ids": [document.pk], "register_id": garbled}
+        bulk = client.post("/documents/register-bulk/", data, follow=True)
+        assert "Sổ văn bản đã chọn không hợp lệ." in bulk.content.decode(), garbled
+    data = {"document_ids": [document.pk, str(10**25)]}
+    answer = client.post("/documents/register-bulk/", data, follow=True)
+    assert answer.status_code == 200 and "không tồn tại" in answer.content.decode()
+    assert not Registration.objects.exists()

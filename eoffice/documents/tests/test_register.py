@@ -183,3 +183,14 @@ def test_register_export_has_the_decree_columns(cast) -> None:
     # The date range is honoured.
     yesterday = today - timedelta(days=1)
     assert list(selectors.register_entries(register=register, date_from=yesterday, date_to=yesterday)) == []
+
+
+def test_bulk_takes_a_25_digit_id_for_a_missing_document(cast) -> None:
+    # Past a key column's range: "not found", never a database error (core.rowids).
+    document = confirmed_document(cast)
+    from eoffice.core.errors import NotFound
+
+    with pytest.raises(NotFound) as error:
+        services.document_register_bulk(actor=clerk(cast), document_ids=[document.pk, 10**25])
+    assert error.value.details == {"ids": [10**25]}
+    assert not Registration.objects.exists()

@@ -101,3 +101,17 @@ def test_untrusted_when_the_ca_is_not_configured(cast: Cast, signed_pdf: bytes, 
         page = login(cast.clerk_a).get(reverse("documents:detail", args=[document.pk])).content.decode()
     panel = page[page.index('id="signatures"') :]
     assert "Không được tin cậy" in panel and "Tệp không có chữ ký số." in panel
+
+
+def test_a_misconfigured_trust_store_leaves_the_page_readable(
+    cast: Cast, signed_pdf: bytes, trust_store: Path, tmp_path: Path
+) -> None:
+    document = _received(cast, signed_pdf, sample_pdf())
+    with override_settings(EOFFICE_TRUST_STORE=str(tmp_path / "khong-co")):
+        response = login(cast.clerk_a).get(reverse("documents:detail", args=[document.pk]))
+        api = login(cast.clerk_a).get(f"/api/v1/documents/{document.pk}")
+    assert response.status_code == 200, response.status_code
+    panel = response.content.decode()[response.content.decode().index('id="signatures"') :]
+    assert "kho chứng thư tin cậy của hệ thống chưa được cấu hình đúng" in panel
+    assert api.status_code == 200
+    assert {s["error"] for s in api.json()["signatures"]} == {"trust_store_unreadable"}

@@ -77,3 +77,13 @@ def test_update_page_and_answer_page(cast: Cast) -> None:
     assert (
         delivery_to(draft, cast.agency_b.pk).events.count() == 2
     )  # requested, accepted (arrival is the delivery itself)
+
+
+def test_a_25_digit_added_recipient_is_refused_not_a_server_error(cast: Cast) -> None:
+    draft = released(cast, cast.agency_b.pk)
+    url = reverse("outgoing:update", args=[draft.pk])
+    response = login(cast.clerk_a).post(
+        url, _form(draft, subject="Về việc khác", add_recipients=[str(10**25)])
+    )
+    assert response.status_code == 422 and "is-invalid" in response.content.decode()
+    assert not Amendment.objects.exists()

@@ -179,3 +179,28 @@ def test_chain_pages_at_phone_width(live_server, phone_page) -> None:
     page.wait_for_selector("text=Đã lưu quy trình trình ký")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert ApprovalChain.objects.get().steps.get().assignee_id == cast.leader_a.pk
+
+
+@pytest.mark.parametrize(
+    ("tampering", "message"),
+    [
+        # The row count missing (a cut-off or forged request): Django's own text is English only.
+        ({"steps-TOTAL_FORMS": None, "steps-INITIAL_FORMS": None}, "Biểu mẫu thiếu số dòng các bước"),
+        # A forged row count: refused in Vietnamese, and never 1,000 forms built for it.
+        ({"steps-TOTAL_FORMS": "999999999"}, "Quy trình có nhiều nhất 13 dòng bước."),
+    ],
+)
+def test_a_tampered_row_count_is_refused_in_vietnamese(
+    cast: Cast, tampering: dict[str, Any], message: str
+) -> None:
+    data = _post_data("Quy trình thử", [(StepKind.SIGN, cast.leader_a.pk, 1)])
+    for key, value in tampering.items():
+        if value is None:
+            data.pop(key)
+        else:
+            data[key] = value
+    response = login(cast.admin_a).post(reverse("outgoing:chain_new"), data)
+    body = response.content.decode()
+    assert response.status_code == 422 and message in body
+    assert "ManagementForm" not in body and "Please submit" not in body
+    assert not ApprovalChain.objects.exists()

@@ -299,3 +299,22 @@ def test_clerk_box_lists_approved_and_numbered_drafts_once_a_chain_exists(
     box = login(cast.clerk_a).get(reverse("outgoing:to_number")).content.decode()
     assert reverse("outgoing:draft", args=[approved.pk]) in box
     assert reverse("outgoing:draft", args=[waiting.pk]) not in box
+
+
+def test_a_25_digit_recipient_is_refused_beside_the_field(cast: Cast) -> None:
+    # Django looks the chosen agencies up with pk__in, which no database holds past 2**63 - 1.
+    client = login(cast.specialist_a)
+    main = SimpleUploadedFile("du-thao.pdf", pdf_bytes(), "application/pdf")
+    response = client.post(
+        reverse("outgoing:draft_new"), _form(cast, recipients=[str(10**25)], main_file=main)
+    )
+    assert response.status_code == 422 and "is-invalid" in response.content.decode()
+    assert not Draft.objects.exists()
+
+
+def test_registers_page_says_when_it_has_nothing_to_do(cast: Cast) -> None:
+    client = login(cast.clerk_a)
+    for posted in ({}, {"action": "khong-co"}):
+        response = client.post(reverse("outgoing:registers"), posted, follow=True)
+        assert "Thao tác không hợp lệ." in response.content.decode()
+    assert not OutgoingNumber.objects.exists()

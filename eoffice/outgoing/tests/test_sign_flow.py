@@ -218,6 +218,14 @@ def test_batch_signing_signs_each_draft_or_says_why_not(cast: Cast, pki: Pki, tr
         signing.drafts_sign(actor=actor_of(cast, cast.leader_a), draft_ids=[], signer=signer)
 
 
+def test_batch_signing_takes_a_25_digit_id_for_a_missing_draft(cast: Cast, pki: Pki, trusted: Path) -> None:
+    # in_bulk looks the ids up with pk__in, which no database holds past 2**63 - 1 (core.rowids).
+    give_credentials(cast, pki)
+    with p12(pki.leader) as signer:
+        outcomes = signing.drafts_sign(actor=actor_of(cast, cast.leader_a), draft_ids=[10**25], signer=signer)
+    assert [(o.draft_id, o.ok, o.code) for o in outcomes] == [(10**25, False, "not_found")]
+
+
 @pytest.mark.parametrize("who", ["leader_a", "specialist_a", "admin_a", "clerk_b"])
 def test_only_the_agencys_clerk_signs_for_the_agency(cast: Cast, pki: Pki, trusted: Path, who: str) -> None:
     give_credentials(cast, pki)

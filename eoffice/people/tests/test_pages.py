@@ -218,3 +218,12 @@ def test_admin_sees_agency_delegations(cast) -> None:
     body = client_for(cast.admin_a).get("/people/delegations/").content.decode()
     assert "Ủy quyền trong cơ quan" in body
     assert cast.clerk_a.get_full_name() in body and cast.clerk_b.get_full_name() not in body
+
+
+@pytest.mark.parametrize("posted", [{}, {"active": ""}, {"active": "999999999"}, {"active": "khóa"}])
+def test_status_without_its_flag_locks_nobody(cast, posted) -> None:
+    # The buttons send 0 or 1; a request without it must not lock the account.
+    response = client_for(cast.admin_a).post(f"/people/admin/{cast.clerk_a.pk}/status/", posted, follow=True)
+    assert "chưa đổi gì" in response.content.decode()
+    assert get_user_model().objects.get(pk=cast.clerk_a.pk).is_active
+    assert not AuditEvent.objects.filter(verb__startswith="user.").exists()

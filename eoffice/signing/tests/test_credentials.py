@@ -185,3 +185,26 @@ def test_credentials_page(cast: Cast) -> None:
     evil = admin.post(url, {**key, "module_path": "/tmp/evil.so"})
     assert evil.status_code == 422 and "EOFFICE_PKCS11_MODULES" in evil.content.decode()
     assert KeyReference.objects.get().module_path == MODULE
+
+
+@pytest.mark.parametrize("user", ["khong-co", "-1", str(10**25)])
+def test_a_garbled_key_owner_is_refused_not_read_as_the_agency(cast: Cast, user: str) -> None:
+    # An empty choice means the agency's own key; anything the list cannot hold is an error.
+    url = reverse("signing:credentials")
+    key = {"action": "key", "user": user, "module_path": MODULE, "token_label": "LD", "key_label": "k"}
+    response = _login(cast.admin_a).post(url, key)
+    assert response.status_code == 422 and "Người được chọn không hợp lệ." in response.content.decode()
+    assert not KeyReference.objects.exists()
+
+
+def test_clearing_a_missing_key_or_an_unknown_action_says_so(cast: Cast) -> None:
+    url = reverse("signing:credentials")
+    admin = _login(cast.admin_a)
+    for posted, message in (
+        ({"action": "clear", "reference": "999999999"}, "Không tìm thấy khóa ký số."),
+        ({"action": "clear", "reference": str(10**25)}, "Không tìm thấy khóa ký số."),
+        ({}, "Thao tác không hợp lệ."),
+        ({"action": "khong-co"}, "Thao tác không hợp lệ."),
+    ):
+        response = admin.post(url, posted)
+        assert response.status_code == 422 and message in response.content.decode(), posted

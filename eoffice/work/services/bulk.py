@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import DomainError, ValidationFailed
+from eoffice.core.rowids import row_ids
 from eoffice.work.models import AssignmentLine
 from eoffice.work.services.lines import line_complete, line_receive, line_start
 from eoffice.work.statuses import LineAction
@@ -42,7 +43,7 @@ def lines_bulk(*, action: str, line_ids: list[int], actor: Actor) -> list[BulkOu
             field="line_ids",
         )
     service = BULK_ACTIONS[LineAction(action)]
-    lines = AssignmentLine.objects.in_bulk(ids)
+    lines = AssignmentLine.objects.in_bulk(row_ids(ids))  # a forged 25-digit id is "not found"
     outcomes = []
     for line_id in ids:
         line = lines.get(line_id)

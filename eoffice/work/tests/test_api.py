@@ -220,3 +220,24 @@ def test_opinion_upload_api(cast, presented, settings, tmp_path) -> None:
         f"{API}/lines/{top.pk}/opinions", {"text": "Ý kiến", "files": [SimpleUploadedFile("a.exe", b"MZ")]}
     )
     assert bad.status_code == 422 and bad.json()["code"] == "file_type"
+
+
+def test_bulk_with_an_id_past_a_database_integer_is_refused_not_a_500(cast, make_item, act) -> None:
+    # Found by test_hostile_api_writes: `in_bulk` of a 25-digit id raised OverflowError on SQLite.
+    import json
+
+    from eoffice.work import services
+    from eoffice.work.statuses import LineStatus
+
+    item = make_item()
+    services.item_present(item=item, leader_id=cast.leader_a.pk, actor=act(cast.clerk_a))
+    line = AssignmentLine.objects.get(item=item)
+    for user in (cast.leader_a, cast.clerk_b):  # the holder of the line, and agency B's clerk
+        body = json.dumps({"action": "receive", "line_ids": [line.pk, 10**25]})
+        response = client_for(user).post(f"{API}/lines/bulk", body, content_type="application/json")
+        assert response.status_code == 422, response.content
+        error = response.json()
+        assert error["code"] == "number_too_large" and error["field"] == "line_ids"
+        assert error["details"] == {"path": "line_ids[1]"}
+    line.refresh_from_db()
+    assert line.status == LineStatus.CHO_TIEP_NHAN  # the good id beside it was not acted on either

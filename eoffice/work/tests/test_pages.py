@@ -173,3 +173,20 @@ def test_slip_pdf(cast, presented, act) -> None:
 
 def test_menu_shows_work_box(cast) -> None:
     assert 'href="/work/"' in client_for(cast.specialist_a).get("/").content.decode()
+
+
+def test_bulk_takes_a_25_digit_line_for_a_missing_one(cast, make_item, act) -> None:
+    # in_bulk looks the ids up with pk__in, which no database holds past 2**63 - 1 (core.rowids).
+    _, line = _present(cast, make_item, act)
+    huge = str(10**25)
+    response = client_for(cast.leader_a).post(
+        "/work/bulk/", {"action": "receive", "line": [huge]}, follow=True
+    )
+    assert (
+        response.status_code == 200
+        and f"Dòng {huge}: Không tìm thấy dòng xử lý." in response.content.decode()
+    )
+    line.refresh_from_db()
+    assert line.status == LineStatus.CHO_TIEP_NHAN
+    outcomes = services.lines_bulk(action="receive", line_ids=[10**25, line.pk], actor=act(cast.leader_a))
+    assert [(o.line_id, o.ok) for o in outcomes] == [(10**25, False), (line.pk, True)]

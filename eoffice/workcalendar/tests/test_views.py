@@ -147,6 +147,15 @@ def test_bad_working_hours_are_explained(cast, data, message) -> None:
     assert CalendarSettings.objects.get(pk=1).sessions[0] == {"start": "07:30", "end": "11:30"}
 
 
+def test_bad_working_hours_are_marked_for_screen_readers(cast) -> None:
+    # Beside the field as every other form's errors (invalid-feedback), on top as an alert.
+    client = client_for(cast.superuser)
+    body = client.post(f"{PAGE}working-hours/", {"start_0": "2026-13-45", "end_0": "12:00"}).content.decode()
+    assert '<div class="invalid-feedback d-block" data-field="start_0">' in body
+    body = client.post(f"{PAGE}working-hours/", {}).content.decode()
+    assert 'class="alert alert-danger py-2" role="alert">Cần từ 1 đến 4 ca làm việc' in body
+
+
 def test_seed_button(cast) -> None:
     CalendarOverride.objects.filter(date=date(2026, 8, 22)).delete()
     client = client_for(cast.superuser)
