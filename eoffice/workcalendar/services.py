@@ -134,8 +134,12 @@ def override_create(*, actor: Actor, day: date, kind: str, reason: str, source: 
             override = CalendarOverride.objects.create(
                 date=day, kind=kind, reason=reason, source=source, created_by=actor.user
             )
-    except IntegrityError as exc:  # a writer that bypassed the lock
-        raise _conflict(day) from exc
+    except IntegrityError as exc:
+        # A writer that bypassed the lock took the date; any other violation is a fault, not a
+        # conflict the admin could resolve by editing that day.
+        if CalendarOverride.objects.filter(date=day).exists():
+            raise _conflict(day) from exc
+        raise
     audit.record(
         actor=actor, verb="calendar.override.created", target=override, data=override.as_audit_data()
     )

@@ -214,8 +214,18 @@ class Crawl:
 def _restore_migrated_state(serialized: dict[str, str]) -> None:
     # What a transactional test does between tests: empty every table, then load the rows the
     # migrations seeded (document types, the audit chain's head, calendar make-up days).
+    # Sequences are left where they are, as Django's own teardown does: the seeded rows come back
+    # with their ids, and a sequence restarted at 1 would hand the next insert one of those ids
+    # (on PostgreSQL; SQLite takes max(id) + 1).
     for alias, contents in serialized.items():
-        call_command("flush", verbosity=0, interactive=False, database=alias, inhibit_post_migrate=True)
+        call_command(
+            "flush",
+            verbosity=0,
+            interactive=False,
+            database=alias,
+            inhibit_post_migrate=True,
+            reset_sequences=False,
+        )
         connections[alias].creation.deserialize_db_from_string(contents)
 
 

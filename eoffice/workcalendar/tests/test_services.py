@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError
 
 from eoffice.core.actor import Actor
 from eoffice.core.audit import verify
@@ -128,6 +129,18 @@ def test_one_override_per_date(cast) -> None:
         services.override_update(
             actor=su(cast), override_id=first.pk, day=date(2026, 8, 22), kind="working_day", reason="x"
         )
+
+
+def test_a_fault_on_insert_is_not_reported_as_a_taken_date(cast, monkeypatch) -> None:
+    # A primary-key collision (a sequence behind its rows) once came back as "that date already
+    # has an override", which sent the admin to look for a row that did not exist.
+    def collide(**fields):
+        raise IntegrityError('duplicate key value violates unique constraint "pkey"')
+
+    monkeypatch.setattr(CalendarOverride.objects, "create", collide)
+    with pytest.raises(IntegrityError):
+        services.override_create(actor=su(cast), day=date(2026, 3, 3), kind="day_off", reason="Nghỉ")
+    assert not AuditEvent.objects.filter(verb="calendar.override.created").exists()
 
 
 @pytest.mark.parametrize(
