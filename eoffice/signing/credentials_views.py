@@ -121,6 +121,8 @@ def credentials_page(request: HttpRequest) -> HttpResponse:
     image = SignatureImage.objects.filter(user=holder).first()
     context = {
         "image": image,
+        "sets_signature": policies.may_set_own_signature(actor),
+        "own_signature_only": policies.own_signature_only(),
         "image_uri": _data_uri(image.png) if image else "",
         "my_key": KeyReference.objects.filter(user=holder).first(),
         "certificate_error": certificate_error,

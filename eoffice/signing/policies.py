@@ -50,8 +50,15 @@ def require_manage_certificates(actor: Actor, agency: Agency) -> None:
     )
 
 
+def may_set_own_signature(actor: Actor) -> bool:
+    """A person in a post, acting for themselves: not a deputy for someone else, and not a system
+    admin without a post (who signs nothing)."""
+    return actor.user is not None and actor.on_behalf_of is None and actor.position is not None
+
+
 def require_own_signature(actor: Actor) -> None:
-    require(
-        actor.user is not None and actor.on_behalf_of is None and actor.position is not None,
-        _("Chỉ chính người ký mới được thay ảnh chữ ký của mình."),
-    )
+    require(may_set_own_signature(actor), own_signature_only())
+
+
+def own_signature_only() -> str:
+    return _("Chỉ chính người ký mới được thay ảnh chữ ký của mình.")

@@ -71,6 +71,9 @@ class FaultProxy:
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
         self._server: asyncio.base_events.Server | None = None
+        # asyncio holds a connection's task only weakly once its client is gone; a task still
+        # waiting then may be collected mid-await, which Python reports as unraisable.
+        self._connections: set[asyncio.Task[object]] = set()
         self._thread = threading.Thread(
             target=self._loop.run_forever, name=f"proxy:{listen_port}", daemon=True
         )
@@ -147,6 +150,10 @@ class FaultProxy:
 
     # --- one client connection ---------------------------------------------------------------
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._connections.add(task)
+            task.add_done_callback(self._connections.discard)
         try:
             request = await read_request(reader)
             if request is None:

@@ -7,7 +7,7 @@ fixtures `pki`, `trusted` and `tokens` are in conftest.py.
 from __future__ import annotations
 
 from eoffice.outgoing import approval, signing
-from eoffice.outgoing.models import Draft, DraftSignature
+from eoffice.outgoing.models import ApprovalChain, Draft, DraftSignature
 from eoffice.outgoing.tests.conftest import actor_of
 from eoffice.signing import credentials
 from eoffice.signing.signers import Pkcs11Signer, Pkcs12Signer
@@ -58,9 +58,9 @@ def give_credentials(cast: Cast, pki: Pki) -> None:
     register_keys(cast, pki)
 
 
-def chain(cast: Cast) -> None:
+def chain(cast: Cast) -> ApprovalChain:
     """Unit head reviews, the leader signs."""
-    approval.approval_chain_set(
+    return approval.approval_chain_set(
         actor=actor_of(cast, cast.admin_a),
         agency=cast.agency_a,
         document_type=None,

@@ -26,8 +26,8 @@ from eoffice.directory.models import Agency
 from eoffice.documents import blobs, services
 from eoffice.documents.models import Document, DocumentStatus, DocumentType
 from eoffice.documents.tests.factories import confirmed_document
-from eoffice.outgoing import approval
 from eoffice.outgoing.models import Delivery, DeliveryStatus, Draft, DraftSignature, DraftStatus
+from eoffice.outgoing.tests import signkit
 from eoffice.people.models import Role
 from eoffice.signing import credentials, pades
 from eoffice.signing.tests import hsm
@@ -94,16 +94,7 @@ def _incoming_for_the_specialist(cast: Cast) -> Document:
 
 def _setup(cast: Cast, token: hsm.Token) -> tuple[Document, Agency, Any]:
     admin = actor(cast, cast.admin_a)
-    approval.approval_chain_set(
-        actor=admin,
-        agency=cast.agency_a,
-        document_type=None,
-        name="Trình ký thường",
-        steps=[
-            approval.StepInput(approval.StepKind.REVIEW, cast.unit_head_a.pk),
-            approval.StepInput(approval.StepKind.SIGN, cast.leader_a.pk),
-        ],
-    )
+    signkit.chain(cast)
     credentials.seal_set(actor=admin, agency=cast.agency_a, png=seal_png(), diameter_mm=36)  # type: ignore[arg-type]
     credentials.key_reference_set(
         actor=admin,

@@ -187,6 +187,15 @@ def test_credentials_page(cast: Cast) -> None:
     assert KeyReference.objects.get().module_path == MODULE
 
 
+def test_a_system_admin_without_a_post_is_not_offered_a_signature_form(cast: Cast) -> None:
+    # Setting one is refused (require_own_signature): the page says so instead of a form that 403s.
+    url = reverse("signing:credentials")
+    page = _login(cast.superuser).get(url).content.decode()
+    assert 'value="signature"' not in page
+    assert 'id="signature-not-yours"' in page and "Chỉ chính người ký" in page
+    assert 'value="signature"' in _login(cast.clerk_a).get(url).content.decode()
+
+
 @pytest.mark.parametrize("user", ["khong-co", "-1", str(10**25)])
 def test_a_garbled_key_owner_is_refused_not_read_as_the_agency(cast: Cast, user: str) -> None:
     # An empty choice means the agency's own key; anything the list cannot hold is an error.

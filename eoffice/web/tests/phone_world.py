@@ -20,8 +20,9 @@ from eoffice.documents.tests.factories import confirmed_document
 from eoffice.exchange.axis.models import Axis
 from eoffice.exchange.tests.test_ui_permissions import failed_line, quarantined, recall_receipt
 from eoffice.notifications.models import Notification
-from eoffice.outgoing import amend, approval, comments, recall
+from eoffice.outgoing import amend, comments, recall
 from eoffice.outgoing.models import AmendmentAnswer
+from eoffice.outgoing.tests import signkit
 from eoffice.outgoing.tests.amend_cases import delivery_to, released
 from eoffice.outgoing.tests.conftest import make_draft, pdf_bytes
 from eoffice.oversight.views import REPORT_KINDS
@@ -114,16 +115,7 @@ def _outgoing(cast: Cast) -> dict[str, list[str]]:
         files=[_long_file()],
     )
     # After the drafts: with a chain in place, a draft is numbered only once approved.
-    chain = approval.approval_chain_set(
-        actor=_actor(cast, cast.admin_a),
-        agency=cast.agency_a,
-        document_type=None,
-        name="Trình ký thường",
-        steps=[
-            approval.StepInput(approval.StepKind.REVIEW, cast.unit_head_a.pk),
-            approval.StepInput(approval.StepKind.SIGN, cast.leader_a.pk),
-        ],
-    )
+    chain = signkit.chain(cast)
     return {
         "draft_id": _ids(drafting, sent),
         "delivery_id": _ids(delivery_to(sent, cast.agency_b.pk), delivery_to(recalled, cast.agency_b.pk)),

@@ -42,10 +42,10 @@ from django.utils import timezone
 
 from config.api import api
 from eoffice.testing.cast import Cast
+from eoffice.web.tests.crawl_routes import isolate_files, unstructured_api_error
 from eoffice.web.tests.hostile_bodies import ASPECTS, HUGE, Builder, branch, id_target
 from eoffice.web.tests.hostile_rows import MISSING_ID, Rows, build_rows
 
-API_ERROR_KEYS = {"code", "message", "field", "details"}
 UPSTREAM_STATUSES = {502, 503, 504}
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # Machine endpoints that take signed packages from peer installations, should one be mounted here.
@@ -315,12 +315,10 @@ def _problem(response: Any) -> str | None:
     exc_info = getattr(response, "exc_info", None)
     if exc_info:
         return "".join(traceback.format_exception(*exc_info))
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        return f"status {status}, not JSON: {response.content[:200]!r}"
-    if not isinstance(body, dict) or set(body) != API_ERROR_KEYS:
-        return f"status {status}, unstructured error: {str(body)[:300]}"
+    unstructured = unstructured_api_error(response)
+    if unstructured:
+        return unstructured
+    body = json.loads(response.content)
     # An outside system that cannot be reached (this test's axis listens nowhere) is answered
     # 502/503 by design, with its own code; any other 5xx is a bug.
     if status >= 500 and (status not in UPSTREAM_STATUSES or body["code"] == "server_error"):
@@ -384,15 +382,7 @@ def _let_in(probe: Probe, url: str, base: Request) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def _files_and_keys(settings: Any, tmp_path: Any) -> None:
-    # Uploads go to this test's folder; the exchange makes its key pair there on first use.
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    settings.VAR_DIR = tmp_path / "var"
-    settings.EXCHANGE_KEY_FILE = ""
-    settings.EXCHANGE_CERT_FILE = ""
+    isolate_files(settings, tmp_path)
 
 
 def _ids() -> list[Any]:

@@ -15,20 +15,16 @@ send them hostile packages) and file downloads (streamed bodies, covered by thei
 
 from __future__ import annotations
 
-import json
 import re
 import traceback
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from eoffice.documents.tests.factories import confirmed_document
-from eoffice.oversight.cohort import COLUMNS
 from eoffice.testing.cast import Cast
+from eoffice.web.tests.crawl_routes import BASE_QUERIES, PARAM, Route, routes, unstructured_api_error
 from eoffice.work.selectors import BOXES
 
 ACTORS = (
@@ -44,7 +40,6 @@ ACTORS = (
 )
 # 422: a page that shows its filter form again with the refusal beside the field.
 PAGE_STATUSES = {200, 302, 400, 403, 404, 405, 422}
-API_ERROR_KEYS = {"code", "message", "field", "details"}
 MISSING_ID = "999999999"
 
 LONG = "a" * 100_000
@@ -91,75 +86,15 @@ QUERIES: dict[str, dict[str, str]] = {
         "format": "khong-co",
     },
 }
-# What a route cannot answer without (a drill-down's column, a calculation's operands): sent with
-# every request to it, so the hostile values reach past the "missing parameter" refusal.
-_START = "2026-11-26T08:00:00"
-BASE_QUERIES: dict[str, dict[str, str]] = {
-    "oversight/lines/": {"column": COLUMNS[0].slug},
-    "oversight/me/lines/": {"column": COLUMNS[0].slug},
-    "api/v1/people/search": {"q": "nguyen"},
-    "api/v1/calendar/add-working-days": {"start": _START, "days": "3"},
-    "api/v1/calendar/add-working-hours": {"start": _START, "hours": "4"},
-    "api/v1/calendar/working-time": {"start": _START, "end": "2026-11-27T08:00:00"},
-    "api/v1/outgoing/drafts/<int:draft_id>/compare": {"a": "1", "b": "2"},
-}
 # Hostile query strings go to the first few of these whom the page lets in (the widest scopes
 # first): the code behind the door is the same for all, and the crawl stays within two minutes.
 HOSTILE_ACTORS = ("superuser", "admin_a", "clerk_a", "leader_a", "specialist_a", "unit_head_a", "clerk_b")
 HOSTILE_PER_ROUTE = 3
 
-# Language switch, single sign-on, logout, the exchange's machine endpoints, file downloads.
-_SKIP = re.compile(
-    r"^(i18n/|oidc/|accounts/logout/|exchange/inbox/|exchange/agencies/$)"
-    r"|files/|/export|slip\.pdf|/pdf/|/signed/|/raw$"
-)
-_PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
-
-
-@dataclass(frozen=True)
-class Route:
-    route: str
-    api: bool
-
-    @property
-    def has_params(self) -> bool:
-        return bool(_PARAM.search(self.route))
-
-
-def _ninja_methods(callback: Any) -> set[str] | None:
-    """The HTTP methods of a django-ninja path view (its wrapper closes over the PathView)."""
-    for cell in getattr(callback, "__closure__", None) or ():
-        operations = getattr(cell.cell_contents, "operations", None)
-        if operations is not None:
-            return {method for op in operations for method in op.methods}
-    return None
-
-
-def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern.callback
-
-
-def _routes() -> list[Route]:
-    routes: dict[str, Route] = {}
-    for route, callback in _walk(get_resolver().url_patterns):
-        if _SKIP.search(route) or route in routes:
-            continue
-        api = route.startswith("api/v1/")
-        if api:
-            methods = _ninja_methods(callback)
-            if methods is not None and "GET" not in methods:
-                continue
-        routes[route] = Route(route, api)
-    return sorted(routes.values(), key=lambda r: r.route)
-
 
 def _params() -> list[Any]:
     params = []
-    for route in _routes():
+    for route in routes():
         kinds = ("real", "missing", "abc") if route.has_params else ("real",)
         params += [pytest.param(route, kind, id=f"/{route.route} [{kind}]") for kind in kinds]
     return params
@@ -193,7 +128,7 @@ def _fill(route: str, kind: str, real: dict[str, str]) -> str:
             return "khong-co" if match["converter"] in ("str", "slug") else MISSING_ID
         return real.get(match["name"], "1")
 
-    return "/" + _PARAM.sub(value, route)
+    return "/" + PARAM.sub(value, route)
 
 
 def _clients(cast: Cast) -> list[tuple[str, Client]]:
@@ -212,15 +147,7 @@ def _problem(route: Route, response: Any) -> str | None:
         exc_info = getattr(response, "exc_info", None)
         return "".join(traceback.format_exception(*exc_info)) if exc_info else f"status {status}"
     if route.api:
-        if status < 400:
-            return None
-        try:
-            body = json.loads(response.content)
-        except ValueError:
-            return f"status {status}, not JSON: {response.content[:200]!r}"
-        if not isinstance(body, dict) or set(body) != API_ERROR_KEYS:
-            return f"status {status}, unstructured error: {str(body)[:300]}"
-        return None
+        return unstructured_api_error(response)
     return None if status in PAGE_STATUSES else f"status {status}"
 
 

@@ -48,9 +48,9 @@ from django.test import Client
 from django.utils import translation
 
 from eoffice.testing.cast import Cast
+from eoffice.web.tests.crawl_routes import PARAM, isolate_files, routes
 from eoffice.web.tests.form_variants import Form, parse_forms, variants
 from eoffice.web.tests.form_world import LIST_ROWS, STAGES, World, path_value
-from eoffice.web.tests.test_hostile_crawl import _PARAM, _routes
 
 # The widest scopes first; clerk_b answers what agency A sent it; anonymous, the sign-in form.
 ACTORS = ("superuser", "admin_a", "clerk_a", "leader_a", "specialist_a", "unit_head_a", "clerk_b", None)
@@ -228,7 +228,7 @@ def _wanted(route: str, form: Form) -> bool:
 
 def _params() -> list[Any]:
     params = []
-    for route in _routes():
+    for route in routes():
         if route.api:
             continue
         for stage in STAGES.get(route.route, (None,)):
@@ -239,15 +239,7 @@ def _params() -> list[Any]:
 
 @pytest.fixture(autouse=True)
 def _files_and_keys(settings: Any, tmp_path: Any) -> None:
-    # Uploads go to this test's folder; the exchange makes its key pair there on first use.
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    settings.VAR_DIR = tmp_path / "var"
-    settings.EXCHANGE_KEY_FILE = ""
-    settings.EXCHANGE_CERT_FILE = ""
+    isolate_files(settings, tmp_path)
     settings.EOFFICE_TRUST_STORE = ""  # nothing trusted: a signature is checked, never believed
 
 
@@ -256,7 +248,7 @@ def test_no_hostile_form_breaks_a_page_or_half_writes(cast: Cast, route: str, st
     world = World(cast)
     for name in LIST_ROWS.get(route, ()):
         getattr(world, name)
-    url = "/" + _PARAM.sub(lambda m: path_value(world, route, m["name"], stage), route)
+    url = "/" + PARAM.sub(lambda m: path_value(world, route, m["name"], stage), route)
     failures: list[str] = []
     tried: set[tuple[str, ...]] = set()
     for actor in ACTORS:

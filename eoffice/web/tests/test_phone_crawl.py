@@ -36,8 +36,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from eoffice.testing.browser import ARTIFACTS
 from eoffice.testing.cast import PASSWORD
+from eoffice.web.tests.crawl_routes import BASE_QUERIES, PARAM, Route, routes
 from eoffice.web.tests.phone_world import World, build_world
-from eoffice.web.tests.test_hostile_crawl import _PARAM, BASE_QUERIES, Route, _routes
 
 # Each test runs in a transaction that is rolled back (the world stays, built once per module by
 # the fixture below); pages served during a test share that transaction on SQLite.
@@ -154,7 +154,7 @@ class Tab:
 
 
 def _fill(route: str, values: dict[str, str]) -> str:
-    return "/" + _PARAM.sub(lambda match: values[match["name"]], route)
+    return "/" + PARAM.sub(lambda match: values[match["name"]], route)
 
 
 @dataclass
@@ -164,7 +164,7 @@ class Crawl:
     tabs: dict[str, Tab]
 
     def variants(self, route: Route) -> list[str]:
-        names = [match["name"] for match in _PARAM.finditer(route.route)]
+        names = [match["name"] for match in PARAM.finditer(route.route)]
         query = {**BASE_QUERIES, **QUERIES}.get(route.route)
         suffix = "?" + urlencode(query) if query else ""
         combinations = itertools.product(*(self.world.candidates(route.route, n) for n in names))
@@ -299,7 +299,7 @@ def phone_crawl(
             connections.close_all()
 
 
-@pytest.mark.parametrize("route", [pytest.param(r, id=f"/{r.route}") for r in _routes() if not r.api])
+@pytest.mark.parametrize("route", [pytest.param(r, id=f"/{r.route}") for r in routes() if not r.api])
 def test_page_fits_a_phone(phone_crawl: Crawl, route: Route) -> None:
     found, answers = phone_crawl.find(route)
     if not found:
