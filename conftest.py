@@ -23,6 +23,19 @@ def cast(db: None) -> Cast:
     return build_cast()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Live-server request threads close their database connection when the request ends.
+
+    With the production CONN_MAX_AGE a thread kept it while its client held the HTTP connection
+    open (the exchange's sender keeps one alive per peer), so on PostgreSQL the test database
+    could not be dropped at the end: "being accessed by other users"."""
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        database["CONN_MAX_AGE"] = 0
+
+
 # Playwright's sync API runs an asyncio loop in the main thread; from then on Django's
 # thread-critical connection handler keeps connections per context, and the fresh connection
 # objects lack the serialized copy of the migrated database that serialized rollback restores.
