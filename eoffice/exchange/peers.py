@@ -111,7 +111,9 @@ def fetch_agencies(peer: Peer) -> list[dict[str, str]]:
     """The peer's signed list of hosted agencies; raises ValidationFailed naming what went wrong."""
     url = peer.base_url.rstrip("/") + AGENCIES_PATH
     path = requests.utils.urlparse(url).path
-    headers = keys.signed_headers("GET", path, keys.digest_of(b""))
+    # One request now and then: nothing to keep alive, and a peer thread left waiting on an idle
+    # connection for as long as the answer object lives (a refusal's traceback keeps it) is waste.
+    headers = {**keys.signed_headers("GET", path, keys.digest_of(b"")), "Connection": "close"}
     try:
         response = requests.get(url, headers=headers, timeout=(5, 60))
     except requests.RequestException as exc:

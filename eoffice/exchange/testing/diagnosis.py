@@ -69,6 +69,11 @@ def _processes(installation: Installation) -> dict[str, str]:
 
 def describe_installation(installation: Installation) -> str:
     parts = [f"=== installation {installation.label}: processes {_processes(installation)}"]
+    # First, before the long tails: a process that died of a signal says why in its own log.
+    for name, process in sorted(installation.processes.items()):
+        if process.poll() is not None and process.returncode < 0:
+            report = installation.fatal_error(name) or "(no crash report in its log)"
+            parts.append(f"--- {name} died of signal {-process.returncode}\n{report}")
     # A process of its own, not the agent: a stuck agent must not hang the report of its failure.
     try:
         done = subprocess.run(  # noqa: S603 — fixed argv built here

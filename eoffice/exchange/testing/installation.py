@@ -34,6 +34,8 @@ def _port_range() -> range:
 PORT_RANGE = _port_range()
 # The longest one harness call may take (a release of hundreds of documents takes well under).
 AGENT_TIMEOUT = 600
+# How faulthandler begins its report of a crash (SIGSEGV, SIGABRT, ...) in a process's log.
+FATAL_ERROR_MARK = "Fatal Python error: "
 # `manage.py run_huey` that prints its threads' stacks on SIGUSR2 (diagnosis of a stalled consumer).
 CONSUMER = "eoffice.exchange.testing.consumer"
 # Settings that belong to the process running the harness, never to an installation it starts.
@@ -338,6 +340,16 @@ class Installation:
         if not path.exists():
             return ""
         return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+
+    def fatal_error(self, name: str, lines: int = 60) -> str:
+        """The last "Fatal Python error" report in a process's log (faulthandler's account of a
+        crash: the signal and every thread's stack), or "" when it has none."""
+        path = self.log_dir / f"{name}.log"
+        if not path.exists():
+            return ""
+        text = path.read_text(encoding="utf-8", errors="replace")
+        start = text.rfind(FATAL_ERROR_MARK)
+        return "" if start < 0 else "\n".join(text[start:].splitlines()[:lines])
 
     def collect_logs(self, destination: Path) -> Path:
         target = destination / self.label

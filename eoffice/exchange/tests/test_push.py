@@ -9,6 +9,7 @@ status packages through its own outbox (sent on commit, as in production) and th
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from eoffice.documents import registering
 from eoffice.documents.models import Document, DocumentStatus
 from eoffice.exchange import keys, services, worker
 from eoffice.exchange.models import LineState, MessageKind, OutboxLine, Peer, PeerAgency, Receipt, StatusEvent
+from eoffice.exchange.testing.watch import wait_until
 from eoffice.exchange.tests.conftest import external_agency, link, numbered_draft
 from eoffice.outgoing import release
 from eoffice.outgoing.models import Delivery, DeliveryStatus
@@ -126,6 +128,7 @@ def test_agency_sync_over_http_is_signed_and_a_forged_list_refused(cast: Cast, l
     peer = loopback()
     Peer.objects.filter(pk=peer.pk).update(base_url=live_server.url)
     peer.refresh_from_db()
+    serving_before = set(_serving_threads())
     listed = peers.fetch_agencies(peer)
     assert {row["code"] for row in listed} == {cast.province.code, cast.agency_a.code, cast.agency_b.code}
     # The same answer checked against another certificate: refused.
@@ -136,3 +139,12 @@ def test_agency_sync_over_http_is_signed_and_a_forged_list_refused(cast: Cast, l
     with pytest.raises(ValidationFailed) as refused:
         peers.fetch_agencies(peer)
     assert refused.value.code in ("peer_refused", "peer_signature_invalid")
+    # One request each, nothing kept alive: no server thread is left waiting on the connection,
+    # though the refusal's traceback (held here) still holds the answer.
+    assert wait_until(
+        lambda: not set(_serving_threads()) - serving_before, timeout=5, what="no idle server thread"
+    )
+
+
+def _serving_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if "process_request_thread" in thread.name]

@@ -49,6 +49,20 @@ def test_a_killed_worker_is_gone_and_a_new_one_runs_the_jobs(pair: InstallationP
     assert pair.a.call("scenario:huey_roundtrip")["result"]["intact"] is True
 
 
+def test_a_worker_that_crashes_is_reported_with_its_crash(pair: InstallationPair) -> None:
+    worker = pair.a.processes["worker"]
+    os.kill(worker.pid, signal.SIGSEGV)
+    worker.wait(timeout=10)
+    try:
+        text = diagnosis.describe(pair)
+        assert f"--- worker died of signal {signal.SIGSEGV}\nFatal Python error: Segmentation fault" in text
+        # The crash comes before the long tails of the logs, where a cut report still shows it.
+        assert text.index("died of signal") < text.index("--- last lines of worker.log")
+    finally:
+        pair.a.start_worker()
+    assert pair.a.call("scenario:huey_roundtrip")["result"]["intact"] is True
+
+
 def test_an_agent_error_names_the_remote_failure(pair: InstallationPair) -> None:
     with pytest.raises(HarnessError, match="not a harness function"):
         pair.a.call("eoffice.core.tasks:verify_audit_chain")
