@@ -66,6 +66,12 @@ def _reattach_serialized_database() -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     _reattach_serialized_database()
+    # Each test starts in the installation's language, as each request does: the test client's
+    # requests run in this thread, and LocaleMiddleware leaves the last one's language active
+    # (an "Accept-Language: en" test made a later test's Vietnamese text come out in English).
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -82,6 +88,12 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
     # The teardown flush checks the same attribute to skip post_migrate (which would recreate
     # content types that the next restore then inserts a second time).
     _reattach_serialized_database()
+    # A test that pushed to the live server leaves the sender's connection open, and a server
+    # thread waiting on it; were it to end only after the server stopped (at the end of the run),
+    # closing the server's shared in-memory SQLite connection would raise a thread-sharing error.
+    from eoffice.exchange import push
+
+    push.close_sessions()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -8,6 +8,7 @@ connection, 5xx, 401 while the peer lacks our certificate — is retried by the 
 from __future__ import annotations
 
 import threading
+import weakref
 
 import requests
 from django.conf import settings
@@ -18,6 +19,7 @@ from eoffice.exchange.worker import Outcome
 
 INBOX_PATH = "/exchange/inbox/"
 _local = threading.local()
+_sessions: weakref.WeakSet[requests.Session] = weakref.WeakSet()
 
 
 def _session() -> requests.Session:
@@ -25,7 +27,15 @@ def _session() -> requests.Session:
     session = getattr(_local, "session", None)
     if session is None:
         session = _local.session = requests.Session()
+        _sessions.add(session)
     return session
+
+
+def close_sessions() -> None:
+    """Close every thread's kept-alive connections; a thread's next send opens new ones. (A test's
+    end: each open connection holds a live-server thread that must end before the server does.)"""
+    for session in list(_sessions):
+        session.close()
 
 
 def inbox_url(base_url: str) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from eoffice.core import language
 from eoffice.core.actor import Actor
 from eoffice.exchange import changes_in, edxml, incoming, quarantine, statuses_in
 from eoffice.exchange.answers import Answer, Refused
@@ -65,7 +66,25 @@ def receive_file(
     axis: Axis | None = None,
     on_refused: OnRefused | None = None,
 ) -> Answer:
-    """Check and store one package read from `raw`; the caller deletes `raw` afterwards."""
+    """Check and store one package read from `raw`; the caller deletes `raw` afterwards.
+
+    Its refusal reasons go to the sending agency: they are in the installation's language even when
+    an administrator set the receipt off from an English page (an axis's "poll now")."""
+    with language.for_others():
+        return _receive_file(
+            raw, peer=peer, receiver_code=receiver_code, via=via, axis=axis, on_refused=on_refused
+        )
+
+
+def _receive_file(
+    raw: Path,
+    *,
+    peer: Peer | None,
+    receiver_code: str,
+    via: str,
+    axis: Axis | None,
+    on_refused: OnRefused | None,
+) -> Answer:
     directory = work_dir()
     package: edxml.EdocPackage | edxml.StatusPackage | None = None
     try:

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eoffice.core import audit
+from eoffice.core import audit, language
 from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from eoffice.core.rowids import row_ids
@@ -185,7 +185,9 @@ def _record_signature(
     if line.status == LineStatus.CHO_TIEP_NHAN:
         line = work.line_receive(line=line, actor=actor)
     # The engine calls approval.follow_work, which finds this signature and approves the draft.
-    work.line_complete(line=line, actor=actor, note=_("Đã ký số"))
+    with language.for_others():  # the line's history is read by everyone on the draft
+        note = _("Đã ký số")
+    work.line_complete(line=line, actor=actor, note=note)
     return signature
 
 

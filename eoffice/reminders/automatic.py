@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from eoffice.core import audit
+from eoffice.core import audit, language
 from eoffice.core.actor import Actor
 from eoffice.core.policies import require
 from eoffice.notifications.models import Kind
@@ -117,7 +117,11 @@ def reminders_run_due(*, actor: Actor, now: datetime | None = None) -> RunResult
         for line_id, agency_id, deadline in page:
             schedule = schedules.get(agency_id, rules.DEFAULT_SCHEDULE)
             due = rules.occasions_due(deadline=deadline, now=now, schedule=schedule, cal=cal)
-            for kind in _send_line(actor, line_id, deadline, due, schedule, now) if due else []:
+            if not due:
+                continue
+            with language.for_others():  # a superuser may run it from an English page
+                sent = _send_line(actor, line_id, deadline, due, schedule, now)
+            for kind in sent:
                 result.sent[kind] = result.sent.get(kind, 0) + 1
     return result
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eoffice.core import audit
+from eoffice.core import audit, language
 from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict, ValidationFailed
 from eoffice.core.policies import require
@@ -112,15 +112,14 @@ def reminder_send(*, actor: Actor, line: AssignmentLine, type: str, message: str
             _("Dòng xử lý đã kết thúc (%(status)s); không thể đôn đốc.")
             % {"status": line.get_status_display()},
         )
+    with language.for_others():
+        title = _("%(type)s (lần %(n)s): %(title)s") % {
+            "type": ReminderType(type).label,
+            "n": line.reminder_count + 1,
+            "title": line.item.title,
+        }
     return chase(
-        actor=actor,
-        line=line,
-        type=type,
-        message=message,
-        title=_("%(type)s (lần %(n)s): %(title)s")
-        % {"type": ReminderType(type).label, "n": line.reminder_count + 1, "title": line.item.title},
-        kind=Kind.REMINDER,
-        at=timezone.now(),
+        actor=actor, line=line, type=type, message=message, title=title, kind=Kind.REMINDER, at=timezone.now()
     )
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from eoffice.core import language
 from eoffice.core.actor import Actor
 from eoffice.notifications.models import Kind
 from eoffice.notifications.services import Message, notification_send
@@ -33,10 +34,11 @@ CREATING = frozenset({"assign", "present", "route"})
 
 
 def line_event(line: AssignmentLine, event: LineEvent, actor: Actor) -> None:
-    if event.action in CREATING:
-        _assigned(line, event, actor)
-    elif event.action == LineAction.RETURN:
-        _returned(line, event, actor)
+    with language.for_others():
+        if event.action in CREATING:
+            _assigned(line, event, actor)
+        elif event.action == LineAction.RETURN:
+            _returned(line, event, actor)
 
 
 def _others(users: list[User], actor: Actor) -> list[User]:

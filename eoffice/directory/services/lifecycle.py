@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eoffice.core import audit
+from eoffice.core import audit, language
 from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict, ValidationFailed
 from eoffice.directory import policies
@@ -72,6 +72,8 @@ def _check_merge(agency: Agency, into: Agency) -> None:
 
 def _move_live_children(agency: Agency, into: Agency, when: datetime.date) -> list[str]:
     moved: list[str] = []
+    with language.for_others():  # the directory's history is everyone's
+        merged_note = _("Chuyển theo việc sáp nhập cơ quan cấp trên")
     for child in (
         Agency.objects.select_for_update().filter(parent=agency, status=AgencyStatus.ACTIVE).order_by("pk")
     ):
@@ -83,7 +85,7 @@ def _move_live_children(agency: Agency, into: Agency, when: datetime.date) -> li
             before={"parent": agency.code},
             after={"parent": into.code},
             related=into,
-            note=_("Chuyển theo việc sáp nhập cơ quan cấp trên"),
+            note=merged_note,
         )
         moved.append(child.code)
     return moved

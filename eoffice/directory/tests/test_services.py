@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import translation
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -119,7 +120,10 @@ def test_merge_keeps_users_and_units_reachable_through_the_successor(cast: Cast,
     unit = services.unit_create(actor=su, agency=old, name="Phòng Lãnh sự", code="PLS")
     user_position = Position.objects.create(user=cast.outsider, agency=old, unit=unit, title="Chuyên viên")
     when = datetime.date(2025, 7, 1)
-    services.agency_merge(actor=su, agency=old, into=cast.agency_a, effective_on=when)
+    with translation.override("en"):  # merged from an English page: the history stays Vietnamese
+        services.agency_merge(actor=su, agency=old, into=cast.agency_a, effective_on=when)
+    moved = AgencyEvent.objects.get(agency=sub, kind="moved")
+    assert moved.note == "Chuyển theo việc sáp nhập cơ quan cấp trên"
     old.refresh_from_db()
     sub.refresh_from_db()
     assert old.status == AgencyStatus.MERGED and old.successor_id == cast.agency_a.pk

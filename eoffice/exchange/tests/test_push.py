@@ -18,7 +18,7 @@ from django.utils import timezone
 from eoffice.core.actor import Actor
 from eoffice.documents import registering
 from eoffice.documents.models import Document, DocumentStatus
-from eoffice.exchange import keys, services, worker
+from eoffice.exchange import keys, push, services, worker
 from eoffice.exchange.models import LineState, MessageKind, OutboxLine, Peer, PeerAgency, Receipt, StatusEvent
 from eoffice.exchange.testing.watch import wait_until
 from eoffice.exchange.tests.conftest import external_agency, link, numbered_draft
@@ -60,6 +60,7 @@ def released_to_far(cast: Cast, live_server: Any) -> tuple[Peer, Any, OutboxLine
 
 
 def test_push_delivers_once_and_the_status_chain_flows_back(cast: Cast, live_server: Any) -> None:
+    serving_before = set(_serving_threads())
     peer, far, line = released_to_far(cast, live_server)
     assert worker.send_one(line.pk) == "delivered"
     line.refresh_from_db()
@@ -84,6 +85,12 @@ def test_push_delivers_once_and_the_status_chain_flows_back(cast: Cast, live_ser
     assert delivery.status == DeliveryStatus.ACCEPTED
     assert list(StatusEvent.objects.filter(delivery=delivery).values_list("code", flat=True)) == ["01", "03"]
     assert Receipt.objects.get(business_type=0).last_status_sent == "03"
+    # The senders' kept-alive connections (this thread's, and the server threads' own answers)
+    # close on demand, and the server threads waiting on them end: what every test's teardown does.
+    assert set(_serving_threads()) - serving_before
+    push.close_sessions()
+    idle = "no idle server thread"
+    assert wait_until(lambda: not set(_serving_threads()) - serving_before, timeout=5, what=idle)
 
 
 def give_position_clerk(agency: Any) -> Actor:

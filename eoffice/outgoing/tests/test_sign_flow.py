@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -40,6 +41,7 @@ from eoffice.signing.signers import Pkcs12Signer
 from eoffice.signing.tests.pki import PFX_PASSWORD, Pki
 from eoffice.signing.validation import validate_pdf
 from eoffice.testing.cast import Cast
+from eoffice.work.models import LineEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -63,13 +65,15 @@ def test_the_leader_signs_the_clerk_signs_for_the_agency_and_recipients_get_the_
     cast: Cast, pki: Pki, trusted: Path
 ) -> None:
     give_credentials(cast, pki)
-    draft = _numbered_and_signed(
-        cast, pki, attachments=[UploadPart("phu-luc.pdf", pdf_bytes(2, marker="phu luc"))]
-    )
+    with translation.override("en"):  # signed from an English page: the line's history stays Vietnamese
+        draft = _numbered_and_signed(
+            cast, pki, attachments=[UploadPart("phu-luc.pdf", pdf_bytes(2, marker="phu luc"))]
+        )
     signature = DraftSignature.objects.get(draft=draft)
     assert signature.signed_by == cast.leader_a and "Nguyễn Văn An" in signature.certificate_subject
     run = signature.step_run
     assert run is not None
+    assert LineEvent.objects.filter(line__item_id=run.work_item_id, note="Đã ký số").exists()
     assert run.outcome == StepOutcome.APPROVED and run.kind == "sign"
     # The signer's certification signature alone: intact, trusted.
     leader_only = validate_pdf(blobs.read_bytes(signature.signed_file))
