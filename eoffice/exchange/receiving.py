@@ -71,47 +71,33 @@ def receive_file(
     Its refusal reasons go to the sending agency: they are in the installation's language even when
     an administrator set the receipt off from an English page (an axis's "poll now")."""
     with language.for_others():
-        return _receive_file(
-            raw, peer=peer, receiver_code=receiver_code, via=via, axis=axis, on_refused=on_refused
-        )
-
-
-def _receive_file(
-    raw: Path,
-    *,
-    peer: Peer | None,
-    receiver_code: str,
-    via: str,
-    axis: Axis | None,
-    on_refused: OnRefused | None,
-) -> Answer:
-    directory = work_dir()
-    package: edxml.EdocPackage | edxml.StatusPackage | None = None
-    try:
+        directory = work_dir()
+        package: edxml.EdocPackage | edxml.StatusPackage | None = None
         try:
-            if peer is not None:
-                _verify_envelope(raw, peer)
-            package = edxml.parse(raw, attachments_dir=directory, limits=edxml.limits_from_settings())
-            if isinstance(package, edxml.StatusPackage):
-                return statuses_in.receive_status(package, peer=peer, actor=RECEIVER)
-            if package.doc_type in (edxml.BussinessDocType.REVOKE, edxml.BussinessDocType.UPDATE):
-                return changes_in.receive_change(
+            try:
+                if peer is not None:
+                    _verify_envelope(raw, peer)
+                package = edxml.parse(raw, attachments_dir=directory, limits=edxml.limits_from_settings())
+                if isinstance(package, edxml.StatusPackage):
+                    return statuses_in.receive_status(package, peer=peer, actor=RECEIVER)
+                if package.doc_type in (edxml.BussinessDocType.REVOKE, edxml.BussinessDocType.UPDATE):
+                    return changes_in.receive_change(
+                        package, peer=peer, receiver_code=receiver_code, via=via, actor=RECEIVER, axis=axis
+                    )
+                return incoming.receive_edoc(
                     package, peer=peer, receiver_code=receiver_code, via=via, actor=RECEIVER, axis=axis
                 )
-            return incoming.receive_edoc(
-                package, peer=peer, receiver_code=receiver_code, via=via, actor=RECEIVER, axis=axis
-            )
-        except edxml.EdxmlError as exc:
-            refusal = Refused(exc.code, exc.message, exc.detail)
-        except Refused as exc:
-            refusal = exc
-        key = package.document_id if package is not None else ""
-        answer = refuse(raw, refusal, peer=peer, via=via, document_key=key)
-        if on_refused is not None:
-            on_refused(refusal, package)
-        return answer
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
+            except edxml.EdxmlError as exc:
+                refusal = Refused(exc.code, exc.message, exc.detail)
+            except Refused as exc:
+                refusal = exc
+            key = package.document_id if package is not None else ""
+            answer = refuse(raw, refusal, peer=peer, via=via, document_key=key)
+            if on_refused is not None:
+                on_refused(refusal, package)
+            return answer
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def _verify_envelope(raw: Path, peer: Peer) -> None:

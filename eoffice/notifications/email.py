@@ -17,8 +17,9 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from eoffice.core import language
 from eoffice.notifications.models import ChannelSend, DigestRun, Notification, SendStatus
 
 # Waits before the 2nd, 3rd and 4th attempt (seconds); then the send is failed for good.
@@ -37,7 +38,7 @@ def _deliver(to: str, subject: str, body: str) -> None:
 
 
 def render_notification(note: Notification) -> tuple[str, str]:
-    with translation.override("vi"):
+    with language.for_others():
         subject = ("[KHẨN] " if note.urgent else "") + f"[eOffice] {note.title}"
         body = render_to_string(
             "notifications/email.txt", {"note": note, "link": _site_url(note.url), "user": note.user}
@@ -95,7 +96,7 @@ def attempt_digest(run_id: int) -> float | None:
     run = DigestRun.objects.select_related("user").get(pk=run_id)
     start, end = day_bounds(run.day)
     notes = list(Notification.objects.filter(user=run.user, created_at__gte=start, created_at__lt=end))
-    with translation.override("vi"):
+    with language.for_others():
         subject = f"[eOffice] Tổng hợp thông báo ngày {run.day:%d/%m/%Y} ({len(notes)})"
         body = render_to_string(
             "notifications/digest.txt",

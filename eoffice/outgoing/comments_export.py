@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import HttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from eoffice.core import language
 from eoffice.directory.models import Agency
 from eoffice.documents import exports as printer
 from eoffice.documents.downloads import XLSX
@@ -74,7 +75,7 @@ def _row(index: int, view: RequestView) -> list[str]:
 
 def build(view: RoundView) -> ConsolidatedReport:
     # The consolidated sheet is an official Vietnamese record, whatever the reader's language.
-    with translation.override("vi"):
+    with language.for_others():
         return _build(view)
 
 

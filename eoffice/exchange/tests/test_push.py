@@ -89,8 +89,7 @@ def test_push_delivers_once_and_the_status_chain_flows_back(cast: Cast, live_ser
     # close on demand, and the server threads waiting on them end: what every test's teardown does.
     assert set(_serving_threads()) - serving_before
     push.close_sessions()
-    idle = "no idle server thread"
-    assert wait_until(lambda: not set(_serving_threads()) - serving_before, timeout=5, what=idle)
+    _no_server_thread_left(serving_before)
 
 
 def give_position_clerk(agency: Any) -> Actor:
@@ -148,10 +147,12 @@ def test_agency_sync_over_http_is_signed_and_a_forged_list_refused(cast: Cast, l
     assert refused.value.code in ("peer_refused", "peer_signature_invalid")
     # One request each, nothing kept alive: no server thread is left waiting on the connection,
     # though the refusal's traceback (held here) still holds the answer.
-    assert wait_until(
-        lambda: not set(_serving_threads()) - serving_before, timeout=5, what="no idle server thread"
-    )
+    _no_server_thread_left(serving_before)
 
 
 def _serving_threads() -> list[threading.Thread]:
     return [thread for thread in threading.enumerate() if "process_request_thread" in thread.name]
+
+
+def _no_server_thread_left(before: set[threading.Thread]) -> None:
+    assert wait_until(lambda: not set(_serving_threads()) - before, timeout=5, what="no idle server thread")
