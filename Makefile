@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Parallel workers for pytest-xdist; XDIST= runs in one process.
-XDIST ?= -n auto
+XDIST ?= -n auto --dist loadgroup
 PYTEST_ARGS ?=
 # The suite's own PostgreSQL database, never the live one that DATABASE_URL names
 # (pytest-xdist adds _gw0, _gw1, … per worker).

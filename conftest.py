@@ -12,8 +12,9 @@ import pytest
 
 from eoffice.testing.cast import Cast, build_cast
 
-# Browser fixtures (chromium, page, phone_page), shared by every app's browser tests.
-pytest_plugins = ["eoffice.testing.browser"]
+# Browser fixtures (chromium, page, phone_page), shared by every app's browser tests; the xdist
+# scheduler that keeps the tests of one costly session fixture in one worker.
+pytest_plugins = ["eoffice.testing.browser", "eoffice.testing.xdist_groups"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

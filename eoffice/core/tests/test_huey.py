@@ -184,11 +184,14 @@ def consumer(
         yield env, client, db
     finally:
         process.send_signal(signal.SIGINT)  # huey's graceful stop
-        if redis_url is None:
-            _wake(address)  # the idle worker returns from its wait and sees the stop
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
+        deadline = time.monotonic() + 20
+        while process.poll() is None and time.monotonic() < deadline:
+            if redis_url is None:
+                # The idle worker returns from its wait and sees the stop; woken before the main
+                # thread has raised the stop flag, it would wait the whole poll interval again.
+                _wake(address)
+            time.sleep(0.1)
+        if process.poll() is None:
             process.kill()
             process.wait()
         log.close()

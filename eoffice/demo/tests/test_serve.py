@@ -112,6 +112,27 @@ def _pid_gone(pid: int) -> bool:
         return stat.read().split(") ", 1)[1].startswith("Z")
 
 
+def _every_static_link_is_served(opener: urllib.request.OpenerDirector, base: str, page: str) -> None:
+    """Only the hashed copies are kept, so a link that missed the manifest would be a 404."""
+    links = set(re.findall(r'(?:href|src)="(/static/[^"]+)"', page))
+    assert links, page[:500]
+    for link in links:
+        request = urllib.request.Request(base + link, headers={"Accept-Encoding": "br, gzip"})  # noqa: S310
+        with opener.open(request, timeout=10) as answer:
+            assert answer.status == 200, link
+            assert re.search(r"\.[0-9a-f]{12}\.", link), f"{link} is not a hashed name"
+            if link.endswith((".css", ".js")):
+                # The scripts and styles are precompressed; only source maps are left plain.
+                assert answer.headers["Content-Encoding"] in ("br", "gzip"), link
+            body = answer.read()
+        if link.endswith(".js") and b"sourceMappingURL=" in body:
+            source_map = re.search(rb"sourceMappingURL=(\S+)", body)
+            assert source_map is not None
+            folder = link.rsplit("/", 1)[0]
+            with opener.open(f"{base}{folder}/{source_map.group(1).decode()}", timeout=10) as answer:
+                assert answer.status == 200 and "Content-Encoding" not in answer.headers
+
+
 @pytest.mark.slow
 def test_serves_login_and_stops_cleanly_on_sigterm(served: Served) -> None:
     base = f"http://127.0.0.1:{served.port}"
@@ -140,6 +161,8 @@ def test_serves_login_and_stops_cleanly_on_sigterm(served: Served) -> None:
     assert home.status == 200
     assert urllib.parse.urlparse(home.url).path == "/"
     assert "sessionid" in {cookie.name for cookie in jar}
+    _every_static_link_is_served(opener, base, home.read().decode())
+    _every_static_link_is_served(opener, base, opener.open(f"{base}/api/v1/docs", timeout=30).read().decode())
 
     pids = served.child_pids()
     served.process.send_signal(signal.SIGTERM)

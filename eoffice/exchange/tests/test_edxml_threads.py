@@ -7,38 +7,20 @@ schemas a process compiles must not be compiled by two threads at once (see `sch
 from __future__ import annotations
 
 import multiprocessing
-import threading
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
 
 import pytest
 
 from eoffice.exchange import edxml
 from eoffice.exchange.edxml import schema
 from eoffice.exchange.tests.edxml_factories import edoc, status
-
-
-def _in_threads(count: int, work: Any) -> list[Any]:
-    results: list[Any] = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            results[index] = work()
-        except Exception as exc:  # reported below, with the thread's index
-            results[index] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+from eoffice.exchange.tests.edxml_threads import first_compiles_at_once, in_threads
 
 
 def test_each_thread_validates_with_validators_of_its_own() -> None:
     mine = schema._schemas("edoc")
     assert schema._schemas("edoc") is mine  # built once per thread
-    theirs = _in_threads(3, lambda: schema._schemas("edoc"))
+    theirs = in_threads(3, lambda: schema._schemas("edoc"))
     objects = {id(pair[0]) for pair in [mine, *theirs]} | {id(pair[1]) for pair in [mine, *theirs]}
     assert len(objects) == 8  # strict and lenient, four threads: no validator shared
 
@@ -52,27 +34,8 @@ def test_packages_build_and_parse_in_four_threads_at_once() -> None:
             assert isinstance(edxml.parse(edxml.build_status(status())), edxml.StatusPackage)
         return 40
 
-    results = _in_threads(4, round_trips)
+    results = in_threads(4, round_trips)
     assert results == [40, 40, 40, 40], results
-
-
-def _first_compiles_at_once(threads: int) -> list[str]:
-    """In a fresh process: `threads` threads compile their first schemas at the same moment."""
-    for kind in ("edoc", "status"):
-        schema._schema_sources(kind)  # read before the start: the threads meet at the compile
-    start = threading.Barrier(threads)
-    kinds = iter(["edoc", "status"] * threads)
-    lock = threading.Lock()
-
-    def compile_and_use() -> bool:
-        with lock:
-            kind = next(kinds)
-        start.wait()
-        schema._schemas(kind)
-        package = edxml.build_edoc(edoc()) if kind == "edoc" else edxml.build_status(status())
-        return isinstance(edxml.parse(package), edxml.EdocPackage | edxml.StatusPackage)
-
-    return [repr(result) for result in _in_threads(threads, compile_and_use) if result is not True]
 
 
 @pytest.mark.slow
@@ -81,5 +44,5 @@ def test_threads_compiling_their_first_schemas_at_once_all_get_working_validator
     # fresh process in fifteen (16 threads) failed, and then failed every later compile. 80 processes.
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=2, mp_context=spawn, max_tasks_per_child=1) as pool:
-        failures = [f for errors in pool.map(_first_compiles_at_once, [16] * 80) for f in errors]
+        failures = [f for errors in pool.map(first_compiles_at_once, [16] * 80) for f in errors]
     assert failures == []

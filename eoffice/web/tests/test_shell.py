@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from django.test import Client
 
 
@@ -85,6 +88,30 @@ def test_openapi_schema_is_served(client: Client, db: None) -> None:
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "eOffice API"
+
+
+def test_openapi_schema_is_built_once_and_served_the_same(
+    client: Client, db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ninja.main
+
+    from config.api import api
+
+    builds: list[str] = []
+    real_get_schema = ninja.main.get_schema
+
+    def counting_get_schema(**kwargs: Any) -> Any:
+        builds.append(kwargs["path_prefix"])
+        return real_get_schema(**kwargs)
+
+    monkeypatch.setattr(ninja.main, "get_schema", counting_get_schema)
+    monkeypatch.setattr(api, "_schemas", {})
+    first = client.get("/api/v1/openapi.json")
+    second = client.get("/api/v1/openapi.json")
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert "/api/v1/accounts/me" in first.json()["paths"]
+    assert builds == ["/api/v1/"]
 
 
 def test_api_refuses_anonymous_with_structured_error(client: Client, db: None) -> None:

@@ -19,7 +19,7 @@ from eoffice.demo.supervisor import Child, Supervisor, wait_for_port
 def static_files_current() -> bool:
     """True when the collected manifest is newer than every source static file.
 
-    Compressing the vendored assets takes about 15 s, so a restart skips it when nothing changed.
+    Hashing and compressing the vendored assets takes seconds, so a restart skips it when nothing changed.
     """
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if not manifest.exists():

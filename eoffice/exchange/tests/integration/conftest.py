@@ -49,8 +49,9 @@ def signed_sample() -> SignedSample:
 
 @pytest.fixture(scope="session")
 def pair(request: pytest.FixtureRequest, signed_sample: SignedSample) -> Iterator[InstallationPair]:
-    """One pair per test process: starting two installations costs ~30 s, so the modules share it
-    (each test uses its own subjects; a test that stops a process starts it again)."""
+    """One pair per test process, and every test that uses it in one process (see
+    eoffice.testing.xdist_groups): the modules share it (each test uses its own subjects; a test
+    that stops a process starts it again)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     installation_pair = InstallationPair(
         name=f"suite_{worker}", ca_pem=signed_sample.ca_pem, extra_env=FAST_RETRIES
