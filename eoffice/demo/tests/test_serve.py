@@ -112,25 +112,38 @@ def _pid_gone(pid: int) -> bool:
         return stat.read().split(") ", 1)[1].startswith("Z")
 
 
-def _every_static_link_is_served(opener: urllib.request.OpenerDirector, base: str, page: str) -> None:
-    """Only the hashed copies are kept, so a link that missed the manifest would be a 404."""
+def _every_static_link_is_served(opener: urllib.request.OpenerDirector, base: str, page: str) -> int:
+    """Only the hashed copies are kept, so a link that missed the manifest would be a 404. Returns
+    how many source maps the page's scripts name (each is served, uncompressed)."""
     links = set(re.findall(r'(?:href|src)="(/static/[^"]+)"', page))
     assert links, page[:500]
+    maps = 0
     for link in links:
-        request = urllib.request.Request(base + link, headers={"Accept-Encoding": "br, gzip"})  # noqa: S310
-        with opener.open(request, timeout=10) as answer:
-            assert answer.status == 200, link
-            assert re.search(r"\.[0-9a-f]{12}\.", link), f"{link} is not a hashed name"
-            if link.endswith((".css", ".js")):
-                # The scripts and styles are precompressed; only source maps are left plain.
-                assert answer.headers["Content-Encoding"] in ("br", "gzip"), link
-            body = answer.read()
-        if link.endswith(".js") and b"sourceMappingURL=" in body:
-            source_map = re.search(rb"sourceMappingURL=(\S+)", body)
-            assert source_map is not None
-            folder = link.rsplit("/", 1)[0]
-            with opener.open(f"{base}{folder}/{source_map.group(1).decode()}", timeout=10) as answer:
-                assert answer.status == 200 and "Content-Encoding" not in answer.headers
+        assert re.search(r"\.[0-9a-f]{12}\.", link), f"{link} is not a hashed name"
+        status, encoding, _ = _get(opener, base + link, compressed=True)
+        assert status == 200, link
+        if link.endswith((".css", ".js")):
+            # The scripts and styles are precompressed; only source maps are left plain.
+            assert encoding in ("br", "gzip"), link
+        if link.endswith(".js"):
+            source_map = re.search(rb"sourceMappingURL=(\S+)", _get(opener, base + link)[2])
+            if source_map is not None:
+                folder = link.rsplit("/", 1)[0]
+                status, encoding, _ = _get(
+                    opener, f"{base}{folder}/{source_map.group(1).decode()}", compressed=True
+                )
+                assert (status, encoding) == (200, None), source_map.group(1)
+                maps += 1
+    return maps
+
+
+def _get(
+    opener: urllib.request.OpenerDirector, url: str, *, compressed: bool = False
+) -> tuple[int, str | None, bytes]:
+    headers = {"Accept-Encoding": "br, gzip"} if compressed else {}
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 — http on loopback
+    with opener.open(request, timeout=10) as answer:
+        return answer.status, answer.headers["Content-Encoding"], answer.read()
 
 
 @pytest.mark.slow
@@ -161,8 +174,11 @@ def test_serves_login_and_stops_cleanly_on_sigterm(served: Served) -> None:
     assert home.status == 200
     assert urllib.parse.urlparse(home.url).path == "/"
     assert "sessionid" in {cookie.name for cookie in jar}
-    _every_static_link_is_served(opener, base, home.read().decode())
-    _every_static_link_is_served(opener, base, opener.open(f"{base}/api/v1/docs", timeout=30).read().decode())
+    maps = _every_static_link_is_served(opener, base, home.read().decode())
+    maps += _every_static_link_is_served(
+        opener, base, opener.open(f"{base}/api/v1/docs", timeout=30).read().decode()
+    )
+    assert maps > 0, "no script names a source map: the map check checked nothing"
 
     pids = served.child_pids()
     served.process.send_signal(signal.SIGTERM)
