@@ -35,6 +35,7 @@ class SharedSetupScheduling(LoadScopeScheduling):
         return group_of(nodeid)
 
 
+@pytest.hookimpl(optionalhook=True)  # `-p no:xdist` runs without the hook
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> SharedSetupScheduling | None:
     if config.getvalue("dist") != "loadgroup":
         return None
