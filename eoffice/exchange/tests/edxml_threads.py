@@ -18,7 +18,7 @@ def in_threads(count: int, work: Any) -> list[Any]:
     def run(index: int) -> None:
         try:
             results[index] = work()
-        except Exception as exc:  # reported below, with the thread's index
+        except Exception as exc:  # returned in the thread's place, for the caller to report
             results[index] = exc
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
