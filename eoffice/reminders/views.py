@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from eoffice.core.actor import Actor
 from eoffice.core.errors import DomainError, PermissionDenied
 from eoffice.directory.models import Agency
+from eoffice.directory.selectors import agencies_administered_by
 from eoffice.reminders import selectors, services
 from eoffice.reminders.models import MANUAL_TYPES, EscalateTo
 from eoffice.reminders.policies import may_remind
@@ -91,6 +92,11 @@ def _agency(request: HttpRequest, actor: Actor) -> Agency:
 def policy(request: HttpRequest) -> HttpResponse:
     """Đôn đốc tự động: the agency admin's schedule (defaults until the agency sets its own)."""
     actor = _actor(request)
+    if not request.GET.get("agency") and actor.is_superuser:
+        # A system admin acts for no agency: they choose the one whose schedule to set.
+        query = request.GET.get("q", "")[:200]
+        context = {"query": query, "agencies": agencies_administered_by(actor, query, limit=50)}
+        return render(request, "reminders/pick_agency.html", context)
     agency = _agency(request, actor)
     try:
         schedule, row = selectors.reminder_policy_of(actor=actor, agency=agency)
@@ -116,6 +122,7 @@ def policy(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('reminders:policy')}?agency={agency.pk}")
     context = {
         "agency": agency,
+        "may_pick": actor.is_superuser,
         "schedule": schedule,
         "row": row,
         "errors": errors,

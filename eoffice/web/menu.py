@@ -20,6 +20,9 @@ class MenuItem:
     # Shown when the acting position has any of these roles; empty means everyone.
     roles: frozenset[str] = frozenset()
     superuser_only: bool = False
+    # A system admin acting with no post sees only the pages that serve them without one (an
+    # agency's register or its approval chains belong to a post in that agency).
+    superuser_too: bool = False
 
     def url(self) -> str | None:
         try:
@@ -58,7 +61,7 @@ MENU: list[MenuItem] = [
         "signpost-split",
         roles=frozenset({Role.VAN_THU, Role.QUAN_TRI_CO_QUAN}),
     ),
-    MenuItem(_noop("Dự thảo của tôi"), "outgoing:my_drafts", "pencil-square"),
+    MenuItem(_noop("Dự thảo của tôi"), "outgoing:my_drafts", "pencil-square", roles=frozenset(Role.values)),
     MenuItem(_noop("Văn bản chờ ký"), "outgoing:to_sign", "pen", roles=frozenset(Role.values)),
     MenuItem(_noop("Văn bản chờ cấp số"), "outgoing:to_number", "123", roles=frozenset({Role.VAN_THU})),
     MenuItem(
@@ -78,6 +81,7 @@ MENU: list[MenuItem] = [
         "exchange:monitor",
         "arrow-left-right",
         roles=frozenset({Role.VAN_THU, Role.QUAN_TRI_CO_QUAN}),
+        superuser_too=True,
     ),
     MenuItem(_noop("Hệ thống liên thông"), "exchange:peers", "hdd-network", superuser_only=True),
     MenuItem(_noop("Trục liên thông"), "exchange:axes", "router", superuser_only=True),
@@ -87,9 +91,17 @@ MENU: list[MenuItem] = [
         _noop("Ảnh chữ ký và khóa ký số"), "signing:credentials", "vector-pen", roles=frozenset(Role.values)
     ),
     MenuItem(_noop("Danh bạ cơ quan"), "directory:browse", "building"),
-    MenuItem(_noop("Quản trị cơ quan"), "directory:admin_agencies", "diagram-3", roles=ADMIN_ROLES),
-    MenuItem(_noop("Người dùng và chức vụ"), "people:admin_people", "people", roles=ADMIN_ROLES),
-    MenuItem(_noop("Đôn đốc tự động"), "reminders:policy", "alarm", roles=ADMIN_ROLES),
+    MenuItem(
+        _noop("Quản trị cơ quan"),
+        "directory:admin_agencies",
+        "diagram-3",
+        roles=ADMIN_ROLES,
+        superuser_too=True,
+    ),
+    MenuItem(
+        _noop("Người dùng và chức vụ"), "people:admin_people", "people", roles=ADMIN_ROLES, superuser_too=True
+    ),
+    MenuItem(_noop("Đôn đốc tự động"), "reminders:policy", "alarm", roles=ADMIN_ROLES, superuser_too=True),
     MenuItem(_noop("Ủy quyền"), "people:delegations", "person-check"),
     MenuItem(_noop("Lịch làm việc"), "workcalendar:admin", "calendar3"),
     MenuItem(_noop("Nhật ký hệ thống"), "web:audit", "journal-text", superuser_only=True),
@@ -102,7 +114,7 @@ def menu_for(actor: Actor) -> list[tuple[MenuItem, str]]:
     for item in MENU:
         if item.superuser_only and not actor.is_superuser:
             continue
-        if item.roles and not (item.roles & roles) and not actor.is_superuser:
+        if item.roles and not (item.roles & roles) and not (item.superuser_too and actor.is_superuser):
             continue
         url = item.url()
         if url is not None:

@@ -94,6 +94,25 @@ def test_only_the_agencys_admin_may_see_or_change_its_schedule(cast: Cast) -> No
     assert ReminderPolicy.objects.get().agency == cast.agency_b
 
 
+def test_the_system_admin_chooses_the_agency_first(cast: Cast) -> None:
+    """A system admin acts for no agency: the menu's link gives a search of agencies, not a 404."""
+    admin = login(cast.superuser)
+    assert f'href="{PAGE}"' in admin.get("/").content.decode()
+    page = admin.get(PAGE)
+    body = page.content.decode()
+    assert page.status_code == 200 and 'id="reminder-agencies"' in body
+    assert f'href="?agency={cast.agency_a.pk}"' in body and f'href="?agency={cast.agency_b.pk}"' in body
+    # Accent-insensitive, as the directory's own search.
+    found = admin.get(PAGE, {"q": "dong tam"}).content.decode()
+    assert f'href="?agency={cast.agency_b.pk}"' in found and f'href="?agency={cast.agency_a.pk}"' not in found
+    assert "Không tìm thấy cơ quan." in admin.get(PAGE, {"q": "không có cơ quan này"}).content.decode()
+    chosen = admin.get(f"{PAGE}?agency={cast.agency_b.pk}").content.decode()
+    assert cast.agency_b.name in chosen and "Chọn cơ quan khác" in chosen
+    # An agency admin still lands on their own agency's schedule, with no choice to make.
+    own = login(cast.admin_a).get(PAGE).content.decode()
+    assert 'id="id_hours_before"' in own and "Chọn cơ quan khác" not in own
+
+
 def test_api_reads_and_sets_with_structured_errors(cast: Cast) -> None:
     admin, url = login(cast.admin_a), _api(cast, cast.agency_a)
     shown = admin.get(url).json()
