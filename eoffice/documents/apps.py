@@ -20,4 +20,5 @@ class DocumentsConfig(AppConfig):
             on_status=handling.follow_work,
             url=handling.document_url,
             describe=handling.document_facts,
+            visible=selectors.document_visible,
         )

@@ -71,6 +71,11 @@ def documents_visible_to(actor: Actor) -> QuerySet[Document]:
     return Document.objects.filter(_visibility(actor)).distinct()
 
 
+def document_visible(document_id: int, actor: Actor) -> bool:
+    """For the work engine's item page: link the document only for those who may open it."""
+    return Document.objects.filter(_visibility(actor), pk=document_id).exists()
+
+
 def document_get(*, actor: Actor, document_id: int) -> Document:
     document = (
         documents_visible_to(actor)

@@ -70,6 +70,15 @@ def round_get(*, actor: Actor, round_id: int) -> CommentRound:
     return found
 
 
+def round_visible(round_id: int, actor: Actor) -> bool:
+    """For the work engine's item page: link the round only for those who may open it."""
+    try:
+        round_get(actor=actor, round_id=round_id)
+    except NotFound:
+        return False
+    return True
+
+
 def round_view(*, actor: Actor, comment_round: CommentRound) -> RoundView:
     sees_all, mine = _visible(actor, comment_round)
     requests = CommentRequest.objects.filter(round=comment_round).select_related(

@@ -43,6 +43,15 @@ def draft_get(*, actor: Actor, draft_id: int) -> Draft:
     return draft
 
 
+def draft_visible(draft_id: int, actor: Actor) -> bool:
+    """For the work engine's item page: link the draft only for those who may open it."""
+    try:
+        draft_get(actor=actor, draft_id=draft_id)
+    except NotFound:
+        return False
+    return True
+
+
 def version_get(*, actor: Actor, draft: Draft, number: int) -> DraftVersion:
     version = (
         DraftVersion.objects.select_related(

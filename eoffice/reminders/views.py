@@ -95,8 +95,8 @@ def policy(request: HttpRequest) -> HttpResponse:
     if not request.GET.get("agency") and actor.is_superuser:
         # A system admin acts for no agency: they choose the one whose schedule to set.
         query = request.GET.get("q", "")[:200]
-        context = {"query": query, "agencies": agencies_administered_by(actor, query, limit=50)}
-        return render(request, "reminders/pick_agency.html", context)
+        agencies = agencies_administered_by(actor, query, limit=50)
+        return render(request, "reminders/pick_agency.html", {"query": query, "agencies": agencies})
     agency = _agency(request, actor)
     try:
         schedule, row = selectors.reminder_policy_of(actor=actor, agency=agency)

@@ -21,7 +21,7 @@ from eoffice.core.actor import Actor
 from eoffice.core.errors import NotFound, ValidationFailed
 from eoffice.core.text import search_terms
 from eoffice.people.models import Delegation
-from eoffice.work import policies
+from eoffice.work import overseers, policies
 from eoffice.work.models import AssignmentLine, RoutingRule, WorkItem
 from eoffice.work.statuses import GONE_STATUSES, OPEN_STATUSES, LineRole, LineStatus
 
@@ -224,21 +224,21 @@ def box_page(actor: Actor, box: str, filters: BoxFilters, *, cursor: str = "", l
 
 def visible_items(actor: Actor) -> QuerySet[WorkItem]:
     """Items of the actor's agency for its văn thư and leaders; anyone else's only where they hold
-    a line (their own box) or assigned one."""
+    a line (their own box) or assigned one. A leader also follows the items of the lines they
+    oversee (`overseers`), as their status board lists them."""
     position = actor.position
     if position is None or actor.user is None:
         return WorkItem.objects.none()
     holds = Exists(my_lines(actor).filter(item_id=OuterRef("pk")))
     assigned = Exists(AssignmentLine.objects.filter(item_id=OuterRef("pk"), assigned_by_id=position.user_id))
     condition = Q(holds) | Q(assigned)
+    kinds = delegated_kinds(actor)
+    within = Q() if kinds is None else Q(kind__in=kinds)
     if f"a{position.agency_id}" in policies.box_keys(actor):
-        kinds = delegated_kinds(actor)
-        own = (
-            Q(agency_id=position.agency_id)
-            if kinds is None
-            else Q(agency_id=position.agency_id, kind__in=kinds)
-        )
-        condition |= own
+        condition |= Q(agency_id=position.agency_id) & within
+    overseen = overseers.overseen_lines(actor)
+    if overseen is not None:
+        condition |= Q(Exists(AssignmentLine.objects.filter(overseen, item_id=OuterRef("pk")))) & within
     return WorkItem.objects.filter(condition)
 
 
@@ -258,12 +258,17 @@ def line_for(actor: Actor, line_id: int) -> AssignmentLine:
 
 
 def subject_ids_with_lines(actor: Actor, subject_type: str) -> QuerySet[WorkItem, int | None]:
-    """Hook for subject apps: ids of their things on which the actor holds a line. Documents use it
-    so that agency B's users see agency A's document only when they hold a line on it."""
+    """Hook for subject apps: ids of their things on which the actor holds a line (or, for a unit
+    head, one of their unit's people does). Documents use it so that agency B's users see agency
+    A's document only when they hold a line on it."""
     # A returned or recalled line no longer gives sight of the subject.
+    lines = my_lines(actor)
+    unit = overseers.unit_lines(actor)
+    if unit is not None:
+        kinds = delegated_kinds(actor)
+        lines = lines | AssignmentLine.objects.filter(unit, **({} if kinds is None else {"kind__in": kinds}))
     held = (
-        my_lines(actor)
-        .filter(item__subject_type=subject_type)
+        lines.filter(item__subject_type=subject_type)
         .exclude(status__in=sorted(GONE_STATUSES))
         .values("item_id")
     )

@@ -5,6 +5,8 @@ registers, once, from its `AppConfig.ready()`:
 - `on_status`: called inside the same transaction whenever an item's status changes, so the
   subject can follow it (a document is done when its top lead line is done);
 - `url`: the subject's own page, linked from the item page;
+- `visible`: whether an actor may open that page; the item page links it only for them (a leader
+  who follows a line of another agency sees the item, not always its subject);
 - `describe`: extra labelled facts printed on the item page and the handling slip (the arrival
   number, the issuing agency…).
 
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 StatusCallback = Callable[["WorkItem", "Actor"], None]
 UrlCallback = Callable[[int], str]
 DescribeCallback = Callable[[int], list[tuple[str, str]]]
+VisibleCallback = Callable[[int, "Actor"], bool]
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Subject:
     on_status: StatusCallback | None = None
     url: UrlCallback | None = None
     describe: DescribeCallback | None = None
+    visible: VisibleCallback | None = None
 
 
 _SUBJECTS: dict[str, Subject] = {}
@@ -42,9 +46,10 @@ def register_subject(
     on_status: StatusCallback | None = None,
     url: UrlCallback | None = None,
     describe: DescribeCallback | None = None,
+    visible: VisibleCallback | None = None,
 ) -> None:
     """Register (or replace: `ready()` may run more than once in tests) a subject type's callbacks."""
-    _SUBJECTS[subject_type] = Subject(on_status=on_status, url=url, describe=describe)
+    _SUBJECTS[subject_type] = Subject(on_status=on_status, url=url, describe=describe, visible=visible)
 
 
 def subject_for(subject_type: str) -> Subject | None:
@@ -57,9 +62,12 @@ def status_changed(item: WorkItem, actor: Actor) -> None:
         subject.on_status(item, actor)
 
 
-def subject_url(item: WorkItem) -> str | None:
+def subject_url(item: WorkItem, actor: Actor | None = None) -> str | None:
+    """The subject's page; with an actor, only if they may open it."""
     subject = subject_for(item.subject_type)
     if subject is None or subject.url is None or item.subject_id is None:
+        return None
+    if actor is not None and subject.visible is not None and not subject.visible(item.subject_id, actor):
         return None
     return subject.url(item.subject_id)
 

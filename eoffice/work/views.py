@@ -162,7 +162,7 @@ def _item_context(request: HttpRequest, item_id: int) -> dict[str, Any]:
         "assign_form": AssignForm(options=candidates.assignees(actor, item, None), prefix="top")
         if manages
         else None,
-        "subject_url": subjects.subject_url(item),
+        "subject_url": subjects.subject_url(item, actor),
         "subject_facts": subjects.subject_facts(item),
         "reason_form": ReasonForm(),
         "opinion_form": OpinionForm(),
