@@ -71,6 +71,11 @@ def test_a_unit_head_opens_the_items_of_their_drill_down_and_reads_the_document(
     assert f'action="/work/lines/{line.pk}/' not in body
     assert f'href="/documents/{document.pk}/"' in body and 'id="subject-link"' in body
     assert head.get(f"/documents/{document.pk}/").status_code == 200
+    # The API answers the same, with no action offered on the specialist's line.
+    detail = head.get(f"/api/v1/work/items/{item.pk}")
+    assert detail.status_code == 200
+    (row,) = [r for r in detail.json()["lines"] if r["id"] == line.pk]
+    assert row["actions"] == []
     # Opening it is not the holder opening their line.
     line.refresh_from_db()
     assert line.first_opened_at is None
@@ -115,6 +120,7 @@ def test_who_oversees_nobody_there_still_finds_nothing(cast: Cast) -> None:
     for user in (other_head, cast.clerk_b, cast.outsider):
         client = login(user)
         assert client.get(f"/work/items/{item.pk}/").status_code == 404, user
+        assert client.get(f"/api/v1/work/items/{item.pk}").status_code == 404, user
         assert client.get(f"/documents/{document.pk}/").status_code == 404, user
         assert client.post(f"/work/lines/{line.pk}/complete/").status_code == 404, user
     assert _item_links(login(other_head)) == set()
