@@ -19,7 +19,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -29,6 +28,7 @@ from eoffice.accounts.forms import CodeForm, ServiceTokenForm, SignInForm, Token
 from eoffice.accounts.models import User
 from eoffice.core.actor import Actor
 from eoffice.core.errors import DomainError, NotFound, PermissionDenied
+from eoffice.core.redirects import local_target
 from eoffice.people.acting import acting_choices
 from eoffice.people.forms import show_error
 from eoffice.people.views import guarded
@@ -50,9 +50,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _safe_next(request: HttpRequest, target: str | None) -> str:
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return str(settings.LOGIN_REDIRECT_URL)
+    return local_target(request, target, str(settings.LOGIN_REDIRECT_URL))
 
 
 class LoginView(auth_views.LoginView):

@@ -15,12 +15,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import DomainError, NotFound, PermissionDenied
+from eoffice.core.redirects import local_target
 from eoffice.people import policies, selectors, services
 from eoffice.people.acting import SESSION_KEY, acting_choices
 from eoffice.people.forms import (
@@ -86,14 +86,13 @@ def _require_admin(actor: Actor) -> None:
 @require_POST
 def switch_position(request: HttpRequest) -> HttpResponse:
     wanted = request.POST.get("acting_as", "")
-    if any(choice.key == wanted for choice in acting_choices(request.user)):
+    chosen = next((choice for choice in acting_choices(request.user) if choice.key == wanted), None)
+    if chosen is not None:
         request.session[SESSION_KEY] = wanted
+        messages.success(request, _("Đang làm việc với chức vụ: %(label)s") % {"label": chosen.label})
     else:
         messages.error(request, _("Chức vụ đã chọn không hợp lệ hoặc đã hết hiệu lực."))
-    target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
-    return redirect(target)
+    return redirect(local_target(request, request.POST.get("next"), "/"))
 
 
 # --- People ---------------------------------------------------------------------------------

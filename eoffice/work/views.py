@@ -15,13 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from eoffice.core.actor import Actor
 from eoffice.core.errors import DomainError, NotFound
+from eoffice.core.redirects import local_target
 from eoffice.work import candidates, pdf, policies, selectors, services, subjects, timeline
 from eoffice.work.forms import (
     AssignForm,
@@ -95,10 +95,7 @@ def boxes(request: HttpRequest) -> HttpResponse:
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or fallback
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return fallback
-    return target
+    return local_target(request, request.POST.get("next"), fallback)
 
 
 @login_required

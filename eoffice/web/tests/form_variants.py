@@ -206,6 +206,9 @@ def _picks(form: Form, world: World) -> dict[str, Pick]:
         "ids_missing": _ids(world, missing=str(MISSING_ID)),
         "ids_huge": _ids(world, missing=HUGE),
         **{name: of_kind("file", make) for name, make in HOSTILE_FILES.items()},
+        # The way back: a bare word (Django's redirect() takes it for a URL name) and another site.
+        "way_back_word": lambda c: "abc" if c.name == "next" else None,
+        "way_back_foreign": lambda c: "https://evil.example/" if c.name == "next" else None,
     }
     choices = [c.name for c in form.controls if c.kind == "choice"]
     if len(choices) > 1:

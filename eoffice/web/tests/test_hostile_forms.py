@@ -12,12 +12,14 @@ back with its CSRF token, once for each hostile change that applies to it (form_
   then at a row that does not exist, then at a 25-digit one;
 - every file input garbage bytes named x.pdf, an empty file, a PDF named ../../etc/passwd and one
   with a 300-character name;
+- its way back (`next`) a bare word, then another site;
 - all its fields missing.
 
 The other fields keep what the browser would send, and required ones left empty get a plausible
 value, so each hostile value reaches as deep as it can. Checked for each answer:
 
 - never a 5xx, and always a page: the form again, a redirect, or a refusal (400/403/404/405/413/422);
+- a redirect after a hostile way back goes to a page of this site;
 - a refusal (a 4xx, the form again with its error, or an error or warning before a redirect) wrote
   no row in any table of the eoffice apps (half-written work), and a page that refuses says why;
 - no error the reader sees is Django's English (the language is Vietnamese);
@@ -185,6 +187,11 @@ def judge(form: Form, variant: str, response: Any, before: dict[str, int]) -> li
     silent = form.action.split("?")[0].endswith(SILENT_ACTIONS)
     if response.status_code in (302, 303) and not messages_of(response) and not silent:
         wrong.append(f"sent back to {response['Location']} without a word")
+    # Django's language switch keeps a relative `next` as it is (its own view, not ours).
+    if variant.startswith("way_back") and response.status_code in (302, 303) and not silent:
+        location = response["Location"]
+        if not location.startswith("/") or location.startswith("//"):
+            wrong.append(f"sent to {location}, not a page of this site")
     if variant == "all_missing":
         if (
             response.status_code == 200
