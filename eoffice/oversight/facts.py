@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import Q
+
 from eoffice.documents.models import Document
 from eoffice.outgoing.models import Draft
 from eoffice.oversight import rollup
@@ -48,6 +50,11 @@ def unit_of(line: AssignmentLine) -> int | None:
         user_id=line.assignee_user_id, agency_id=line.assignee_agency_id, is_active=True, unit__isnull=False
     ).order_by("-is_primary", "id")
     return units.values_list("unit_id", flat=True).first()
+
+
+def lines_of_unit(unit_id: int) -> Q:
+    """The lines counted for a unit, for `work.overseers`: its head opens what the board shows."""
+    return Q(pk__in=LineFact.objects.filter(unit_id=unit_id).values("line_id"))
 
 
 def document_type_of(item: WorkItem) -> int | None:

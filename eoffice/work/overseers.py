@@ -4,28 +4,39 @@ and may chase it (reminders); only its holders act on it (`policies.holds_line`)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q
 
 from eoffice.core.actor import Actor
-from eoffice.people.models import Position
 from eoffice.people.oversight_scope import Scope, oversight_scope
 from eoffice.work.models import AssignmentLine
+
+UnitLines = Callable[[int], Q]
+_UNIT_LINES: list[UnitLines] = []
+
+
+def register_unit_lines(rule: UnitLines) -> None:
+    """The status board tells which person lines count for a unit (a Q over AssignmentLine for a
+    unit id). It fixes a line's unit when the line is given, so the line stays with the unit, and
+    opens for its head, after its holder leaves."""
+    if rule not in _UNIT_LINES:
+        _UNIT_LINES.append(rule)
 
 
 def lines_of_scope(scope: Scope) -> Q:
     """A Q over AssignmentLine: the lines held in the scope, counted the way the board counts them
-    (a person's line belongs to the unit of their post in the line's agency)."""
+    (a line given to the unit, or a person's line the board counts for it)."""
     if scope.whole_tree:
         lines = Q(assignee_agency__tree_path__startswith=scope.root.tree_path)
     else:
         lines = Q(assignee_agency_id__in=sorted(scope.agency_ids))
     if scope.unit_id is None:
         return lines
-    members = Position.objects.filter(unit_id=scope.unit_id, agency_id=scope.root.pk, is_active=True)
-    return lines & (
-        Q(assignee_unit_id=scope.unit_id)
-        | Q(assignee_unit__isnull=True, assignee_user_id__in=members.values("user_id"))
-    )
+    unit = Q(assignee_unit_id=scope.unit_id)
+    for rule in _UNIT_LINES:
+        unit |= rule(scope.unit_id)
+    return lines & unit
 
 
 def overseen_lines(actor: Actor) -> Q | None:

@@ -124,3 +124,15 @@ def test_who_oversees_nobody_there_still_finds_nothing(cast: Cast) -> None:
         assert client.get(f"/documents/{document.pk}/").status_code == 404, user
         assert client.post(f"/work/lines/{line.pk}/complete/").status_code == 404, user
     assert _item_links(login(other_head)) == set()
+
+
+def test_the_line_of_someone_who_left_stays_with_the_unit_head(cast: Cast) -> None:
+    """Found in the demo: a unit head told a line was overdue could not open it once its holder's
+    post had ended. The board still counts it for the unit; its head opens it and chases it."""
+    _document, item, line = _assigned_to_specialist(cast)
+    cast.position(cast.specialist_a).__class__.objects.filter(user=cast.specialist_a).update(is_active=False)
+    head = login(cast.unit_head_a)
+    assert _item_links(head) == {f"/work/items/{item.pk}/"}
+    assert head.get(f"/work/items/{item.pk}/").status_code == 200
+    page = head.get(f"/reminders/lines/{line.pk}/")
+    assert page.status_code == 200 and 'name="message"' in page.content.decode()
