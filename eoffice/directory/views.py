@@ -119,6 +119,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "inherited_units": [u for u in selectors.units_of(agency) if u.agency_id != agency.pk],
         "history": [(e, _labelled(e.before), _labelled(e.after)) for e in selectors.agency_history(agency)],
         "can_edit": policies.can_edit(request.actor, agency),  # type: ignore[attr-defined]
+        "can_restructure": policies.can_restructure(request.actor, agency),  # type: ignore[attr-defined]
     }
     return render(request, "directory/detail.html", context)
 

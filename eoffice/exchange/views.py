@@ -22,6 +22,7 @@ from eoffice.directory.models import Agency
 from eoffice.exchange import keys, peers, policies, quarantine, selectors, services
 from eoffice.exchange.forms import PeerForm, SwitchForm
 from eoffice.exchange.models import STATUS_LABELS, LineState, OutboxLine, Peer, Receipt
+from eoffice.outgoing.selectors import draft_visible
 
 T = TypeVar("T")
 
@@ -87,12 +88,15 @@ def monitor(request: HttpRequest) -> HttpResponse:
 
 
 def _line_page(request: HttpRequest, line: OutboxLine, errors: dict[str, str] | None = None) -> HttpResponse:
+    actor = _actor(request)
     context = {
         "line": line,
+        # The agency's admin watches the line but does not read the draft: no link that 404s.
+        "draft_visible": line.draft_id is not None and draft_visible(line.draft_id, actor),
         "events": selectors.timeline(line),
         # Watchers (the agency's admin, the system administrator) see the line; only the
         # sender's clerk resends or cancels it, so only the clerk is offered the buttons.
-        "can_act": policies.is_clerk(_actor(request), line.sender),
+        "can_act": policies.is_clerk(actor, line.sender),
         "errors": errors or {},
         "reason": request.POST.get("reason", "") if errors else "",
     }
@@ -216,7 +220,7 @@ def quarantine_raw(request: HttpRequest, item_id: int) -> FileResponse:
     item = _or_404(request, selectors.quarantine_get, _actor(request), item_id)
     path = quarantine.raw_file(item)
     if not path.exists():
-        raise Http404()
+        raise Http404(_("Không còn tệp gói tin gốc của mục này trong kho cách ly."))
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"quarantine-{item.pk}.edxml")
 
 

@@ -78,9 +78,10 @@ def _acting_agency(request: HttpRequest) -> Any:
 @login_required
 @require_GET
 def my_drafts(request: HttpRequest) -> HttpResponse:
-    drafts = selectors.my_drafts(actor=_actor(request))
-    page = Paginator(drafts, 25).get_page(request.GET.get("page"))
-    return render(request, "outgoing/my_drafts.html", {"page": page})
+    actor = _actor(request)
+    page = Paginator(selectors.my_drafts(actor=actor), 25).get_page(request.GET.get("page"))
+    # Drafting needs a post (the draft belongs to its agency): no button that would be refused.
+    return render(request, "outgoing/my_drafts.html", {"page": page, "may_draft": actor.position is not None})
 
 
 def _input_from(request: HttpRequest, form: DraftForm, *, revising: bool) -> services.DraftInput:

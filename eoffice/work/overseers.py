@@ -55,3 +55,25 @@ def unit_lines(actor: Actor) -> Q | None:
 def oversees_line(actor: Actor, line: AssignmentLine) -> bool:
     condition = overseen_lines(actor)
     return condition is not None and AssignmentLine.objects.filter(pk=line.pk).filter(condition).exists()
+
+
+def _assigned(actor: Actor, line: AssignmentLine) -> bool:
+    assert actor.user is not None
+    return actor.user.pk in (line.assigned_by_id, line.assigned_on_behalf_of_id)
+
+
+def may_chase(actor: Actor, line: AssignmentLine) -> bool:
+    """Đôn đốc: whoever assigned the line, and the leaders who oversee its holder."""
+    return actor.user is not None and (_assigned(actor, line) or oversees_line(actor, line))
+
+
+def chaseable(actor: Actor, lines: list[AssignmentLine]) -> set[int]:
+    """The ids of those lines the actor may chase, in one query (the item page's rows)."""
+    if actor.user is None or not lines:
+        return set()
+    chosen = {line.pk for line in lines if _assigned(actor, line)}
+    condition = overseen_lines(actor)
+    if condition is not None:
+        rest = [line.pk for line in lines if line.pk not in chosen]
+        chosen |= set(AssignmentLine.objects.filter(condition, pk__in=rest).values_list("pk", flat=True))
+    return chosen

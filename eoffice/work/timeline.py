@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from eoffice.core.actor import Actor
-from eoffice.work import deadlines, policies
+from eoffice.work import deadlines, overseers, policies
 from eoffice.work.models import (
     AssignmentLine,
     ExtensionRequest,
@@ -32,6 +32,9 @@ class LineRow:
     events: list[LineEvent] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
     can_recall: bool = False
+    # Đôn đốc: may chase the line (the button), may read its reminders (the count links there).
+    can_chase: bool = False
+    sees_reminders: bool = False
     can_decide: list[ExtensionRequest] = field(default_factory=list)
     # Working time of each step.
     to_receive: timedelta | None = None
@@ -136,6 +139,7 @@ def timeline(item: WorkItem, actor: Actor | None = None) -> list[LineRow]:
     for line in lines:
         children.setdefault(line.parent_id, []).append(line)
     ordered: list[LineRow] = []
+    chaseable = overseers.chaseable(actor, lines) if actor is not None else set()
 
     def walk(parent_id: int | None) -> None:
         for line in sorted(children.get(parent_id, []), key=lambda x: (x.assigned_at, x.pk)):
@@ -148,6 +152,8 @@ def timeline(item: WorkItem, actor: Actor | None = None) -> list[LineRow]:
                 assigner = policies.is_assigner_of(actor, line)
                 row.can_recall = assigner and LineAction.RECALL in allowed_actions(line.status, line.role)
                 row.can_decide = pending.get(line.pk, []) if assigner else []
+                row.sees_reminders = line.pk in chaseable or policies.holds_line(actor, line)
+                row.can_chase = line.pk in chaseable and line.status not in TERMINAL_STATUSES
             ordered.append(row)
             walk(line.pk)
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -75,6 +77,13 @@ def test_admin_pages_authorisation(cast: Cast) -> None:
     assert admin.get(reverse("directory:admin_create"), {"parent": cast.agency_a.code}).status_code == 200
     detail = admin.get(reverse("directory:detail", args=[cast.agency_a.code])).content.decode()
     assert 'id="eo-admin-actions"' in detail
+    # Every admin button on it opens: not moving, merging or dissolving their own agency (the
+    # superior body's decision), which the page offered and then refused with 403.
+    for link in re.findall(r'href="(/directory/admin/[^"]+)"', detail):
+        assert admin.get(link).status_code == 200, link
+    assert reverse("directory:admin_merge", args=[cast.agency_a.code]) not in detail
+    superuser = client_for(cast.superuser).get(reverse("directory:detail", args=[cast.agency_a.code]))
+    assert reverse("directory:admin_merge", args=[cast.agency_a.code]) in superuser.content.decode()
 
 
 def test_create_and_edit_show_errors_beside_fields(cast: Cast) -> None:

@@ -105,6 +105,16 @@ def test_page_sends_shows_history_and_refuses_strangers(cast: Cast, lines) -> No
     assert login(cast.clerk_b).get(f"/reminders/lines/{person.pk}/").status_code == 403
     item_page = leader.get(f"/work/items/{person.item_id}/").content.decode()
     assert f'data-remind-line="{person.pk}"' in item_page
+    # The button only for those whom the page lets chase (it answered 403 to A's văn thư, who sees
+    # the item but neither gave the line nor oversees it); the holder's count opens the history.
+    for user in (cast.clerk_a, cast.specialist_a):
+        assert (
+            f'data-remind-line="{person.pk}"'
+            not in login(user).get(f"/work/items/{person.item_id}/").content.decode()
+        )
+    assert login(cast.clerk_a).get(f"/reminders/lines/{person.pk}/").status_code == 403
+    holder_page = login(cast.specialist_a).get(f"/work/items/{person.item_id}/").content.decode()
+    assert f'href="/reminders/lines/{person.pk}/"' in holder_page
 
 
 def test_api_sends_and_lists(cast: Cast, lines) -> None:

@@ -17,6 +17,7 @@ from eoffice.documents import services as document_services
 from eoffice.documents.models import Document, DocumentFile, ProcessingJob
 from eoffice.documents.services import UploadPart
 from eoffice.documents.tests.factories import confirmed_document
+from eoffice.exchange import quarantine
 from eoffice.exchange.axis.models import Axis
 from eoffice.exchange.tests.test_ui_permissions import failed_line, quarantined, recall_receipt
 from eoffice.notifications.models import Notification
@@ -158,7 +159,12 @@ def _exchange() -> dict[str, list[str]]:
         base_url="http://127.0.0.1:18199",
         system_id="he-thong-a",
     )
-    return {"axis_id": _ids(axis), "item_id": _ids(quarantined())}
+    item = quarantined()
+    # The raw package its page offers for download (the crawl follows the link).
+    raw = quarantine.raw_file(item)
+    raw.parent.mkdir(parents=True, exist_ok=True)
+    raw.write_bytes(b"<edXMLEnvelope/>")
+    return {"axis_id": _ids(axis), "item_id": _ids(item)}
 
 
 def _people(cast: Cast) -> dict[str, list[str]]:

@@ -1,7 +1,8 @@
 """Every GET page on a 375 px phone in Debian's Chromium: nothing wider than the screen (a wide table
 scrolls inside its own `.table-responsive`), no request to any host but this server (no CDN, no
 web fonts: government networks are closed), no JavaScript error, no console error, no failed
-request, `<html lang="vi">` and a viewport meta tag.
+request, `<html lang="vi">` and a viewport meta tag. And no dead link: every link of every page,
+followed as each member of the cast who got that page, opens (no 403, 404 or 5xx).
 
 Who: each page as the member of the cast it shows the most to (the largest page among superuser,
 admin_a, clerk_a, leader_a, specialist_a, unit_head_a and clerk_b, the receiving agency's văn thư);
@@ -19,7 +20,9 @@ POST-only target (405) or a redirect; anything else means the world lacks the ro
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +55,10 @@ ANONYMOUS = "anonymous"
 # past the password of a two-step sign-in, then a visitor.
 SIGNING_IN = "signing_in"
 FALLBACK = (SIGNING_IN, ANONYMOUS)
+# Links followed from every page, as whoever the page was shown to: none may answer 403 or 404 (a
+# menu entry, a drill-down line or a button the page offers and the next page refuses).
+_LINK = re.compile(r'<a\b[^>]*?\bhref="(/[^"]*)"')
+_NOT_FOLLOWED = ("//", "/static/", "/accounts/logout/", "/i18n/")
 # What a page cannot be shown without, besides the hostile crawl's BASE_QUERIES.
 QUERIES = {"outgoing/<int:draft_id>/compare/": {"a": "1", "b": "2"}}
 
@@ -162,6 +169,24 @@ class Crawl:
     base: str
     world: World
     tabs: dict[str, Tab]
+    # (actor, url) → status, so the menu's links are asked once per actor.
+    followed: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def dead_links(self, actor: str, url: str, body: str) -> list[str]:
+        """The links of a page its reader cannot open."""
+        dead = []
+        for href in sorted(set(_LINK.findall(body))):
+            target = html.unescape(href).split("#")[0]
+            if not target or target.startswith(_NOT_FOLLOWED):
+                continue
+            key = (actor, target)
+            if key not in self.followed:
+                self.followed[key] = (
+                    self.tabs[actor].page.request.get(self.base + target, max_redirects=0).status
+                )
+            if self.followed[key] in (403, 404) or self.followed[key] >= 500:
+                dead.append(f"{url} as {actor} links to {target}, which answers {self.followed[key]}")
+        return dead
 
     def variants(self, route: Route) -> list[str]:
         names = [match["name"] for match in PARAM.finditer(route.route)]
@@ -170,9 +195,10 @@ class Crawl:
         combinations = itertools.product(*(self.world.candidates(route.route, n) for n in names))
         return [_fill(route.route, dict(zip(names, values, strict=True))) + suffix for values in combinations]
 
-    def find(self, route: Route) -> tuple[list[Found], list[str]]:
-        """Each variant's largest page with who sees it; every answer, for when there is none."""
-        found, answers = [], []
+    def find(self, route: Route) -> tuple[list[Found], list[str], list[str]]:
+        """Each variant's largest page with who sees it; every answer, for when there is none; the
+        dead links of every page anyone signed in got."""
+        found, answers, dead = [], [], []
         for url in self.variants(route):
             best: tuple[str, str] | None = None
             for actor in (*ACTORS, *FALLBACK):
@@ -187,11 +213,13 @@ class Crawl:
                 if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
                     continue
                 body = response.text()
+                if actor not in FALLBACK:
+                    dead += self.dead_links(actor, url, body)
                 if best is None or len(body) > len(best[1]):
                     best = (actor, body)
             if best:
                 found.append(Found(best[0], url, fragment="<html" not in best[1][:500].lower()))
-        return found, answers
+        return found, answers, dead
 
     def visit(self, found: Found) -> list[str]:
         tab = self.tabs[found.actor]
@@ -301,7 +329,8 @@ def phone_crawl(
 
 @pytest.mark.parametrize("route", [pytest.param(r, id=f"/{r.route}") for r in routes() if not r.api])
 def test_page_fits_a_phone(phone_crawl: Crawl, route: Route) -> None:
-    found, answers = phone_crawl.find(route)
+    found, answers, dead = phone_crawl.find(route)
+    assert not dead, "\n".join(dead)
     if not found:
         # Not a page for anyone: a form's POST-only target (405) or a GET that only redirects
         # (those not signed in are always sent to the login page, which says nothing).
