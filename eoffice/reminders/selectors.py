@@ -46,13 +46,17 @@ def line_recipients(line: AssignmentLine) -> list[User]:
 
 
 def holder_unit_heads(line: AssignmentLine) -> list[User]:
-    """The heads of the unit(s) the line's person works in, in the line's agency (not the person)."""
+    """The heads of the unit(s) the line's person works in, in the line's agency (not the person).
+    For someone whose post there has ended, the heads of the unit they left: an overdue line of a
+    person who moved on is the very one their unit head must hear of (the board keeps it there)."""
     if line.assignee_user_id is None:
         return []
-    units = line.assignee_user.positions.filter(  # type: ignore[union-attr]
-        agency_id=line.assignee_agency_id, is_active=True, unit__isnull=False
-    ).values_list("unit_id", flat=True)
-    heads = _with_role(Role.LANH_DAO_DON_VI, positions__unit_id__in=list(units))
+    posts = line.assignee_user.positions.filter(  # type: ignore[union-attr]
+        agency_id=line.assignee_agency_id, unit__isnull=False
+    )
+    units = list(posts.filter(is_active=True).values_list("unit_id", flat=True))
+    units = units or list(posts.order_by("-pk").values_list("unit_id", flat=True)[:1])
+    heads = _with_role(Role.LANH_DAO_DON_VI, positions__unit_id__in=units)
     return [user for user in heads if user.pk != line.assignee_user_id]
 
 

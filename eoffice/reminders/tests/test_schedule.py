@@ -172,6 +172,22 @@ def test_each_agency_keeps_its_own_schedule(cast: Cast) -> None:
     assert not Reminder.objects.filter(line=line_b).exists()
 
 
+def test_the_overdue_line_of_someone_who_left_is_reported_to_the_unit_they_left(cast: Cast) -> None:
+    """Seen in the demo: the holder's post ended with the line still open; the escalation must
+    still reach the head of their unit, who can open the line and chase it or give it to another."""
+    services.reminder_policy_set(
+        actor=actor_of(cast, cast.admin_a),
+        agency=cast.agency_a,
+        schedule=Schedule(escalate_after_days=1, escalate_to="unit_head"),
+    )
+    line = make_line(cast, "2027-03-01 09:00", "2027-03-03 17:00")
+    cast.position(cast.specialist_a).__class__.objects.filter(user=cast.specialist_a).update(is_active=False)
+    run("2027-03-04 08:00")
+    assert kinds(line)[-1] == "escalation"
+    (escalation,) = Notification.objects.filter(kind=Kind.ESCALATION)
+    assert escalation.user_id == cast.unit_head_a.pk
+
+
 def test_an_extended_deadline_earns_new_warnings_and_the_job_runs_the_service(cast: Cast) -> None:
     line = make_line(cast, "2027-03-01 09:00", "2027-03-03 17:00")
     run("2027-03-03 12:00")
